@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using PgMetrics.Generator.Emit;
+using PgMetrics.Generator.Model;
+using PgMetrics.Generator.Parsing;
+
+namespace PgMetrics.Generator;
+
+/// <summary>
+/// Reads every <c>metadata.yaml</c> given to the compilation as an AdditionalFile and emits typed
+/// metric builders, per-metric config and SQL row mappers for it.
+/// </summary>
+/// <remarks>
+/// Parsing yields an equatable model, so an edit elsewhere in the project leaves every step cached.
+/// Sources and diagnostics are two outputs: diagnostics carry positions, and keeping them apart
+/// means a line moved in metadata.yaml does not force the sources to be regenerated.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed class MetricsGenerator : IIncrementalGenerator
+{
+    /// <summary>Pipeline step names, so tests can assert what was cached.</summary>
+    public static class TrackingNames
+    {
+        public const string MetadataFiles = nameof(MetadataFiles);
+        public const string Parsed = nameof(Parsed);
+        public const string Specs = nameof(Specs);
+        public const string Diagnostics = nameof(Diagnostics);
+    }
+
+    private const string MetadataFileName = "metadata.yaml";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var value) && !string.IsNullOrWhiteSpace(value) ? value : "PgMetrics.Generated");
+
+        var files = context.AdditionalTextsProvider
+            .Where(static file => string.Equals(Path.GetFileName(file.Path), MetadataFileName, StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => new MetadataFile(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))
+            .WithTrackingName(TrackingNames.MetadataFiles);
+
+        var parsed = files.Combine(rootNamespace)
+            .Select(static (input, _) => Parse(input.Left, input.Right + ".Metadata"))
+            .WithTrackingName(TrackingNames.Parsed);
+
+        var specs = parsed
+            .Select(static (result, _) => result.Spec)
+            .WithTrackingName(TrackingNames.Specs);
+
+        var diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(specs, static (output, spec) =>
+        {
+            if (spec is null)
+            {
+                return;
+            }
+
+            foreach (var (hintName, source) in MetricsEmitter.Emit(spec))
+            {
+                output.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
+            }
+        });
+
+        context.RegisterSourceOutput(diagnostics, static (output, items) =>
+        {
+            foreach (var item in items)
+            {
+                output.ReportDiagnostic(item.ToDiagnostic());
+            }
+        });
+    }
+
+    private static ParseResult Parse(MetadataFile file, string generatedNamespace)
+    {
+        try
+        {
+            return MetadataParser.Parse(file.Text, file.Path, generatedNamespace);
+        }
+        catch (Exception ex)
+        {
+            // The parser is written not to throw; this keeps an unforeseen bug from failing the build
+            // with an opaque analyzer crash instead of a located message.
+            var span = new SourceSpan(file.Path, 0, 0, 0, 0);
+            return new ParseResult(null, new[] { new DiagnosticInfo(DiagnosticDescriptors.InvalidYaml, span, new[] { "internal error: " + ex.Message }.ToImmutableEquatableArray()) }.ToImmutableEquatableArray());
+        }
+    }
+
+    private sealed record MetadataFile(string Path, string Text);
+}

@@ -1,0 +1,125 @@
+namespace PgMetrics.Runtime.Metrics;
+
+/// <summary>
+/// The data points of one scrape, grouped by resource. Arrays are reused across scrapes after
+/// <see cref="Clear"/>, so steady-state recording allocates nothing.
+/// </summary>
+public sealed class MetricsBuffer
+{
+    private readonly List<KeyValue[]> _resources = [];
+    private readonly List<KeyValue> _pendingResource = [];
+    private readonly Dictionary<string, int> _rejectedValues = new(StringComparer.Ordinal);
+    private DataPoint[] _points = new DataPoint[256];
+    private KeyValue[] _attributes = new KeyValue[256];
+    private int _pointCount;
+    private int _attributeCount;
+    private int _currentResource = -1;
+    private bool _resourceOpen;
+
+    /// <summary>Creates an empty buffer.</summary>
+    /// <param name="startTimeUnixNano">The start of the cumulative sums' time window, usually when collection began.</param>
+    public MetricsBuffer(long startTimeUnixNano = 0) => StartTimeUnixNano = startTimeUnixNano;
+
+    /// <summary>The start timestamp of cumulative sums.</summary>
+    public long StartTimeUnixNano { get; set; }
+
+    /// <summary>The recorded points, in recording order.</summary>
+    public ReadOnlySpan<DataPoint> Points => _points.AsSpan(0, _pointCount);
+
+    /// <summary>The number of recorded points.</summary>
+    public int Count => _pointCount;
+
+    /// <summary>The distinct resources points were recorded under.</summary>
+    public IReadOnlyList<KeyValue[]> Resources => _resources;
+
+    /// <summary>Values a query returned that metadata.yaml does not declare, by <c>query.column</c>, with how often.</summary>
+    public IReadOnlyDictionary<string, int> RejectedValues => _rejectedValues;
+
+    /// <summary>The attributes of a point.</summary>
+    public ReadOnlySpan<KeyValue> GetAttributes(in DataPoint point) => _attributes.AsSpan(point.AttributeStart, point.AttributeCount);
+
+    /// <summary>Starts describing the resource that following points belong to.</summary>
+    public void BeginResource()
+    {
+        _pendingResource.Clear();
+        _resourceOpen = true;
+    }
+
+    /// <summary>Adds an attribute to the resource begun with <see cref="BeginResource"/>.</summary>
+    public void AddResourceAttribute(KeyValue attribute)
+    {
+        if (!_resourceOpen)
+        {
+            throw new InvalidOperationException("AddResourceAttribute must come between BeginResource and EndResource.");
+        }
+
+        _pendingResource.Add(attribute);
+    }
+
+    /// <summary>Ends the resource description; an identical earlier resource is reused.</summary>
+    public void EndResource()
+    {
+        _resourceOpen = false;
+        for (var i = 0; i < _resources.Count; i++)
+        {
+            if (_resources[i].AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingResource)))
+            {
+                _currentResource = i;
+                return;
+            }
+        }
+
+        _resources.Add([.. _pendingResource]);
+        _currentResource = _resources.Count - 1;
+    }
+
+    /// <summary>Records an integer point of <paramref name="metric"/> under the current resource.</summary>
+    public void AddPoint(MetricDescriptor metric, long timestamp, long value, ReadOnlySpan<KeyValue> attributes = default)
+        => Add(metric, timestamp, value, 0, attributes);
+
+    /// <summary>Records a floating-point point of <paramref name="metric"/> under the current resource.</summary>
+    public void AddPoint(MetricDescriptor metric, long timestamp, double value, ReadOnlySpan<KeyValue> attributes = default)
+        => Add(metric, timestamp, 0, value, attributes);
+
+    /// <summary>Notes that a query returned a value metadata.yaml does not declare; the value itself is not kept.</summary>
+    public void RejectValue(string query, string column, string? value)
+    {
+        var key = query + "." + column;
+        _rejectedValues[key] = _rejectedValues.GetValueOrDefault(key) + 1;
+    }
+
+    /// <summary>Empties the buffer for the next scrape, keeping its arrays.</summary>
+    public void Clear()
+    {
+        Array.Clear(_points, 0, _pointCount);
+        Array.Clear(_attributes, 0, _attributeCount);
+        _pointCount = 0;
+        _attributeCount = 0;
+        _resources.Clear();
+        _rejectedValues.Clear();
+        _currentResource = -1;
+    }
+
+    private void Add(MetricDescriptor metric, long timestamp, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes)
+    {
+        if (_currentResource < 0)
+        {
+            BeginResource();
+            EndResource();
+        }
+
+        if (_pointCount == _points.Length)
+        {
+            Array.Resize(ref _points, _points.Length * 2);
+        }
+
+        if (_attributeCount + attributes.Length > _attributes.Length)
+        {
+            Array.Resize(ref _attributes, Math.Max(_attributes.Length * 2, _attributeCount + attributes.Length));
+        }
+
+        attributes.CopyTo(_attributes.AsSpan(_attributeCount));
+        _points[_pointCount++] = new DataPoint(metric, _currentResource, timestamp, intValue, doubleValue, _attributeCount, attributes.Length);
+        _attributeCount += attributes.Length;
+    }
+}
