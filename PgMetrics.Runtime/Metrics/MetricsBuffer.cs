@@ -88,6 +88,18 @@ public sealed class MetricsBuffer
         _rejectedValues[key] = _rejectedValues.GetValueOrDefault(key) + 1;
     }
 
+    /// <summary>Marks the current end of the buffer, to undo a query that fails halfway through its rows.</summary>
+    public (int Points, int Attributes) Checkpoint() => (_pointCount, _attributeCount);
+
+    /// <summary>Drops every point recorded since <paramref name="checkpoint"/>.</summary>
+    public void RollbackTo((int Points, int Attributes) checkpoint)
+    {
+        Array.Clear(_points, checkpoint.Points, _pointCount - checkpoint.Points);
+        Array.Clear(_attributes, checkpoint.Attributes, _attributeCount - checkpoint.Attributes);
+        _pointCount = checkpoint.Points;
+        _attributeCount = checkpoint.Attributes;
+    }
+
     /// <summary>Empties the buffer for the next scrape, keeping its arrays.</summary>
     public void Clear()
     {

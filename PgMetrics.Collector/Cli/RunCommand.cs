@@ -1,0 +1,63 @@
+using System.CommandLine;
+using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Output;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Receiver;
+using PgMetrics.Runtime.Scraping;
+using Spectre.Console;
+
+namespace PgMetrics.Collector.Cli;
+
+/// <summary><c>pgmetrics run</c>: scrape on an interval until Ctrl-C or SIGTERM.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var target = new TargetOptions();
+        var interval = new Option<string>("--interval") { Description = "Time between scrapes (collection_interval), e.g. 60s.", DefaultValueFactory = _ => "60s" };
+        var duration = new Option<string?>("--duration") { Description = "Stop after this long, e.g. 30s (for demos and smoke tests); default: run until stopped." };
+        var command = new Command("run", "Scrape the server on an interval until stopped.");
+        target.AddTo(command);
+        command.Options.Add(interval);
+        command.Options.Add(duration);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!target.TryBind(parseResult, out var options, out var error)
+                || !DurationParser.TryParse(parseResult.GetValue(interval), out var collectionInterval, out error))
+            {
+                Console.Error.WriteLine("error: " + error);
+                return ExitCodes.BadUsage;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parseResult.GetValue(duration) is { } durationText)
+            {
+                if (!DurationParser.TryParse(durationText, out var runFor, out error))
+                {
+                    Console.Error.WriteLine("error: --duration: " + error);
+                    return ExitCodes.BadUsage;
+                }
+
+                stop.CancelAfter(runFor);
+            }
+
+            await using var scraper = new PostgresScraper(options, new PostgresqlMetricSet());
+            var table = new MetricsTableWriter(AnsiConsole.Console);
+            var controller = new ScraperController(
+                scraper,
+                new ScraperControllerOptions { CollectionInterval = collectionInterval, InitialDelay = TimeSpan.Zero },
+                (buffer, result, _) =>
+                {
+                    AnsiConsole.MarkupLine($"[grey]{DateTimeOffset.Now:HH:mm:ss}[/] scrape finished");
+                    table.Write(buffer, result);
+                    return ValueTask.CompletedTask;
+                });
+
+            AnsiConsole.MarkupLine($"Scraping every {collectionInterval.TotalSeconds:0.###} s; press Ctrl-C to stop.");
+            await controller.RunAsync(stop.Token);
+            AnsiConsole.MarkupLine("Stopped.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

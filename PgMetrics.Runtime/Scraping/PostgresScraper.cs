@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Npgsql;
+using PgMetrics.Runtime.Metrics;
+
+namespace PgMetrics.Runtime.Scraping;
+
+/// <summary>
+/// Runs the queries of a <see cref="MetricSet"/> against one PostgreSQL server and records their rows
+/// into a <see cref="MetricsBuffer"/>. A failing query is recorded as an error and the rest still
+/// run, so a scrape can be partial. One connection pool per database, kept between scrapes.
+/// </summary>
+public sealed class PostgresScraper : IAsyncDisposable
+{
+    private const string DatabasesParameter = "databases";
+    private const string ListDatabasesSql =
+        "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname";
+
+    private readonly ScraperOptions _options;
+    private readonly MetricSet _metricSet;
+    private readonly NpgsqlConnectionStringBuilder _baseConnection;
+    private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a scraper; no connection is opened until the first scrape.</summary>
+    public PostgresScraper(ScraperOptions options, MetricSet metricSet)
+    {
+        _options = options;
+        _metricSet = metricSet;
+        _baseConnection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
+        {
+            ApplicationName = "pgmetrics",
+            CommandTimeout = (int)Math.Ceiling(options.QueryTimeout.TotalSeconds) + 5,
+        };
+
+        // The server enforces the limit too, so a slow query is cancelled there, not only abandoned here.
+        var statementTimeout = $"-c statement_timeout={(long)options.QueryTimeout.TotalMilliseconds}";
+        _baseConnection.Options = string.IsNullOrEmpty(_baseConnection.Options) ? statementTimeout : _baseConnection.Options + " " + statementTimeout;
+        if (string.IsNullOrEmpty(_baseConnection.Database))
+        {
+            _baseConnection.Database = "postgres";
+        }
+    }
+
+    /// <summary>The metrics and queries this scraper collects.</summary>
+    public MetricSet MetricSet => _metricSet;
+
+    /// <summary>Runs one scrape. Never throws for failures of the server or its queries; they are in the result.</summary>
+    public async Task<ScrapeResult> ScrapeAsync(MetricsBuffer buffer, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var errors = new List<ScrapeError>();
+        var pointsBefore = buffer.Count;
+        var queriesRun = 0;
+        var timestamp = UnixTime.NowNanoseconds();
+        var homeDatabase = _baseConnection.Database!;
+
+        var serverVersion = 0;
+        IReadOnlyList<string> databases = [];
+        try
+        {
+            await using var connection = await DataSourceFor(homeDatabase).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+            databases = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            foreach (var query in _metricSet.Queries)
+            {
+                if (query.Scope != QueryScope.Instance || !query.IsNeeded || query.SelectSql(serverVersion) is not { } sql)
+                {
+                    continue;
+                }
+
+                queriesRun++;
+                if (await RunQueryAsync(connection, query, sql, databases, buffer, timestamp, cancellationToken).ConfigureAwait(false) is { } error)
+                {
+                    errors.Add(error);
+                    if (error.Kind is ScrapeErrorKind.Connection or ScrapeErrorKind.Timeout && cancellationToken.IsCancellationRequested)
+                    {
+                        return Finish();
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+        {
+            errors.Add(ScrapeErrorClassifier.Classify(ex, null, homeDatabase, _baseConnection.Password));
+            return Finish();
+        }
+
+        var perDatabase = _metricSet.Queries.Where(q => q.Scope == QueryScope.PerDatabase && q.IsNeeded).ToList();
+        foreach (var database in perDatabase.Count == 0 ? [] : databases)
+        {
+            try
+            {
+                await using var connection = await DataSourceFor(database).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var query in perDatabase)
+                {
+                    if (query.SelectSql(serverVersion) is not { } sql)
+                    {
+                        continue;
+                    }
+
+                    queriesRun++;
+                    if (await RunQueryAsync(connection, query, sql, databases, buffer, timestamp, cancellationToken).ConfigureAwait(false) is { } error)
+                    {
+                        errors.Add(error with { Database = database });
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+            {
+                errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _baseConnection.Password));
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+
+        return Finish();
+
+        ScrapeResult Finish() => new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed);
+    }
+
+    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, IReadOnlyList<string> databases, MetricsBuffer buffer, long timestamp, CancellationToken cancellationToken)
+    {
+        var checkpoint = buffer.Checkpoint();
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            if (sql.Contains("@" + DatabasesParameter, StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string[]>(DatabasesParameter, [.. databases]));
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (query.ReadResult(reader, buffer, timestamp) is { } shapeError)
+            {
+                buffer.RollbackTo(checkpoint);
+                return new ScrapeError(ScrapeErrorKind.Query, query.Name, connection.Database, shapeError);
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or InvalidCastException or IOException)
+        {
+            // Rows recorded before the failure are dropped so a query's metrics are all or nothing.
+            buffer.RollbackTo(checkpoint);
+            return ScrapeErrorClassifier.Classify(ex, query.Name, connection.Database, _baseConnection.Password);
+        }
+    }
+
+    private static async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int", connection);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<IReadOnlyList<string>> SelectDatabasesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var all = new List<string>();
+        await using (var command = new NpgsqlCommand(ListDatabasesSql, connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                all.Add(reader.GetString(0));
+            }
+        }
+
+        return DatabaseSelection.Select(all, _options.Databases, _options.ExcludeDatabases);
+    }
+
+    private NpgsqlDataSource DataSourceFor(string database)
+    {
+        if (!_dataSources.TryGetValue(database, out var dataSource))
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_baseConnection.ConnectionString) { Database = database };
+            dataSource = NpgsqlDataSource.Create(builder);
+            _dataSources[database] = dataSource;
+        }
+
+        return dataSource;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var dataSource in _dataSources.Values)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _dataSources.Clear();
+    }
+}

@@ -1,0 +1,16 @@
+namespace PgMetrics.Runtime.Scraping;
+
+/// <summary>What one scrape did: how many points it recorded and what failed. A partial scrape has both.</summary>
+/// <param name="ServerVersionNum">The server's <c>server_version_num</c>, or 0 when it could not be reached.</param>
+/// <param name="Databases">The databases selected for collection.</param>
+public sealed record ScrapeResult(
+    int ServerVersionNum,
+    IReadOnlyList<string> Databases,
+    int PointsRecorded,
+    int QueriesRun,
+    IReadOnlyList<ScrapeError> Errors,
+    TimeSpan Duration)
+{
+    /// <summary>Whether every query succeeded.</summary>
+    public bool IsComplete => Errors.Count == 0;
+}

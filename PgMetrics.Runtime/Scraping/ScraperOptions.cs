@@ -1,0 +1,17 @@
+namespace PgMetrics.Runtime.Scraping;
+
+/// <summary>How to reach one PostgreSQL server and what to collect from it.</summary>
+public sealed record ScraperOptions
+{
+    /// <summary>An Npgsql connection string for the server; its database is where instance-wide queries run.</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>Databases to collect from; empty means every database that accepts connections.</summary>
+    public IReadOnlyList<string> Databases { get; init; } = [];
+
+    /// <summary>Databases never collected from.</summary>
+    public IReadOnlyList<string> ExcludeDatabases { get; init; } = [];
+
+    /// <summary>The longest any one query may run on the server (<c>statement_timeout</c>).</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,61 @@
+using PgMetrics.Generator.Tests.Infrastructure;
+
+namespace PgMetrics.Generator.Tests;
+
+/// <summary>Each mistake in metadata.yaml is reported with its id, file, line and column, and no code is generated.</summary>
+public sealed class DiagnosticTests
+{
+    private const string ValidQuery = """
+        queries:
+          q:
+            sql: SELECT 1 AS n, 'x' AS label
+            columns:
+              n: {type: int}
+              label: {type: string}
+        """;
+
+    // Lines and columns below are 1-based, as an editor shows them.
+    public static TheoryData<string, string, int, int> Cases => new()
+    {
+        { "type: x\nmetrics:\n  a: b: c\n", "PGM001", 3, 7 },
+        { "type: x\ncolour: blue\n", "PGM002", 2, 1 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n", "PGM003", 3, 3 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    unit: \"1\"\n    gauge: {value_type: int}\n", "PGM004", 4, 5 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n  a.b:\n    enabled: true\n", "PGM005", 8, 3 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    source: {query: nope, column: n}\n", "PGM006", 8, 21 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    source: {query: q, column: nope}\n" + ValidQuery, "PGM007", 8, 32 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    source: {query: q, column: label}\n" + ValidQuery, "PGM008", 8, 32 },
+        { "type: x\nattributes:\n  s: {description: d, type: string, enum: [on, off]}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n, attributes: {s: maybe}}\n" + ValidQuery, "PGM009", 11, 51 },
+        { "type: x\nmetrics:\n  9lives:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n", "PGM010", 3, 3 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: yes please\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n", "PGM011", 4, 14 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [ghost]\n", "PGM012", 8, 17 },
+        { "type: x\nmetrics: 42\n", "PGM013", 2, 10 },
+        { "type: x\nattributes:\n  s: {description: d, type: string}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n}\n" + ValidQuery, "PGM014", 11, 13 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_mistake_is_reported_with_its_id_and_position(string yaml, string id, int line, int column)
+    {
+        var (result, _) = GeneratorHarness.Run(yaml);
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        var position = diagnostic.Location.GetLineSpan();
+        Assert.Equal(GeneratorHarness.MetadataPath, position.Path);
+        Assert.Equal((line, column), (position.StartLinePosition.Line + 1, position.StartLinePosition.Character + 1));
+        Assert.Empty(result.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Every_diagnostic_id_is_documented()
+    {
+        var documentation = GeneratorHarness.ReadRepositoryFile("docs/diagnostics.md");
+        var ids = typeof(MetricsGenerator).Assembly.GetType("PgMetrics.Generator.Parsing.DiagnosticDescriptors")!
+            .GetProperties()
+            .Select(p => ((Microsoft.CodeAnalysis.DiagnosticDescriptor)p.GetValue(null)!).Id)
+            .ToList();
+
+        Assert.Equal(14, ids.Count);
+        Assert.All(ids, id => Assert.Contains("## " + id, documentation, StringComparison.Ordinal));
+    }
+}
