@@ -1,0 +1,168 @@
+using Npgsql;
+using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.IntegrationTests;
+
+/// <summary>Collected values agree with what the server's own views and functions say, on every version.</summary>
+public sealed class CatalogueTests(PostgresServerPool servers)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Every_enabled_metric_is_emitted_for_the_database(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+
+        var scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+
+        Assert.Empty(scrape.Result.Errors);
+        Assert.Equal(major, scrape.Result.ServerVersionNum / 10000);
+        var enabled = new PostgresqlMetricsConfig();
+        var expected = PostgresqlMetricsConfig.MetricNames.Where(name => enabled.Find(name)!.Enabled).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, scrape.MetricNames.Order(StringComparer.Ordinal));
+        Assert.Equal([database.Name], scrape.DatabaseNames);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Commits_and_rollbacks_grow_by_the_transactions_run(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE TABLE orders (id int)", Cancel);
+        var before = await WaitForSettledStatsAsync(server, database);
+
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            for (var i = 0; i < 3; i++)
+            {
+                await using var commit = await connection.BeginTransactionAsync(Cancel);
+                await new NpgsqlCommand($"INSERT INTO orders VALUES ({i})", connection, commit).ExecuteNonQueryAsync(Cancel);
+                await commit.CommitAsync(Cancel);
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                await using var rollback = await connection.BeginTransactionAsync(Cancel);
+                await new NpgsqlCommand("INSERT INTO orders VALUES (-1)", connection, rollback).ExecuteNonQueryAsync(Cancel);
+                await rollback.RollbackAsync(Cancel);
+            }
+        }
+
+        // Statistics reach pg_stat_database asynchronously; wait for them rather than assume a delay.
+        await WaitForStatsAsync(server, database, s =>
+            s.Value("postgresql.rollbacks", database.Name) - before.Value("postgresql.rollbacks", database.Name) >= 2
+            && s.Value("postgresql.commits", database.Name) - before.Value("postgresql.commits", database.Name) >= 3);
+        var after = await WaitForSettledStatsAsync(server, database);
+
+        var serverView = await database.ScalarAsync<long>($"SELECT xact_commit FROM pg_stat_database WHERE datname = '{database.Name}'", Cancel);
+
+        // Npgsql may add a commit of its own when it connects, so commits are checked against the server's view.
+        Assert.InRange(after.Value("postgresql.commits", database.Name) - before.Value("postgresql.commits", database.Name), 3, 4);
+        Assert.Equal(serverView, after.Value("postgresql.commits", database.Name));
+        Assert.Equal(2, after.Value("postgresql.rollbacks", database.Name) - before.Value("postgresql.rollbacks", database.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Db_size_equals_pg_database_size(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE TABLE filler AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 20000) g", Cancel);
+        await database.ExecuteAsync("CHECKPOINT", Cancel);
+
+        var expected = await database.ScalarAsync<long>($"SELECT pg_database_size('{database.Name}')", Cancel);
+        var scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+
+        Assert.True(expected > 4_000_000, $"the filler table should make the database larger than 4 MB, was {expected}");
+        Assert.Equal(expected, scrape.Value("postgresql.db_size", database.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Backends_counts_the_connections_open_to_the_database(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        var open = new List<NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var connection = new NpgsqlConnection(database.ConnectionString);
+                await connection.OpenAsync(Cancel);
+                open.Add(connection);
+            }
+
+            var scrape = await WaitForStatsAsync(server, database, s => s.Value("postgresql.backends", database.Name) == 3);
+
+            Assert.Equal(3, scrape.Value("postgresql.backends", database.Name));
+        }
+        finally
+        {
+            foreach (var connection in open)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Excluded_databases_are_not_collected(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var kept = await TestDatabase.CreateAsync(server, Cancel);
+        await using var excluded = await TestDatabase.CreateAsync(server, Cancel);
+
+        var scrape = await Scrape.RunAsync(server.ConnectionString, [], Cancel, excludeDatabases: [excluded.Name, "postgres"]);
+
+        Assert.Contains(kept.Name, scrape.DatabaseNames);
+        Assert.DoesNotContain(excluded.Name, scrape.DatabaseNames);
+        Assert.DoesNotContain("postgres", scrape.DatabaseNames);
+        Assert.DoesNotContain("template0", scrape.DatabaseNames);
+        Assert.DoesNotContain("template1", scrape.DatabaseNames);
+    }
+
+    /// <summary>Waits until the database's counters stop moving, so later changes can be attributed exactly.</summary>
+    private static async Task<Scrape> WaitForSettledStatsAsync(IPostgresServer server, TestDatabase database)
+    {
+        var previous = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            await Task.Delay(700, Cancel);
+            var current = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+            if (current.Value("postgresql.commits", database.Name) == previous.Value("postgresql.commits", database.Name)
+                && current.Value("postgresql.rollbacks", database.Name) == previous.Value("postgresql.rollbacks", database.Name))
+            {
+                return current;
+            }
+
+            previous = current;
+        }
+
+        return previous;
+    }
+
+    private static async Task<Scrape> WaitForStatsAsync(IPostgresServer server, TestDatabase database, Func<Scrape, bool> ready)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+            Assert.Empty(scrape.Result.Errors);
+            if (ready(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(200, Cancel);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+
+namespace PgMetrics.TestPostgres;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster from the binaries the build installed: its own temp folder, a free
+/// loopback port, a unix socket in the temp folder and pg_stat_statements preloaded. Disposing it
+/// stops the server by its pid and deletes the folder; so does the end of the process.
+/// </summary>
+public sealed class PostgresCluster : IPostgresServer
+{
+    private static readonly ConcurrentDictionary<PostgresCluster, byte> Running = new();
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _root;
+    private readonly Process _server;
+    private readonly StringBuilder _log;
+    private int _stopped;
+
+    static PostgresCluster()
+    {
+        // An aborted test run still stops what it started.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var cluster in Running.Keys)
+            {
+                cluster.Stop();
+            }
+        };
+    }
+
+    private PostgresCluster(int major, int port, string root, Process server, StringBuilder log)
+    {
+        Major = major;
+        Port = port;
+        _root = root;
+        _server = server;
+        _log = log;
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "postgres",
+            Database = "postgres",
+        }.ConnectionString;
+    }
+
+    /// <inheritdoc/>
+    public int Major { get; }
+
+    /// <summary>The loopback TCP port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The folder holding the server's unix socket.</summary>
+    public string SocketDirectory => Path.Combine(_root, "socket");
+
+    /// <summary>The cluster's data directory.</summary>
+    public string DataDirectory => Path.Combine(_root, "data");
+
+    /// <summary>The postmaster's process id, from postmaster.pid.</summary>
+    public int ProcessId { get; private set; }
+
+    /// <inheritdoc/>
+    public string ConnectionString { get; }
+
+    /// <inheritdoc/>
+    public string Description => $"PostgreSQL {Major} (local binaries, 127.0.0.1:{Port})";
+
+    /// <summary>Creates and starts a cluster of the given major version.</summary>
+    public static async Task<PostgresCluster> StartAsync(int major, CancellationToken cancellationToken = default)
+    {
+        var bin = await PostgresInstall.BinFolderAsync(major, cancellationToken);
+        var root = Directory.CreateTempSubdirectory($"pgmetrics-pg{major}-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "socket"));
+            if (ProcessRunner.IsRoot)
+            {
+                await ProcessRunner.RunCheckedAsync("chown", ["-R", ProcessRunner.PostgresUser, root], cancellationToken);
+            }
+
+            var initdb = ProcessRunner.Unprivileged(Path.Combine(bin, "initdb"), ["-D", Path.Combine(root, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+            var (exitCode, output) = await ProcessRunner.RunAsync(initdb, cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"initdb for PostgreSQL {major} failed ({exitCode}): {output}");
+            }
+
+            // A port found free can be taken before the server binds it; then try another.
+            for (var attempt = 1; ; attempt++)
+            {
+                var cluster = await TryStartAsync(major, bin, root, FreePort(), cancellationToken);
+                if (cluster is not null)
+                {
+                    return cluster;
+                }
+
+                if (attempt == 3)
+                {
+                    throw new InvalidOperationException($"PostgreSQL {major} could not bind a loopback port after {attempt} attempts.");
+                }
+            }
+        }
+        catch
+        {
+            TryDelete(root);
+            throw;
+        }
+    }
+
+    private static async Task<PostgresCluster?> TryStartAsync(int major, string bin, string root, int port, CancellationToken cancellationToken)
+    {
+        var log = new StringBuilder();
+        var start = ProcessRunner.Unprivileged(Path.Combine(bin, "postgres"),
+        [
+            "-D", Path.Combine(root, "data"),
+            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", "unix_socket_directories=" + Path.Combine(root, "socket"),
+            "-c", "shared_preload_libraries=pg_stat_statements",
+            "-c", "fsync=off",
+            "-c", "synchronous_commit=off",
+            "-c", "full_page_writes=off",
+            "-c", "max_connections=100",
+        ]);
+        var server = Process.Start(start) ?? throw new InvalidOperationException("could not start postgres");
+        server.OutputDataReceived += (_, e) => Append(log, e.Data);
+        server.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+
+        var cluster = new PostgresCluster(major, port, root, server, log);
+        Running[cluster] = 0;
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            if (server.HasExited)
+            {
+                Running.TryRemove(cluster, out _);
+                var text = Snapshot(log);
+                if (text.Contains("could not bind", StringComparison.OrdinalIgnoreCase) || text.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    return null;
+                }
+
+                throw new InvalidOperationException($"PostgreSQL {major} exited with code {server.ExitCode} while starting:\n{Tail(text)}");
+            }
+
+            try
+            {
+                await using var connection = new NpgsqlConnection(cluster.ConnectionString + ";Pooling=false;Timeout=2");
+                await connection.OpenAsync(cancellationToken);
+                cluster.ProcessId = int.Parse(File.ReadLines(Path.Combine(root, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+                return cluster;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or UnauthorizedAccessException)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    cluster.Stop();
+                    throw new InvalidOperationException($"PostgreSQL {major} did not accept connections within {ReadyTimeout.TotalSeconds} s:\n{Tail(Snapshot(log))}", ex);
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Stops the server (fast shutdown, then SIGKILL after 10 s) and deletes its folder.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        Running.TryRemove(this, out _);
+        if (ProcessId > 0 && NativeMethods.Kill(ProcessId, NativeMethods.SigInt) == 0 && !WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            NativeMethods.Kill(ProcessId, NativeMethods.SigKill);
+            WaitForExit(TimeSpan.FromSeconds(5));
+        }
+
+        if (!_server.HasExited)
+        {
+            _server.Kill(entireProcessTree: true);
+            _server.WaitForExit(5000);
+        }
+
+        _server.Dispose();
+        TryDelete(_root);
+    }
+
+    private bool WaitForExit(TimeSpan timeout)
+    {
+        // The postmaster is runuser's child, not ours, when running as root; runuser exits with it.
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (NativeMethods.Kill(ProcessId, 0) != 0)
+            {
+                _server.WaitForExit(1000);
+                return true;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+
+    private static string Snapshot(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder we cannot remove must not fail a test; the OS cleans the temp folder eventually.
+        }
+    }
+}
