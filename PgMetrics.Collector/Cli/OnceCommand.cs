@@ -26,7 +26,7 @@ internal static class OnceCommand
             await using var scraper = new PostgresScraper(options, new PostgresqlMetricSet());
             var buffer = new MetricsBuffer(UnixTime.NowNanoseconds());
             var result = await scraper.ScrapeAsync(buffer, cancellationToken);
-            new MetricsTableWriter(AnsiConsole.Console).Write(buffer, result);
+            MetricsTableWriter.ForStandardOutput().Write(buffer, result);
             return result.PointsRecorded == 0 && !result.IsComplete ? ExitCodes.ScrapeFailed : ExitCodes.Success;
         });
         return command;

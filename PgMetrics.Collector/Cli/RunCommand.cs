@@ -42,7 +42,7 @@ internal static class RunCommand
             }
 
             await using var scraper = new PostgresScraper(options, new PostgresqlMetricSet());
-            var table = new MetricsTableWriter(AnsiConsole.Console);
+            var table = MetricsTableWriter.ForStandardOutput();
             var controller = new ScraperController(
                 scraper,
                 new ScraperControllerOptions { CollectionInterval = collectionInterval, InitialDelay = TimeSpan.Zero },

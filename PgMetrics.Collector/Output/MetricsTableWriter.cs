@@ -8,6 +8,20 @@ namespace PgMetrics.Collector.Output;
 /// <summary>Shows a scrape's data points as a table, for people at a terminal.</summary>
 internal sealed class MetricsTableWriter(IAnsiConsole console)
 {
+    // Piped output has no terminal width; Spectre would assume 80 columns and wrap every row.
+    private const int RedirectedWidth = 160;
+
+    public static MetricsTableWriter ForStandardOutput()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        return new MetricsTableWriter(console);
+    }
+
     public void Write(MetricsBuffer buffer, ScrapeResult result)
     {
         var table = new Table().Border(TableBorder.Rounded)

