@@ -3,7 +3,6 @@ using PgMetrics.Collector.Output;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Scraping;
-using Spectre.Console;
 
 namespace PgMetrics.Collector.Cli;
 
