@@ -35,6 +35,7 @@ internal sealed class MetricsEmitter
             (spec.TypePrefix + "MetricDescriptors.g.cs", emitter.EmitDescriptors()),
             (spec.TypePrefix + "MetricsBuilder.g.cs", emitter.EmitBuilder()),
             (spec.TypePrefix + "Queries.g.cs", emitter.EmitQueries()),
+            (spec.TypePrefix + "Documentation.g.cs", emitter.EmitDocumentation()),
         ];
     }
 
@@ -233,6 +234,17 @@ internal sealed class MetricsEmitter
             w.Close();
         }
 
+        w.Close();
+        return w.ToString();
+    }
+
+    private string EmitDocumentation()
+    {
+        var w = Begin();
+        w.Line("/// <summary>The " + Xml(_spec.Type) + " metric catalogue as Markdown, written from metadata.yaml.</summary>");
+        w.Open("public static partial class " + _prefix + "Documentation");
+        w.Line("/// <summary>The catalogue: every metric with its type, unit, default, server versions and attributes.</summary>");
+        w.Line("public const string Markdown = " + Literal(DocumentationEmitter.Emit(_spec)) + ";");
         w.Close();
         return w.ToString();
     }
