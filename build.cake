@@ -50,8 +50,9 @@ Task("Postgres")
     Information("Installed PostgreSQL binaries into {0}.", postgresRoot);
 });
 
+// The package test builds a fresh app against the packed library, so Test packs first.
 Task("Test")
-    .IsDependentOn("Build")
+    .IsDependentOn("Pack")
     .IsDependentOn("Postgres")
     .Does(() =>
 {

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.Package.Tests;
+
+/// <summary>A console app in a temp folder that references the packed PgMetrics.Runtime like a user's app does.</summary>
+internal sealed class ConsumerApp : IDisposable
+{
+    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("pgmetrics-consumer-").FullName;
+
+    public ConsumerApp()
+    {
+        var packages = Path.Combine(RepositoryPaths.Root, "artifacts", "packages");
+        var package = System.IO.Directory.Exists(packages) ? System.IO.Directory.GetFiles(packages, "PgMetrics.Runtime.*.nupkg").SingleOrDefault() : null;
+        if (package is null)
+        {
+            throw new InvalidOperationException($"No PgMetrics.Runtime package in {packages}: run ./build.sh --target=Pack first.");
+        }
+
+        var version = Path.GetFileNameWithoutExtension(package)["PgMetrics.Runtime.".Length..];
+        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+        // A package folder of its own, so a re-packed 0.1.0 is never served from a stale cache; the
+        // machine's folder is a fallback for everything else, so nothing is downloaded twice.
+        Write("nuget.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config><add key="globalPackagesFolder" value="{Path.Combine(_directory, ".packages")}" /></config>
+              <fallbackPackageFolders><add key="machine" value="{globalPackages}" /></fallbackPackageFolders>
+              <packageSources>
+                <clear />
+                <add key="local" value="{packages}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local"><package pattern="PgMetrics.*" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        Write("ShopApp.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RootNamespace>ShopApp</RootNamespace>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="PgMetrics.Runtime" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        // Outside the repository, so none of its Directory.Build.props or central versions apply.
+        Write("Directory.Build.props", "<Project />");
+        Write("Directory.Packages.props", "<Project />");
+    }
+
+    public string Folder => _directory;
+
+    public void Write(string relativePath, string text) => File.WriteAllText(Path.Combine(_directory, relativePath), text);
+
+    public Task<(int ExitCode, string Output)> BuildAsync(CancellationToken cancellationToken)
+        => DotnetAsync(cancellationToken, "build", "-c", "Release", "--nologo", "-v", "q");
+
+    public Task<(int ExitCode, string Output)> RunAsync(string connectionString, CancellationToken cancellationToken)
+        => DotnetAsync(cancellationToken, Path.Combine(_directory, "bin", "Release", "net10.0", "ShopApp.dll"), connectionString);
+
+    private async Task<(int ExitCode, string Output)> DotnetAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment.Remove("NUGET_PACKAGES");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await output + await errors);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftovers in the temp folder must not fail the test.
+        }
+    }
+}
