@@ -123,6 +123,15 @@ Task("Demo")
     .IsDependentOn("Postgres")
     .Does(() => Run("dotnet", $"run --project samples/PgMetrics.Demo -c {configuration} --no-build", Directory(".")));
 
+// BenchmarkDotNet suites; pass --filter=<pattern> to pick some. Results land in bench/results/.
+Task("Bench")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var filter = Argument("filter", "*");
+    Run("dotnet", $"run --project bench/PgMetrics.Benchmarks -c {configuration} --no-build -- --filter \"{filter}\" --artifacts bench/results", Directory("."));
+});
+
 Task("Default").IsDependentOn("Build");
 
 RunTarget(target);
