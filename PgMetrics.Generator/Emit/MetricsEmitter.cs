@@ -215,7 +215,10 @@ internal sealed class MetricsEmitter
         {
             var attributes = metric.AttributeKeys.Select(k => _spec.Attributes.First(a => a.Key == k)).ToList();
             var valueType = metric.ValueType == NumberType.Int ? "long" : "double";
-            var signature = new StringBuilder("long timestamp, " + valueType + " value");
+            var isHistogram = metric.Kind == MetricKind.Histogram;
+            var signature = new StringBuilder(isHistogram
+                ? "long timestamp, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts"
+                : "long timestamp, " + valueType + " value");
             foreach (var attribute in attributes)
             {
                 signature.Append(", ").Append(AttributeParameterType(attribute)).Append(' ').Append(Camel(attribute.Key));
@@ -230,7 +233,9 @@ internal sealed class MetricsEmitter
             w.Line();
             var attributeValues = attributes.Select(a => RuntimeNamespace + ".KeyValue." + FactoryName(a.Type) + "(" + _prefix + "AttributeNames." + Pascal(a.Key) + ", " + Camel(a.Key) + (a.EnumValues.Count > 0 ? ".ToOtlpString()" : string.Empty) + ")").ToList();
             var attributeArgument = attributeValues.Count == 0 ? string.Empty : ", [" + string.Join(", ", attributeValues) + "]";
-            w.Line("_buffer.AddPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timestamp, value" + attributeArgument + ");");
+            w.Line(isHistogram
+                ? "_buffer.AddHistogramPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timestamp, count, sum, explicitBounds, bucketCounts" + attributeArgument + ");"
+                : "_buffer.AddPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timestamp, value" + attributeArgument + ");");
             w.Close();
         }
 

@@ -284,6 +284,13 @@ internal sealed class MetadataParser
             }
 
             var sources = ParseSources(entries, key.Value, where, valueType, attributeKeys, attributes, queries);
+            if (kind == MetricKind.Histogram && entries.TryGetValue("source", out var histogramSource))
+            {
+                // One column holds one number; a histogram needs counts per bucket, so code records it.
+                Report(DiagnosticDescriptors.InvalidValue, histogramSource.Span, "a query column", "source", "no source on a histogram: record it from code with Record" + NameFormatting.ToPascalCase(key.Value) + "DataPoint(timestamp, count, sum, bounds, bucketCounts)");
+                sources.Clear();
+            }
+
             result.Add(new MetricSpec(key.Value, description, unit, enabled, kind, valueType, monotonic, temporality, attributeKeys.ToImmutableEquatableArray(), sources.ToImmutableEquatableArray()));
         }
 

@@ -1,7 +1,8 @@
 namespace PgMetrics.Runtime.Metrics;
 
 /// <summary>
-/// One recorded number. Its attributes live in the buffer's shared attribute array, addressed by
+/// One recorded number, or for a histogram its count (<see cref="IntValue"/>), sum
+/// (<see cref="DoubleValue"/>) and buckets. Its attributes live in the buffer's shared attribute array, addressed by
 /// start and count, so a point is a fixed-size struct with no references of its own but the metric.
 /// </summary>
 public readonly record struct DataPoint(
@@ -11,7 +12,9 @@ public readonly record struct DataPoint(
     long IntValue,
     double DoubleValue,
     int AttributeStart,
-    int AttributeCount)
+    int AttributeCount,
+    int HistogramStart = 0,
+    int HistogramBoundCount = 0)
 {
     /// <summary>The value as a double, whatever the metric's value type.</summary>
     public double AsDouble() => Metric.ValueType == MetricValueType.Int ? IntValue : DoubleValue;

@@ -11,6 +11,9 @@ public sealed class MetricsBuffer
     private readonly Dictionary<string, int> _rejectedValues = new(StringComparer.Ordinal);
     private DataPoint[] _points = new DataPoint[256];
     private KeyValue[] _attributes = new KeyValue[256];
+    private double[] _histogramBounds = [];
+    private long[] _histogramCounts = [];
+    private int _histogramLength;
     private int _pointCount;
     private int _attributeCount;
     private int _currentResource = -1;
@@ -37,6 +40,13 @@ public sealed class MetricsBuffer
 
     /// <summary>The attributes of a point.</summary>
     public ReadOnlySpan<KeyValue> GetAttributes(in DataPoint point) => _attributes.AsSpan(point.AttributeStart, point.AttributeCount);
+
+    /// <summary>A histogram point's explicit bucket bounds.</summary>
+    public ReadOnlySpan<double> GetExplicitBounds(in DataPoint point) => _histogramBounds.AsSpan(point.HistogramStart, point.HistogramBoundCount);
+
+    /// <summary>A histogram point's bucket counts: one more than its bounds.</summary>
+    public ReadOnlySpan<long> GetBucketCounts(in DataPoint point)
+        => _histogramCounts.AsSpan(point.HistogramStart, point.HistogramBoundCount + 1);
 
     /// <summary>Starts describing the resource that following points belong to.</summary>
     public void BeginResource()
@@ -81,6 +91,24 @@ public sealed class MetricsBuffer
     public void AddPoint(MetricDescriptor metric, long timestamp, double value, ReadOnlySpan<KeyValue> attributes = default)
         => Add(metric, timestamp, 0, value, attributes);
 
+    /// <summary>Records a histogram point: <paramref name="bucketCounts"/> has one entry more than <paramref name="explicitBounds"/>.</summary>
+    public void AddHistogramPoint(MetricDescriptor metric, long timestamp, long count, double sum, ReadOnlySpan<double> explicitBounds, ReadOnlySpan<long> bucketCounts, ReadOnlySpan<KeyValue> attributes = default)
+    {
+        if (bucketCounts.Length != explicitBounds.Length + 1)
+        {
+            throw new ArgumentException($"{metric.Name}: a histogram with {explicitBounds.Length} bounds needs {explicitBounds.Length + 1} bucket counts, got {bucketCounts.Length}.", nameof(bucketCounts));
+        }
+
+        // Bounds and counts share one index (a point takes bounds + 1 slots in both), so a point needs one start.
+        var start = _histogramLength;
+        EnsureCapacity(ref _histogramBounds, start + bucketCounts.Length);
+        EnsureCapacity(ref _histogramCounts, start + bucketCounts.Length);
+        explicitBounds.CopyTo(_histogramBounds.AsSpan(start));
+        bucketCounts.CopyTo(_histogramCounts.AsSpan(start));
+        _histogramLength += bucketCounts.Length;
+        Add(metric, timestamp, count, sum, attributes, start, explicitBounds.Length);
+    }
+
     /// <summary>Notes that a query returned a value metadata.yaml does not declare; the value itself is not kept.</summary>
     public void RejectValue(string query, string column, string? value)
     {
@@ -107,12 +135,13 @@ public sealed class MetricsBuffer
         Array.Clear(_attributes, 0, _attributeCount);
         _pointCount = 0;
         _attributeCount = 0;
+        _histogramLength = 0;
         _resources.Clear();
         _rejectedValues.Clear();
         _currentResource = -1;
     }
 
-    private void Add(MetricDescriptor metric, long timestamp, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes)
+    private void Add(MetricDescriptor metric, long timestamp, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes, int histogramStart = 0, int histogramBoundCount = 0)
     {
         if (_currentResource < 0)
         {
@@ -131,7 +160,15 @@ public sealed class MetricsBuffer
         }
 
         attributes.CopyTo(_attributes.AsSpan(_attributeCount));
-        _points[_pointCount++] = new DataPoint(metric, _currentResource, timestamp, intValue, doubleValue, _attributeCount, attributes.Length);
+        _points[_pointCount++] = new DataPoint(metric, _currentResource, timestamp, intValue, doubleValue, _attributeCount, attributes.Length, histogramStart, histogramBoundCount);
         _attributeCount += attributes.Length;
+    }
+
+    private static void EnsureCapacity<T>(ref T[] array, int needed)
+    {
+        if (needed > array.Length)
+        {
+            Array.Resize(ref array, Math.Max(needed, Math.Max(16, array.Length * 2)));
+        }
     }
 }

@@ -30,6 +30,7 @@ public sealed class DiagnosticTests
         { "type: x\nmetrics:\n  a.b:\n    enabled: yes please\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n", "PGM011", 4, 14 },
         { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [ghost]\n", "PGM012", 8, 17 },
         { "type: x\nmetrics: 42\n", "PGM013", 2, 10 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: ms\n    histogram: {value_type: double}\n    source: {query: q, column: n}\n" + ValidQuery, "PGM011", 8, 13 },
         { "type: x\nattributes:\n  s: {description: d, type: string}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n}\n" + ValidQuery, "PGM014", 11, 13 },
     };
 

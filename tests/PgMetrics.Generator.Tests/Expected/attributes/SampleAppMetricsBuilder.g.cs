@@ -63,4 +63,15 @@ public sealed partial class SampleAppMetricsBuilder
 
         _buffer.AddPoint(SampleAppMetricDescriptors.SampleCacheRatio, timestamp, value);
     }
+
+    /// <summary>Records a data point of <c>sample.query.duration</c> (ms): Query durations, recorded from code.</summary>
+    public void RecordSampleQueryDurationDataPoint(long timestamp, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts, AttributeState state)
+    {
+        if (!_config.SampleQueryDuration.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddHistogramPoint(SampleAppMetricDescriptors.SampleQueryDuration, timestamp, count, sum, explicitBounds, bucketCounts, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.State, state.ToOtlpString())]);
+    }
 }

@@ -15,11 +15,14 @@ public sealed partial class SampleAppMetricsConfig
     /// <summary><c>sample.cache_ratio</c>: Share of reads served from cache.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig SampleCacheRatio { get; } = new(enabled: true);
 
+    /// <summary><c>sample.query.duration</c>: Query durations, recorded from code.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig SampleQueryDuration { get; } = new(enabled: true);
+
     /// <summary>Which resource attributes are sent.</summary>
     public SampleAppResourceAttributesConfig ResourceAttributes { get; } = new();
 
     /// <summary>The names of all metrics, as metadata.yaml declares them.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "sample.blocks_read", "sample.connections", "sample.cache_ratio" };
+    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "sample.blocks_read", "sample.connections", "sample.cache_ratio", "sample.query.duration" };
 
     /// <summary>Finds a metric's settings by its name; null when no metric has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig? Find(string metricName)
@@ -29,6 +32,7 @@ public sealed partial class SampleAppMetricsConfig
             case "sample.blocks_read": return SampleBlocksRead;
             case "sample.connections": return SampleConnections;
             case "sample.cache_ratio": return SampleCacheRatio;
+            case "sample.query.duration": return SampleQueryDuration;
             default: return null;
         }
     }

@@ -1,0 +1,116 @@
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Metrics;
+
+namespace PgMetrics.Runtime.Tests;
+
+public sealed class MetricsBufferTests
+{
+    private static readonly MetricDescriptor Histogram = new("test.duration", "Durations.", "ms", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false, AggregationTemporality.Cumulative, []);
+
+    [Fact]
+    public void Points_recorded_under_equal_resources_share_one_resource()
+    {
+        var buffer = new MetricsBuffer();
+        var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
+
+        builder.SetResource(postgresqlDatabaseName: "shop");
+        builder.RecordPostgresqlCommitsDataPoint(1, 10);
+        builder.SetResource(postgresqlDatabaseName: "billing");
+        builder.RecordPostgresqlCommitsDataPoint(1, 20);
+        builder.SetResource(postgresqlDatabaseName: "shop");
+        builder.RecordPostgresqlRollbacksDataPoint(1, 3);
+
+        Assert.Equal(2, buffer.Resources.Count);
+        Assert.Equal(buffer.Points[0].ResourceIndex, buffer.Points[2].ResourceIndex);
+        Assert.Equal("billing", buffer.Resources[buffer.Points[1].ResourceIndex].Single().StringValue);
+    }
+
+    [Fact]
+    public void A_disabled_metric_records_nothing()
+    {
+        var config = new PostgresqlMetricsConfig();
+        config.PostgresqlDbSize.Enabled = false;
+        var buffer = new MetricsBuffer();
+        var builder = new PostgresqlMetricsBuilder(config, buffer);
+
+        builder.RecordPostgresqlDbSizeDataPoint(1, 4096);
+        builder.RecordPostgresqlBackendsDataPoint(1, 2);
+
+        Assert.Equal(PostgresqlMetricDescriptors.PostgresqlBackends, Assert.Single(buffer.Points.ToArray()).Metric);
+    }
+
+    [Fact]
+    public void A_disabled_resource_attribute_is_left_out()
+    {
+        var config = new PostgresqlMetricsConfig();
+        config.ResourceAttributes.PostgresqlDatabaseName.Enabled = false;
+        var buffer = new MetricsBuffer();
+        var builder = new PostgresqlMetricsBuilder(config, buffer);
+
+        builder.SetResource(postgresqlDatabaseName: "shop");
+        builder.RecordPostgresqlCommitsDataPoint(1, 10);
+
+        Assert.Empty(buffer.Resources[buffer.Points[0].ResourceIndex]);
+    }
+
+    [Fact]
+    public void Rolling_back_drops_the_points_since_the_checkpoint_and_keeps_the_rest()
+    {
+        var buffer = new MetricsBuffer();
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 5L, [KeyValue.String("a", "1")]);
+        var checkpoint = buffer.Checkpoint();
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRollbacks, 1, 6L, [KeyValue.String("b", "2")]);
+
+        buffer.RollbackTo(checkpoint);
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBackends, 1, 7L, [KeyValue.Int("c", 3)]);
+
+        Assert.Equal([5L, 7L], buffer.Points.ToArray().Select(p => p.IntValue));
+        Assert.Equal("c=3", buffer.GetAttributes(buffer.Points[1]).ToArray().Single().ToString());
+    }
+
+    [Fact]
+    public void Histogram_points_keep_their_bounds_and_bucket_counts_apart()
+    {
+        var buffer = new MetricsBuffer();
+
+        buffer.AddHistogramPoint(Histogram, 1, count: 6, sum: 42.5, [1, 10], [1, 2, 3]);
+        buffer.AddHistogramPoint(Histogram, 2, count: 4, sum: 8, [5], [3, 1]);
+
+        var first = buffer.Points[0];
+        var second = buffer.Points[1];
+        Assert.Equal([1d, 10d], buffer.GetExplicitBounds(first).ToArray());
+        Assert.Equal([1L, 2L, 3L], buffer.GetBucketCounts(first).ToArray());
+        Assert.Equal([5d], buffer.GetExplicitBounds(second).ToArray());
+        Assert.Equal([3L, 1L], buffer.GetBucketCounts(second).ToArray());
+        Assert.Equal((6L, 42.5), (first.IntValue, first.DoubleValue));
+    }
+
+    [Fact]
+    public void A_histogram_with_the_wrong_number_of_buckets_is_refused()
+    {
+        var buffer = new MetricsBuffer();
+
+        var error = Assert.Throws<ArgumentException>(() => buffer.AddHistogramPoint(Histogram, 1, 1, 1, [1, 2], [1]));
+
+        Assert.Contains("test.duration", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, buffer.Count);
+    }
+
+    [Fact]
+    public void Clearing_keeps_nothing_of_the_previous_scrape()
+    {
+        var buffer = new MetricsBuffer();
+        for (var i = 0; i < 1000; i++)
+        {
+            buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, i, (long)i, [KeyValue.Bool("x", true)]);
+        }
+
+        buffer.RejectValue("q", "c", "v");
+        buffer.Clear();
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 1L);
+
+        Assert.Equal(1, buffer.Count);
+        Assert.Empty(buffer.GetAttributes(buffer.Points[0]).ToArray());
+        Assert.Empty(buffer.RejectedValues);
+    }
+}
