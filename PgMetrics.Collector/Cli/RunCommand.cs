@@ -16,10 +16,12 @@ internal static class RunCommand
         var target = new TargetOptions();
         var interval = new Option<string>("--interval") { Description = "Time between scrapes (collection_interval), e.g. 60s.", DefaultValueFactory = _ => "60s" };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long, e.g. 30s (for demos and smoke tests); default: run until stopped." };
+        var exporter = new ExporterOptions();
         var command = new Command("run", "Scrape the server on an interval until stopped.");
         target.AddTo(command);
         command.Options.Add(interval);
         command.Options.Add(duration);
+        exporter.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!target.TryBind(parseResult, out var options, out var error)
@@ -41,16 +43,27 @@ internal static class RunCommand
                 stop.CancelAfter(runFor);
             }
 
+            if (!exporter.TryCreate(parseResult, out var otlp, out error))
+            {
+                Console.Error.WriteLine("error: " + error);
+                return ExitCodes.BadUsage;
+            }
+
+            using var sender = otlp;
             await using var scraper = new PostgresScraper(options, new PostgresqlMetricSet());
             var table = MetricsTableWriter.ForStandardOutput();
             var controller = new ScraperController(
                 scraper,
                 new ScraperControllerOptions { CollectionInterval = collectionInterval, InitialDelay = TimeSpan.Zero },
-                (buffer, result, _) =>
+                async (buffer, result, token) =>
                 {
                     AnsiConsole.MarkupLine($"[grey]{DateTimeOffset.Now:HH:mm:ss}[/] scrape finished");
                     table.Write(buffer, result);
-                    return ValueTask.CompletedTask;
+                    if (sender is not null)
+                    {
+                        var export = await sender.ExportAsync(buffer, token);
+                        AnsiConsole.MarkupLineInterpolated($"{(export.Succeeded ? "[green]" : "[red]")}{export.ToString()} → {sender.Destination}[/]");
+                    }
                 });
 
             AnsiConsole.MarkupLine($"Scraping every {collectionInterval.TotalSeconds:0.###} s; press Ctrl-C to stop.");

@@ -1,0 +1,11 @@
+namespace PgMetrics.Runtime.Export;
+
+/// <summary>How request bodies are compressed.</summary>
+public enum OtlpCompression
+{
+    /// <summary>gzip, which every OTLP/HTTP receiver accepts.</summary>
+    Gzip,
+
+    /// <summary>Uncompressed, for debugging.</summary>
+    None,
+}
