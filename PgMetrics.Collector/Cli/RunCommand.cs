@@ -43,31 +43,46 @@ internal static class RunCommand
                 stop.CancelAfter(runFor);
             }
 
-            if (!exporter.TryCreate(parseResult, out var otlp, out error))
+            if (!exporter.TryCreate(parseResult, out var sender, out error))
             {
                 Console.Error.WriteLine("error: " + error);
                 return ExitCodes.BadUsage;
             }
 
-            using var sender = otlp;
+            using var metricsExporter = sender;
+            using var stopSending = new CancellationTokenSource();
+            var sending = metricsExporter?.RunAsync(stopSending.Token) ?? Task.CompletedTask;
             await using var scraper = new PostgresScraper(options, new PostgresqlMetricSet());
             var table = MetricsTableWriter.ForStandardOutput();
             var controller = new ScraperController(
                 scraper,
                 new ScraperControllerOptions { CollectionInterval = collectionInterval, InitialDelay = TimeSpan.Zero },
-                async (buffer, result, token) =>
+                (buffer, result, _) =>
                 {
                     AnsiConsole.MarkupLine($"[grey]{DateTimeOffset.Now:HH:mm:ss}[/] scrape finished");
                     table.Write(buffer, result);
-                    if (sender is not null)
-                    {
-                        var export = await sender.ExportAsync(buffer, token);
-                        AnsiConsole.MarkupLineInterpolated($"{(export.Succeeded ? "[green]" : "[red]")}{export.ToString()} → {sender.Destination}[/]");
-                    }
+                    metricsExporter?.Submit(buffer);
+                    return ValueTask.CompletedTask;
                 });
 
             AnsiConsole.MarkupLine($"Scraping every {collectionInterval.TotalSeconds:0.###} s; press Ctrl-C to stop.");
+            if (metricsExporter is not null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Exporting to {metricsExporter.Destination}");
+            }
+
             await controller.RunAsync(stop.Token);
+            if (metricsExporter is not null)
+            {
+                // Whatever the last scrapes produced gets a bounded chance to leave before exit.
+                await stopSending.CancelAsync();
+                await sending;
+                using var flushDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                var flushed = await metricsExporter.FlushAsync(flushDeadline.Token);
+                var statistics = metricsExporter.Statistics;
+                AnsiConsole.MarkupLineInterpolated($"Exported {statistics.PointsExported} points in {statistics.RequestsSent} requests ({statistics.Retries} retries, {statistics.PointsRejected} rejected, {statistics.PointsDropped} dropped){(flushed ? string.Empty : $"; {metricsExporter.Queue.Points} points still queued")}.");
+            }
+
             AnsiConsole.MarkupLine("Stopped.");
             return ExitCodes.Success;
         });

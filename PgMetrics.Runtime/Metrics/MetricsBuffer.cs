@@ -26,6 +26,29 @@ public sealed class MetricsBuffer
     /// <summary>The start timestamp of cumulative sums.</summary>
     public long StartTimeUnixNano { get; set; }
 
+    /// <summary>Whether monotonic sums hold deltas since the previous scrape rather than cumulative values.</summary>
+    public bool MonotonicSumsAreDeltas { get; set; }
+
+    /// <summary>Rewrites a point in place, or drops it when the callback returns false.</summary>
+    public delegate bool PointRewriter(ref DataPoint point, ReadOnlySpan<KeyValue> resource, ReadOnlySpan<KeyValue> attributes);
+
+    /// <summary>Applies <paramref name="rewrite"/> to every point, keeping the order of those it keeps.</summary>
+    public void RewritePoints(PointRewriter rewrite)
+    {
+        var kept = 0;
+        for (var i = 0; i < _pointCount; i++)
+        {
+            var point = _points[i];
+            if (rewrite(ref point, _resources[point.ResourceIndex], GetAttributes(point)))
+            {
+                _points[kept++] = point;
+            }
+        }
+
+        Array.Clear(_points, kept, _pointCount - kept);
+        _pointCount = kept;
+    }
+
     /// <summary>The recorded points, in recording order.</summary>
     public ReadOnlySpan<DataPoint> Points => _points.AsSpan(0, _pointCount);
 
@@ -136,6 +159,7 @@ public sealed class MetricsBuffer
         _pointCount = 0;
         _attributeCount = 0;
         _histogramLength = 0;
+        MonotonicSumsAreDeltas = false;
         _resources.Clear();
         _rejectedValues.Clear();
         _currentResource = -1;

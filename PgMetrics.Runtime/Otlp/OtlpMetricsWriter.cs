@@ -114,7 +114,7 @@ public sealed class OtlpMetricsWriter
                 if (metric.Kind == MetricKind.Sum)
                 {
                     _buffer.WriteTag(SumTemporality, WireType.Varint);
-                    _buffer.WriteVarint(Temporality(metric));
+                    _buffer.WriteVarint(metric.IsMonotonic && metrics.MonotonicSumsAreDeltas ? (uint)TemporalityDelta : Temporality(metric));
                     _buffer.WriteTag(SumIsMonotonic, WireType.Varint);
                     _buffer.WriteVarint(metric.IsMonotonic ? 1u : 0u);
                 }
@@ -181,7 +181,7 @@ public sealed class OtlpMetricsWriter
 
         if (point.Metric.Kind == MetricKind.Sum)
         {
-            _buffer.WriteFixed64(NumberStartTime, (ulong)metrics.StartTimeUnixNano);
+            _buffer.WriteFixed64(NumberStartTime, (ulong)(point.StartTimeUnixNano != 0 ? point.StartTimeUnixNano : metrics.StartTimeUnixNano));
         }
 
         _buffer.WriteFixed64(NumberTime, (ulong)point.TimeUnixNano);

@@ -1,92 +1,182 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace PgMetrics.Runtime.Tests.Otlp;
 
 /// <summary>
-/// A New Relic OTLP endpoint on loopback: checks the api-key and content type, un-gzips, keeps
-/// each request body, and answers 403 to a wrong key as New Relic does.
+/// A New Relic OTLP endpoint on loopback. Like New Relic it checks the api-key (403) and content
+/// type (415), decompresses gzip and zstd, and refuses bodies over 1,000,000 bytes (413). Faults can
+/// be queued: a status with an optional Retry-After, a slow answer, or a dropped connection. A
+/// request is recorded as accepted only when it is answered 200.
 /// </summary>
 internal sealed class NewRelicStandIn : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
+    public const int PayloadLimit = 1_000_000;
+
+    private readonly WebApplication _app;
     private readonly string _licenseKey;
+    private readonly ConcurrentQueue<Fault> _faults = new();
 
     public NewRelicStandIn(string licenseKey)
     {
         _licenseKey = licenseKey;
-        var port = FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        _listener.Prefixes.Add(Endpoint.AbsoluteUri);
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        _app = builder.Build();
+        _app.MapPost("/v1/metrics", AnswerAsync);
+        _app.StartAsync().GetAwaiter().GetResult();
+        Endpoint = new Uri(_app.Urls.First());
     }
 
     public Uri Endpoint { get; }
 
-    public List<byte[]> Requests { get; } = [];
+    /// <summary>Accepted request bodies, decompressed, in arrival order.</summary>
+    public List<byte[]> Accepted { get; } = [];
 
-    public List<string> Problems { get; } = [];
+    /// <summary>Every request that reached the stand-in, with what it answered (0: connection dropped).</summary>
+    public List<int> Answers { get; } = [];
 
-    private async Task ServeAsync()
+    public List<string> ContentEncodings { get; } = [];
+
+    /// <summary>Answers 200 with this OTLP partial_success body, when set.</summary>
+    public byte[]? SuccessBody { get; set; }
+
+    /// <summary>Makes every request fail with 503 while set.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>Answers the next requests with these faults, in order, before accepting again.</summary>
+    public void Inject(params Fault[] faults)
     {
-        while (_listener.IsListening)
+        foreach (var fault in faults)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var request = context.Request;
-            var status = 200;
-            if (request.Url?.AbsolutePath != "/v1/metrics" || request.HttpMethod != "POST")
-            {
-                status = 404;
-            }
-            else if (request.Headers["api-key"] != _licenseKey)
-            {
-                status = 403;
-            }
-            else if (request.ContentType != "application/x-protobuf")
-            {
-                Problems.Add("content type " + request.ContentType);
-                status = 415;
-            }
-            else
-            {
-                using var body = new MemoryStream();
-                var input = request.Headers["Content-Encoding"] == "gzip" ? new GZipStream(request.InputStream, CompressionMode.Decompress) : request.InputStream;
-                await input.CopyToAsync(body);
-                lock (Requests)
-                {
-                    Requests.Add(body.ToArray());
-                }
-            }
-
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
+            _faults.Enqueue(fault);
         }
     }
 
-    private static int FreePort()
+    private async Task AnswerAsync(HttpContext context)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var request = context.Request;
+        using var raw = new MemoryStream();
+        await request.Body.CopyToAsync(raw);
+        var status = 200;
+        if (Down)
+        {
+            status = 503;
+        }
+        else if (_faults.TryDequeue(out var fault))
+        {
+            switch (fault.Kind)
+            {
+                case FaultKind.DropConnection:
+                    Record(0);
+                    context.Abort();
+                    return;
+                case FaultKind.Slow:
+                    await Task.Delay(fault.Delay);
+                    status = 503;
+                    break;
+                default:
+                    status = fault.Status;
+                    if (fault.RetryAfterSeconds is { } seconds)
+                    {
+                        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
+                    break;
+            }
+        }
+        else if (request.Headers["api-key"] != _licenseKey)
+        {
+            status = 403;
+        }
+        else if (request.ContentType != "application/x-protobuf")
+        {
+            status = 415;
+        }
+        else if (raw.Length > PayloadLimit)
+        {
+            status = 413;
+        }
+        else
+        {
+            var encoding = request.Headers.ContentEncoding.FirstOrDefault() ?? "none";
+            var body = Decompress(raw.ToArray(), encoding);
+            lock (Accepted)
+            {
+                Accepted.Add(body);
+                ContentEncodings.Add(encoding);
+            }
+        }
+
+        Record(status);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/x-protobuf";
+        if (status == 200 && SuccessBody is { } success)
+        {
+            await context.Response.Body.WriteAsync(success);
+        }
+    }
+
+    private void Record(int status)
+    {
+        lock (Answers)
+        {
+            Answers.Add(status);
+        }
+    }
+
+    private static byte[] Decompress(byte[] body, string encoding)
+    {
+        switch (encoding)
+        {
+            case "gzip":
+                using (var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress))
+                using (var output = new MemoryStream())
+                {
+                    gzip.CopyTo(output);
+                    return output.ToArray();
+                }
+
+            case "zstd":
+                using (var zstd = new ZstdSharp.Decompressor())
+                {
+                    return zstd.Unwrap(body).ToArray();
+                }
+
+            default:
+                return body;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _serving;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
+}
+
+internal enum FaultKind
+{
+    Status,
+    Slow,
+    DropConnection,
+}
+
+internal sealed record Fault(FaultKind Kind, int Status = 0, int? RetryAfterSeconds = null, TimeSpan Delay = default)
+{
+    public static Fault Answer(int status, int? retryAfterSeconds = null) => new(FaultKind.Status, status, retryAfterSeconds);
+
+    public static Fault SlowAnswer(TimeSpan delay) => new(FaultKind.Slow, Delay: delay);
+
+    public static Fault DroppedConnection { get; } = new(FaultKind.DropConnection);
 }
