@@ -1,0 +1,59 @@
+using PgMetrics.Runtime.Export;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Metrics;
+
+namespace PgMetrics.Runtime.Tests.Otlp;
+
+/// <summary>Cumulative counters sent as deltas: correct start times, no first-scrape spike, no negative deltas after a reset.</summary>
+public sealed class DeltaTemporalityTests
+{
+    [Fact]
+    public async Task Counters_become_deltas_from_the_previous_scrape_and_a_reset_is_never_negative()
+    {
+        await using var newRelic = new NewRelicStandIn(ExporterHarness.LicenseKey);
+        using var exporter = ExporterHarness.Create(newRelic, options: new MetricsExporterOptions { DeltaTemporality = true, Resilience = ExporterHarness.FastResilience });
+
+        // commits: 100 → 130 → 12 (pg_stat_reset in between) → 20; db_size is not monotonic and stays as it is.
+        (long Time, long Commits)[] scrapes = [(1_000, 100), (2_000, 130), (3_000, 12), (4_000, 20)];
+        foreach (var (time, commits) in scrapes)
+        {
+            var buffer = new MetricsBuffer(startTimeUnixNano: 500);
+            var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
+            builder.SetResource(postgresqlDatabaseName: "shop");
+            builder.RecordPostgresqlCommitsDataPoint(time, commits);
+            builder.RecordPostgresqlDbSizeDataPoint(time, commits * 10);
+            exporter.Submit(buffer);
+        }
+
+        await ExporterHarness.FlushAsync(exporter);
+        var points = newRelic.Accepted.SelectMany(OtlpDecoder.Decode).ToList();
+
+        var commitsSent = points.Where(p => p.Metric == "postgresql.commits").Select(p => (p.IntValue!.Value, p.StartTime, p.Time, p.Temporality)).ToList();
+        Assert.Equal([(30L, 1_000UL, 2_000UL, 1), (12L, 2_000UL, 3_000UL, 1), (8L, 3_000UL, 4_000UL, 1)], commitsSent);
+        var sizes = points.Where(p => p.Metric == "postgresql.db_size").ToList();
+        Assert.Equal([1_000L, 1_300L, 120L, 200L], sizes.Select(p => p.IntValue!.Value));
+        Assert.All(sizes, p => Assert.Equal(2, p.Temporality));
+    }
+
+    [Fact]
+    public void Series_with_different_attributes_keep_separate_baselines()
+    {
+        var converter = new DeltaTemporalityConverter();
+        MetricsBuffer Scrape(long shop, long billing)
+        {
+            var buffer = new MetricsBuffer();
+            var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
+            builder.SetResource(postgresqlDatabaseName: "shop");
+            builder.RecordPostgresqlCommitsDataPoint(1, shop);
+            builder.SetResource(postgresqlDatabaseName: "billing");
+            builder.RecordPostgresqlCommitsDataPoint(1, billing);
+            return buffer;
+        }
+
+        converter.Convert(Scrape(10, 1_000));
+        var second = Scrape(15, 1_500);
+        converter.Convert(second);
+
+        Assert.Equal([5L, 500L], second.Points.ToArray().Select(p => p.IntValue));
+    }
+}
