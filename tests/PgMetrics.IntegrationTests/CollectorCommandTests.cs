@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PgMetrics.IntegrationTests.Infrastructure;
 using PgMetrics.TestPostgres;
 
@@ -62,22 +61,5 @@ public sealed class CollectorCommandTests(PostgresServerPool servers)
         Assert.Contains("Stopped.", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunCollectorAsync(string[] arguments)
-    {
-        var collector = Path.Combine(AppContext.BaseDirectory, "pgmetrics.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(collector);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var errors = process.StandardError.ReadToEndAsync(Cancel);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunCollectorAsync(string[] arguments) => CollectorProcess.RunAsync(arguments);
 }

@@ -2,6 +2,8 @@ using PgMetrics.Runtime.Export;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Metrics;
 
+using PgMetrics.TestOtlp;
+
 namespace PgMetrics.Runtime.Tests.Otlp;
 
 /// <summary>Cumulative counters sent as deltas: correct start times, no first-scrape spike, no negative deltas after a reset.</summary>

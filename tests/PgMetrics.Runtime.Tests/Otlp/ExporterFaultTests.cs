@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using PgMetrics.Runtime.Export;
 using Polly.CircuitBreaker;
 
+using PgMetrics.TestOtlp;
+
 namespace PgMetrics.Runtime.Tests.Otlp;
 
 /// <summary>Faults of the New Relic endpoint lose nothing and duplicate nothing; what is given up is counted.</summary>

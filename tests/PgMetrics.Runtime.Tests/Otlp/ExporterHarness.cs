@@ -3,6 +3,8 @@ using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Resilience;
 
+using PgMetrics.TestOtlp;
+
 namespace PgMetrics.Runtime.Tests.Otlp;
 
 /// <summary>Builds exporters aimed at a stand-in, with short delays, and scrapes whose every point is unique.</summary>

@@ -2,6 +2,8 @@ using PgMetrics.Runtime.Export;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Metrics;
 
+using PgMetrics.TestOtlp;
+
 namespace PgMetrics.Runtime.Tests.Otlp;
 
 /// <summary>What the writer encodes is what an independent decoder reads, for every compression.</summary>

@@ -1,12 +1,12 @@
 using Google.Protobuf;
 
-namespace PgMetrics.Runtime.Tests.Otlp;
+namespace PgMetrics.TestOtlp;
 
 /// <summary>
 /// Reads an ExportMetricsServiceRequest with Google.Protobuf's wire reader and the field numbers of
 /// the OTLP .proto files, so the project's writer is checked by code that shares nothing with it.
 /// </summary>
-internal static class OtlpDecoder
+public static class OtlpDecoder
 {
     public sealed record Point(string Metric, string Kind, string Unit, Dictionary<string, string> Resource, Dictionary<string, string> Attributes, long? IntValue, double? DoubleValue, ulong StartTime, ulong Time, int Temporality, bool Monotonic, ulong Count, double Sum, List<ulong> BucketCounts, List<double> Bounds);
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PgMetrics.Runtime.Tests.Otlp;
+namespace PgMetrics.TestOtlp;
 
 /// <summary>
 /// A New Relic OTLP endpoint on loopback. Like New Relic it checks the api-key (403) and content
@@ -14,7 +14,7 @@ namespace PgMetrics.Runtime.Tests.Otlp;
 /// be queued: a status with an optional Retry-After, a slow answer, or a dropped connection. A
 /// request is recorded as accepted only when it is answered 200.
 /// </summary>
-internal sealed class NewRelicStandIn : IAsyncDisposable
+public sealed class NewRelicStandIn : IAsyncDisposable
 {
     public const int PayloadLimit = 1_000_000;
 
@@ -165,14 +165,14 @@ internal sealed class NewRelicStandIn : IAsyncDisposable
     }
 }
 
-internal enum FaultKind
+public enum FaultKind
 {
     Status,
     Slow,
     DropConnection,
 }
 
-internal sealed record Fault(FaultKind Kind, int Status = 0, int? RetryAfterSeconds = null, TimeSpan Delay = default)
+public sealed record Fault(FaultKind Kind, int Status = 0, int? RetryAfterSeconds = null, TimeSpan Delay = default)
 {
     public static Fault Answer(int status, int? retryAfterSeconds = null) => new(FaultKind.Status, status, retryAfterSeconds);
 
