@@ -17,8 +17,6 @@ public sealed class OtlpMetricsWriter
     private const int ResourceAttributes = 1;
     private const int ScopeMetricsScope = 1;
     private const int ScopeMetricsMetrics = 2;
-    private const int ScopeName = 1;
-    private const int ScopeVersion = 2;
     private const int MetricGauge = 5;
     private const int MetricSum = 7;
     private const int MetricHistogram = 9;
@@ -38,12 +36,6 @@ public sealed class OtlpMetricsWriter
     private const int HistogramBucketCounts = 6;
     private const int HistogramExplicitBounds = 7;
     private const int HistogramAttributes = 9;
-    private const int KeyValueKey = 1;
-    private const int KeyValueValue = 2;
-    private const int AnyValueString = 1;
-    private const int AnyValueBool = 2;
-    private const int AnyValueInt = 3;
-    private const int AnyValueDouble = 4;
     private const int TemporalityDelta = 1;
     private const int TemporalityCumulative = 2;
 
@@ -57,7 +49,7 @@ public sealed class OtlpMetricsWriter
     public OtlpMetricsWriter(string scopeName = "pgmetrics", string? scopeVersion = null)
     {
         _scopeName = scopeName;
-        _scopeVersion = scopeVersion ?? typeof(OtlpMetricsWriter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        _scopeVersion = scopeVersion ?? OtlpCommon.ScopeVersion;
     }
 
     /// <summary>Encodes every point of <paramref name="metrics"/> into <paramref name="output"/>; returns the bytes written.</summary>
@@ -75,15 +67,12 @@ public sealed class OtlpMetricsWriter
             var resourceMessage = _buffer.BeginMessage(ResourceMetricsResource);
             foreach (var attribute in metrics.Resources[resource])
             {
-                WriteKeyValue(ResourceAttributes, attribute);
+                OtlpCommon.WriteKeyValue(_buffer, ResourceAttributes, attribute);
             }
 
             _buffer.EndMessage(resourceMessage);
             var scopeMetrics = _buffer.BeginMessage(ResourceMetricsScopeMetrics);
-            var scope = _buffer.BeginMessage(ScopeMetricsScope);
-            _buffer.WriteString(ScopeName, _scopeName);
-            _buffer.WriteString(ScopeVersion, _scopeVersion);
-            _buffer.EndMessage(scope);
+            OtlpCommon.WriteScope(_buffer, ScopeMetricsScope, _scopeName, _scopeVersion);
 
             while (i < points.Length && points[(int)(_order[i] & IndexMask)].ResourceIndex == resource)
             {
@@ -176,7 +165,7 @@ public sealed class OtlpMetricsWriter
         var message = _buffer.BeginMessage(DataPoints);
         foreach (var attribute in metrics.GetAttributes(point))
         {
-            WriteKeyValue(NumberAttributes, attribute);
+            OtlpCommon.WriteKeyValue(_buffer, NumberAttributes, attribute);
         }
 
         if (point.Metric.Kind == MetricKind.Sum)
@@ -202,7 +191,7 @@ public sealed class OtlpMetricsWriter
         var message = _buffer.BeginMessage(DataPoints);
         foreach (var attribute in metrics.GetAttributes(point))
         {
-            WriteKeyValue(HistogramAttributes, attribute);
+            OtlpCommon.WriteKeyValue(_buffer, HistogramAttributes, attribute);
         }
 
         _buffer.WriteFixed64(HistogramStartTime, (ulong)metrics.StartTimeUnixNano);
@@ -225,33 +214,6 @@ public sealed class OtlpMetricsWriter
 
         _buffer.EndMessage(bounds);
         _buffer.EndMessage(message);
-    }
-
-    private void WriteKeyValue(int fieldNumber, in KeyValue attribute)
-    {
-        var keyValue = _buffer.BeginMessage(fieldNumber);
-        _buffer.WriteString(KeyValueKey, attribute.Key);
-        var value = _buffer.BeginMessage(KeyValueValue);
-        switch (attribute.Kind)
-        {
-            case AttributeValueKind.String:
-                _buffer.WriteString(AnyValueString, attribute.StringValue);
-                break;
-            case AttributeValueKind.Bool:
-                _buffer.WriteTag(AnyValueBool, WireType.Varint);
-                _buffer.WriteVarint(attribute.BoolValue ? 1u : 0u);
-                break;
-            case AttributeValueKind.Int:
-                _buffer.WriteTag(AnyValueInt, WireType.Varint);
-                _buffer.WriteVarint((ulong)attribute.IntValue);
-                break;
-            default:
-                _buffer.WriteDouble(AnyValueDouble, attribute.DoubleValue);
-                break;
-        }
-
-        _buffer.EndMessage(value);
-        _buffer.EndMessage(keyValue);
     }
 
     private static uint Temporality(MetricDescriptor metric)

@@ -51,6 +51,31 @@ public static class OtlpDecoder
         return points;
     }
 
+    public sealed record LogRecord(Dictionary<string, string> Resource, string Scope, ulong Time, ulong ObservedTime, int Severity, string SeverityText, string Body, Dictionary<string, string> Attributes);
+
+    /// <summary>Reads an ExportLogsServiceRequest.</summary>
+    public static List<LogRecord> DecodeLogs(byte[] request)
+    {
+        var records = new List<LogRecord>();
+        foreach (var resourceLogs in Fields(request, 1))
+        {
+            var resource = Fields(resourceLogs, 1).SelectMany(r => Fields(r, 1)).Select(KeyValue).ToDictionary();
+            foreach (var scopeLogs in Fields(resourceLogs, 2))
+            {
+                var scope = Fields(scopeLogs, 1).Select(s => Text(s, 1)).SingleOrDefault() ?? string.Empty;
+                foreach (var record in Fields(scopeLogs, 2))
+                {
+                    records.Add(new LogRecord(
+                        resource, scope, Fixed64(record, 1), Fixed64(record, 11), (int)Varint(record, 2), Text(record, 3),
+                        Fields(record, 5).Select(body => Text(body, 1)).Single(),
+                        Fields(record, 6).Select(KeyValue).ToDictionary()));
+                }
+            }
+        }
+
+        return records;
+    }
+
     private static KeyValuePair<string, string> KeyValue(byte[] keyValue)
     {
         var value = Fields(keyValue, 2).Single();
