@@ -1,4 +1,4 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Test, Pack, Demo.
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Test, Pack, Publish, Demo, Bench.
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -116,6 +116,16 @@ Task("Pack")
         Configuration = configuration,
         NoBuild = true,
         OutputDirectory = artifacts + Directory("packages"),
+    }));
+
+// The collector as a self-contained NativeAOT binary: artifacts/publish/pgmetrics.
+Task("Publish")
+    .IsDependentOn("Restore")
+    .Does(() => DotNetPublish("./PgMetrics.Collector/PgMetrics.Collector.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = "linux-x64",
+        OutputDirectory = artifacts + Directory("publish"),
     }));
 
 Task("Demo")
