@@ -3,8 +3,10 @@ using PgMetrics.Collector.Cli;
 
 var root = new RootCommand("pgmetrics: collects PostgreSQL metrics and sends them over OTLP.")
 {
-    OnceCommand.Create(),
     RunCommand.Create(),
+    OnceCommand.Create(),
+    ValidateCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// run handles SIGTERM, SIGINT and SIGHUP itself: a first signal drains, a second exits at once.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Hosting;
 using PgMetrics.Collector.Output;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Receiver;
@@ -17,13 +18,34 @@ internal static class RunCommand
         var interval = new Option<string>("--interval") { Description = "Time between scrapes (collection_interval), e.g. 60s.", DefaultValueFactory = _ => "60s" };
         var duration = new Option<string?>("--duration") { Description = "Stop after this long, e.g. 30s (for demos and smoke tests); default: run until stopped." };
         var exporter = new ExporterOptions();
+        var config = ConfigOption.Create();
         var command = new Command("run", "Scrape the server on an interval until stopped.");
         target.AddTo(command);
         command.Options.Add(interval);
         command.Options.Add(duration);
         exporter.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.Options.Add(config);
+        command.SetAction(async (parseResult, _) =>
         {
+            TimeSpan? runFor = null;
+            if (parseResult.GetValue(duration) is { } durationText)
+            {
+                if (!DurationParser.TryParse(durationText, out var parsed, out var durationError))
+                {
+                    Console.Error.WriteLine("error: --duration: " + durationError);
+                    return ExitCodes.BadUsage;
+                }
+
+                runFor = parsed;
+            }
+
+            if (parseResult.GetValue(config) is { } configPath)
+            {
+                return await RunWithConfigAsync(configPath, runFor);
+            }
+
+            using var signals = new ShutdownSignals();
+            var cancellationToken = signals.StopRequested;
             if (!target.TryBind(parseResult, out var options, out var error)
                 || !DurationParser.TryParse(parseResult.GetValue(interval), out var collectionInterval, out error))
             {
@@ -32,15 +54,9 @@ internal static class RunCommand
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (parseResult.GetValue(duration) is { } durationText)
+            if (runFor is { } limit)
             {
-                if (!DurationParser.TryParse(durationText, out var runFor, out error))
-                {
-                    Console.Error.WriteLine("error: --duration: " + error);
-                    return ExitCodes.BadUsage;
-                }
-
-                stop.CancelAfter(runFor);
+                stop.CancelAfter(limit);
             }
 
             if (!exporter.TryCreate(parseResult, out var sender, out error))
@@ -87,5 +103,28 @@ internal static class RunCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> RunWithConfigAsync(string path, TimeSpan? runFor)
+    {
+        if (ConfigOption.Load(path) is not { } loaded)
+        {
+            return ExitCodes.ScrapeFailed;
+        }
+
+        using var loggerFactory = LoggingSetup.Create(loaded.Service);
+        await using var host = new CollectorHost(loaded, loggerFactory);
+        using var signals = new ShutdownSignals(onReload: () => _ = host.ReloadAsync());
+        await host.StartAsync();
+        try
+        {
+            await Task.Delay(runFor ?? Timeout.InfiniteTimeSpan, signals.StopRequested);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await host.ShutdownAsync(host.Config.Service.ShutdownTimeout);
+        return ExitCodes.Success;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Otlp;
 using PgMetrics.Runtime.Resilience;
+using PgMetrics.Runtime.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -38,8 +39,9 @@ public sealed class MetricsExporter : IDisposable
         _queue = queue;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _pipeline = ExportResiliencePipeline.Create(options.Resilience, Statistics);
+        _pipeline = ExportResiliencePipeline.Create(options.Resilience, Statistics, options.Name);
         _delta = options.DeltaTemporality ? new DeltaTemporalityConverter() : null;
+        PgMetricsInstruments.Track(this, options.Name);
     }
 
     /// <summary>Counts of what was sent, retried, dropped and refused.</summary>
@@ -78,6 +80,7 @@ public sealed class MetricsExporter : IDisposable
                 foreach (var dropped in _queue.Enqueue(part, points))
                 {
                     Statistics.CountDropped(dropped.Points);
+                    PgMetricsInstruments.RecordDropped(_options.Name, dropped.Points, "queue_full");
                     _logger.LogWarning("Export queue is full ({MaxQueueBytes} bytes): dropped the oldest {Points} points", _options.MaxQueueBytes, dropped.Points);
                 }
             }
@@ -163,6 +166,7 @@ public sealed class MetricsExporter : IDisposable
                 }
                 catch (BrokenCircuitException)
                 {
+                    PgMetricsInstruments.RecordExportFailure(_options.Name, "circuit_open");
                     return _options.Resilience.BreakDuration;
                 }
 
@@ -171,10 +175,12 @@ public sealed class MetricsExporter : IDisposable
                     case SendOutcomeKind.Accepted:
                         _queue.Remove(batch.Select(b => b.Item));
                         Statistics.CountExported(points - outcome.RejectedPoints, payload.Length);
+                        PgMetricsInstruments.RecordExported(_options.Name, points - outcome.RejectedPoints, payload.Length);
                         _maxItemsPerRequest = int.MaxValue;
                         if (outcome.RejectedPoints > 0)
                         {
                             Statistics.CountRejected(outcome.RejectedPoints, requestEnded: false);
+                            PgMetricsInstruments.RecordDropped(_options.Name, outcome.RejectedPoints, "partial_success");
                             _logger.LogWarning("{Destination} accepted the request but rejected {Rejected} points: {Message}", _sender.Destination, outcome.RejectedPoints, outcome.Message);
                         }
 
@@ -189,6 +195,8 @@ public sealed class MetricsExporter : IDisposable
                     case SendOutcomeKind.Rejected:
                         _queue.Remove(batch.Select(b => b.Item));
                         Statistics.CountRejected(points, requestEnded: true);
+                        PgMetricsInstruments.RecordExportFailure(_options.Name, "http_" + outcome.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        PgMetricsInstruments.RecordDropped(_options.Name, points, "rejected");
                         if (_reportedRejections.Add(outcome.StatusCode))
                         {
                             _logger.LogError("{Destination} refused {Points} points with {Outcome}; such requests are not retried (check the license key and endpoint)", _sender.Destination, points, outcome.ToString());
@@ -196,6 +204,7 @@ public sealed class MetricsExporter : IDisposable
 
                         break;
                     default:
+                        PgMetricsInstruments.RecordExportFailure(_options.Name, outcome.StatusCode == 0 ? "connection" : "http_" + outcome.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         _logger.LogWarning("Export to {Destination} failed after retries: {Outcome}; {Queued} requests wait in the queue", _sender.Destination, outcome.ToString(), _queue.Count);
                         return _options.Resilience.BreakDuration;
                 }
@@ -219,6 +228,7 @@ public sealed class MetricsExporter : IDisposable
 
         _queue.Remove([item]);
         Statistics.CountDropped(item.Points);
+        PgMetricsInstruments.RecordDropped(_options.Name, item.Points, "too_large");
         _logger.LogError("{Destination} refused a single data point as too large (413); it was dropped", _sender.Destination);
     }
 
@@ -228,6 +238,7 @@ public sealed class MetricsExporter : IDisposable
         {
             var points = OtlpRequestSplitter.Metrics.CountLeaves(part);
             Statistics.CountDropped(points);
+            PgMetricsInstruments.RecordDropped(_options.Name, points, "too_large");
             _logger.LogError("A data point encodes to more than {Limit} bytes and was dropped", _options.MaxRequestBytes);
         }
     }
@@ -254,6 +265,7 @@ public sealed class MetricsExporter : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        PgMetricsInstruments.Untrack(this);
         _sendGate.Dispose();
         _pending.Dispose();
     }

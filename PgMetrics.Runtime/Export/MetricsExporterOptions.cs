@@ -5,6 +5,9 @@ namespace PgMetrics.Runtime.Export;
 /// <summary>How the metrics exporter batches, bounds and sends.</summary>
 public sealed record MetricsExporterOptions
 {
+    /// <summary>The exporter's config name, used in self-metrics and logs.</summary>
+    public string Name { get; init; } = "otlp";
+
     /// <summary>New Relic refuses OTLP payloads over 1,000,000 bytes.</summary>
     public const int NewRelicPayloadLimit = 1_000_000;
 

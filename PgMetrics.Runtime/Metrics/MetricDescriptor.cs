@@ -44,6 +44,19 @@ public sealed class MetricDescriptor
     /// <summary>Fields 1–3 (name, description, unit) of the OTLP <c>Metric</c> message, pre-encoded.</summary>
     public ReadOnlyMemory<byte> OtlpHeader { get; }
 
+    /// <summary>
+    /// A descriptor made at run time (self-observability instruments), with its OTLP header encoded
+    /// here instead of by the generator.
+    /// </summary>
+    public static MetricDescriptor Create(string name, string description, string unit, MetricKind kind, MetricValueType valueType, bool isMonotonic)
+    {
+        var header = new Otlp.ProtobufBuffer();
+        header.WriteString(1, name);
+        header.WriteString(2, description);
+        header.WriteString(3, unit);
+        return new MetricDescriptor(name, description, unit, kind, valueType, isMonotonic, AggregationTemporality.Cumulative, header.WrittenSpan.ToArray());
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

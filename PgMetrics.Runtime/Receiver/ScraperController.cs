@@ -18,14 +18,21 @@ public sealed class ScraperController
     private readonly MetricsBuffer _buffer;
 
     /// <summary>Creates a controller; nothing runs until <see cref="RunAsync"/>.</summary>
-    public ScraperController(PostgresScraper scraper, ScraperControllerOptions options, ScrapeHandler onScraped)
+    public ScraperController(PostgresScraper scraper, ScraperControllerOptions options, ScrapeHandler onScraped, string name = "postgresql")
     {
+        Name = name;
         options.Validate();
         _scraper = scraper;
         _options = options;
         _onScraped = onScraped;
         _buffer = new MetricsBuffer(UnixTime.NowNanoseconds());
     }
+
+    /// <summary>The receiver this controller runs, for self-metrics.</summary>
+    public string Name { get; }
+
+    /// <summary>The last scrape's result, or null before the first; read by /readyz.</summary>
+    public ScrapeResult? LastResult { get; private set; }
 
     /// <summary>Scrapes until <paramref name="cancellationToken"/> is cancelled; returns normally then.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -52,6 +59,8 @@ public sealed class ScraperController
         timeout.CancelAfter(_options.Timeout > TimeSpan.Zero ? _options.Timeout : _options.CollectionInterval);
         _buffer.Clear();
         var result = await _scraper.ScrapeAsync(_buffer, timeout.Token).ConfigureAwait(false);
+        Telemetry.PgMetricsInstruments.RecordScrape(Name, result);
+        LastResult = result;
         await _onScraped(_buffer, result, cancellationToken).ConfigureAwait(false);
         return result;
     }

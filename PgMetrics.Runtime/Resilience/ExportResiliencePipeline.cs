@@ -12,7 +12,7 @@ namespace PgMetrics.Runtime.Resilience;
 /// </summary>
 public static class ExportResiliencePipeline
 {
-    public static ResiliencePipeline<SendOutcome> Create(ExportResilienceOptions options, ExportStatistics statistics, TimeProvider? timeProvider = null)
+    public static ResiliencePipeline<SendOutcome> Create(ExportResilienceOptions options, ExportStatistics statistics, string exporterName = "otlp", TimeProvider? timeProvider = null)
     {
         var retryable = new PredicateBuilder<SendOutcome>().HandleResult(outcome => outcome.Kind == SendOutcomeKind.Retryable);
         var builder = new ResiliencePipelineBuilder<SendOutcome>();
@@ -37,6 +37,7 @@ public static class ExportResiliencePipeline
                 OnRetry = _ =>
                 {
                     statistics.CountRetry();
+                    Telemetry.PgMetricsInstruments.RecordRetry(exporterName);
                     return ValueTask.CompletedTask;
                 },
             })

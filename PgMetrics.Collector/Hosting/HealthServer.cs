@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text;
+
+namespace PgMetrics.Collector.Hosting;
+
+/// <summary>
+/// <c>/healthz</c> (the process is alive) and <c>/readyz</c> (config loaded, last scrapes and
+/// exports healthy, with the reasons when not) on a loopback port by default.
+/// </summary>
+internal sealed class HealthServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Func<IReadOnlyList<string>> _readinessProblems;
+    private readonly Task _serving;
+
+    public HealthServer(string endpoint, Func<IReadOnlyList<string>> readinessProblems)
+    {
+        _readinessProblems = readinessProblems;
+        _listener.Prefixes.Add($"http://{endpoint}/");
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var (status, body) = context.Request.Url?.AbsolutePath switch
+            {
+                "/healthz" => (200, "ok\n"),
+                "/readyz" => _readinessProblems() is { Count: > 0 } problems ? (503, string.Join('\n', problems) + "\n") : (200, "ready\n"),
+                _ => (404, "not found; try /healthz or /readyz\n"),
+            };
+            try
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                var bytes = Encoding.UTF8.GetBytes(body);
+                await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                // The client went away; nothing to answer.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _serving.ConfigureAwait(false);
+    }
+}

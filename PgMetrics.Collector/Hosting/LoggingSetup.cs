@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+using PgMetrics.Collector.Config;
+
+namespace PgMetrics.Collector.Hosting;
+
+/// <summary>Structured logs to stderr, as text or JSON lines; stdout stays for metric tables.</summary>
+internal static class LoggingSetup
+{
+    public static ILoggerFactory Create(ServiceConfig service)
+        => LoggerFactory.Create(logging =>
+        {
+            logging.SetMinimumLevel(service.LogLevel switch
+            {
+                "debug" => LogLevel.Debug,
+                "warn" => LogLevel.Warning,
+                "error" => LogLevel.Error,
+                _ => LogLevel.Information,
+            });
+            if (service.LogFormat == "json")
+            {
+                logging.AddJsonConsole(options =>
+                {
+                    options.UseUtcTimestamp = true;
+                    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                });
+            }
+            else
+            {
+                logging.AddSimpleConsole(options =>
+                {
+                    options.SingleLine = true;
+                    options.TimestampFormat = "HH:mm:ss ";
+                });
+            }
+
+            logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+}
