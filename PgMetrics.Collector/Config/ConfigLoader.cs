@@ -113,7 +113,7 @@ public sealed partial class ConfigLoader
                 Endpoint = Text(entries, "endpoint", path) ?? defaults.Endpoint,
                 Transport = transport,
                 Username = Text(entries, "username", path),
-                Password = Text(entries, "password", path, secret: true),
+                Password = Text(entries, "password", path),
                 Databases = TextList(entries, "databases", path),
                 ExcludeDatabases = TextList(entries, "exclude_databases", path),
                 Tls = ParseTls(entries, path),
@@ -145,8 +145,8 @@ public sealed partial class ConfigLoader
         if (separator <= 0 || !int.TryParse(text.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             Error(endpoint.Value, path + ".endpoint", transport == "unix"
-                ? $"'{text}' is not socket-directory:port, e.g. /var/run/postgresql:5432"
-                : $"'{text}' is not host:port, e.g. localhost:5432");
+                ? $"'{Shown(endpoint.Value, text)}' is not socket-directory:port, e.g. /var/run/postgresql:5432"
+                : $"'{Shown(endpoint.Value, text)}' is not host:port, e.g. localhost:5432");
         }
     }
 
@@ -206,7 +206,7 @@ public sealed partial class ConfigLoader
                         Kind = kind,
                         Region = Choice(entries, "region", path, ["US", "EU", "FedRAMP"]) ?? "US",
                         Endpoint = Url(entries, "endpoint", path),
-                        ApiKey = Text(entries, "api_key", path, secret: true),
+                        ApiKey = Text(entries, "api_key", path),
                         Headers = TextMap(entries, "headers", path),
                         Compression = Choice(entries, "compression", path, ["gzip", "zstd", "none"]) ?? "gzip",
                         Temporality = Choice(entries, "temporality", path, ["delta", "cumulative"]),
@@ -347,7 +347,7 @@ public sealed partial class ConfigLoader
         return null;
     }
 
-    private string? Text(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> entries, string key, string parent, bool secret = false)
+    private string? Text(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> entries, string key, string parent)
     {
         if (!entries.TryGetValue(key, out var entry))
         {
@@ -360,10 +360,10 @@ public sealed partial class ConfigLoader
             return null;
         }
 
-        return Expand(scalar, parent + "." + key, secret);
+        return Expand(scalar, parent + "." + key);
     }
 
-    private string? Expand(YamlScalarNode scalar, string path, bool secret)
+    private string? Expand(YamlScalarNode scalar, string path)
     {
         var text = scalar.Value ?? string.Empty;
         var failed = false;
@@ -396,7 +396,6 @@ public sealed partial class ConfigLoader
             return string.Empty;
         });
 
-        _ = secret; // Secret values are only ever returned, never put into a message.
         return failed ? null : expanded;
     }
 
@@ -411,7 +410,7 @@ public sealed partial class ConfigLoader
         var match = choices.FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase));
         if (match is null)
         {
-            Error(entries[key].Value, parent + "." + key, $"'{text}' is not one of {string.Join(", ", choices)}");
+            Error(entries[key].Value, parent + "." + key, $"'{Shown(entries[key].Value, text)}' is not one of {string.Join(", ", choices)}");
         }
 
         return match;
@@ -430,7 +429,7 @@ public sealed partial class ConfigLoader
             return value;
         }
 
-        Error(entries[key].Value, parent + "." + key, $"'{text}' is not true or false");
+        Error(entries[key].Value, parent + "." + key, $"'{Shown(entries[key].Value, text)}' is not true or false");
         return null;
     }
 
@@ -447,7 +446,7 @@ public sealed partial class ConfigLoader
             return value;
         }
 
-        Error(entries[key].Value, parent + "." + key, $"'{text}' is not a whole number of at least {minimum}");
+        Error(entries[key].Value, parent + "." + key, $"'{Shown(entries[key].Value, text)}' is not a whole number of at least {minimum}");
         return null;
     }
 
@@ -459,9 +458,9 @@ public sealed partial class ConfigLoader
             return null;
         }
 
-        if (!DurationParser.TryParse(text, out var duration, out var error))
+        if (!DurationParser.TryParse(text, out var duration, out _))
         {
-            Error(entries[key].Value, parent + "." + key, error);
+            Error(entries[key].Value, parent + "." + key, $"'{Shown(entries[key].Value, text)}' is not a duration; write e.g. 10s, 500ms or 1m30s (units: h, m, s, ms, us)");
             return null;
         }
 
@@ -479,7 +478,7 @@ public sealed partial class ConfigLoader
         var text = Text(entries, key, parent);
         if (text is not null && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
-            Error(entries[key].Value, parent + "." + key, $"'{text}' is not an http(s) URL such as https://otlp.nr-data.net");
+            Error(entries[key].Value, parent + "." + key, $"'{Shown(entries[key].Value, text)}' is not an http(s) URL such as https://otlp.nr-data.net");
             return null;
         }
 
@@ -491,7 +490,7 @@ public sealed partial class ConfigLoader
         var path = Text(entries, key, parent);
         if (path is not null && !File.Exists(path))
         {
-            Error(entries[key].Value, parent + "." + key, $"file '{path}' does not exist");
+            Error(entries[key].Value, parent + "." + key, $"file '{Shown(entries[key].Value, path)}' does not exist");
         }
 
         return path;
@@ -513,7 +512,7 @@ public sealed partial class ConfigLoader
 
         foreach (var item in sequence.Children)
         {
-            if (item is YamlScalarNode scalar && Expand(scalar, parent + "." + key, secret: false) is { } value)
+            if (item is YamlScalarNode scalar && Expand(scalar, parent + "." + key) is { } value)
             {
                 result.Add(value);
             }
@@ -537,7 +536,7 @@ public sealed partial class ConfigLoader
         foreach (var (nameNode, value) in mapping.Children)
         {
             var name = ((YamlScalarNode)nameNode).Value ?? string.Empty;
-            if (value is YamlScalarNode scalar && Expand(scalar, parent + "." + key + "." + name, secret: true) is { } text)
+            if (value is YamlScalarNode scalar && Expand(scalar, parent + "." + key + "." + name) is { } text)
             {
                 result[name] = text;
             }
@@ -549,6 +548,10 @@ public sealed partial class ConfigLoader
 
         return result;
     }
+
+    /// <summary>How a value is shown in a message: as written when it came from ${...}, so an expanded secret never is.</summary>
+    private static string Shown(YamlNode node, string value)
+        => node is YamlScalarNode { Value: { } raw } && raw.Contains("${", StringComparison.Ordinal) ? raw : value;
 
     private void Error(YamlNode? node, string key, string message)
         => _errors.Add(new ConfigError(_file, node is null ? 1 : (int)node.Start.Line, node is null ? 1 : (int)node.Start.Column, key, message));
