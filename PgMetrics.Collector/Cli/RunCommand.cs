@@ -94,7 +94,7 @@ internal static class RunCommand
                 await stopSending.CancelAsync();
                 await sending;
                 using var flushDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                var flushed = await metricsExporter.FlushAsync(flushDeadline.Token);
+                var flushed = await metricsExporter.FlushAsync(flushDeadline.Token, final: true);
                 var statistics = metricsExporter.Statistics;
                 AnsiConsole.MarkupLineInterpolated($"Exported {statistics.PointsExported} points in {statistics.RequestsSent} requests ({statistics.Retries} retries, {statistics.PointsRejected} rejected, {statistics.PointsDropped} dropped){(flushed ? string.Empty : $"; {metricsExporter.Queue.Points} points still queued")}.");
             }

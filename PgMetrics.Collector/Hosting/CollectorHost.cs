@@ -114,7 +114,7 @@ internal sealed class CollectorHost : IAsyncDisposable
 
             foreach (var exporter in _exporters)
             {
-                var flushed = await exporter.Exporter.FlushAsync(timeout.Token).ConfigureAwait(false);
+                var flushed = await exporter.Exporter.FlushAsync(timeout.Token, final: true).ConfigureAwait(false);
                 var statistics = exporter.Exporter.Statistics;
                 _logger.LogInformation(
                     "Exporter {Name}: {Exported} points exported, {Retries} retries, {Rejected} rejected, {Dropped} dropped{Left}",

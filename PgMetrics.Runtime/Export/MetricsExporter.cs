@@ -23,6 +23,7 @@ public sealed class MetricsExporter : IDisposable
     private readonly MetricsExporterOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<SendOutcome> _pipeline;
+    private readonly ResiliencePipeline<SendOutcome> _finalPipeline;
     private readonly OtlpMetricsWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private readonly DeltaTemporalityConverter? _delta;
@@ -40,6 +41,7 @@ public sealed class MetricsExporter : IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _pipeline = ExportResiliencePipeline.Create(options.Resilience, Statistics, options.Name);
+        _finalPipeline = ExportResiliencePipeline.CreateFinal(options.Resilience, Statistics, options.Name);
         _delta = options.DeltaTemporality ? new DeltaTemporalityConverter() : null;
         PgMetricsInstruments.Track(this, options.Name);
     }
@@ -122,14 +124,18 @@ public sealed class MetricsExporter : IDisposable
         }
     }
 
-    /// <summary>Sends everything queued, ignoring the batch age, until the queue is empty or <paramref name="cancellationToken"/> fires. True when empty.</summary>
-    public async Task<bool> FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends everything queued, ignoring the batch age, until the queue is empty or
+    /// <paramref name="cancellationToken"/> fires. True when empty. On shutdown pass
+    /// <paramref name="final"/>: an open circuit is then tried anyway, since there is no later.
+    /// </summary>
+    public async Task<bool> FlushAsync(CancellationToken cancellationToken, bool final = false)
     {
         try
         {
             while (_queue.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
-                if (await SendPendingAsync(respectBatchAge: false, cancellationToken).ConfigureAwait(false) is { } delay)
+                if (await SendPendingAsync(respectBatchAge: false, cancellationToken, final ? _finalPipeline : _pipeline).ConfigureAwait(false) is { } delay)
                 {
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
@@ -143,8 +149,9 @@ public sealed class MetricsExporter : IDisposable
     }
 
     /// <summary>Sends until the queue is empty (null) or the endpoint needs a rest (how long).</summary>
-    private async Task<TimeSpan?> SendPendingAsync(bool respectBatchAge, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> SendPendingAsync(bool respectBatchAge, CancellationToken cancellationToken, ResiliencePipeline<SendOutcome>? pipeline = null)
     {
+        pipeline ??= _pipeline;
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -162,7 +169,7 @@ public sealed class MetricsExporter : IDisposable
                 SendOutcome outcome;
                 try
                 {
-                    outcome = await _pipeline.ExecuteAsync(async token => await _sender.SendAsync(payload, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    outcome = await pipeline.ExecuteAsync(async token => await _sender.SendAsync(payload, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 }
                 catch (BrokenCircuitException)
                 {
@@ -204,6 +211,11 @@ public sealed class MetricsExporter : IDisposable
 
                         break;
                     default:
+                        if (pipeline == _finalPipeline)
+                        {
+                            return _options.Resilience.BaseDelay;
+                        }
+
                         PgMetricsInstruments.RecordExportFailure(_options.Name, outcome.StatusCode == 0 ? "connection" : "http_" + outcome.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         _logger.LogWarning("Export to {Destination} failed after retries: {Outcome}; {Queued} requests wait in the queue", _sender.Destination, outcome.ToString(), _queue.Count);
                         return _options.Resilience.BreakDuration;

@@ -12,9 +12,17 @@ namespace PgMetrics.Runtime.Resilience;
 /// </summary>
 public static class ExportResiliencePipeline
 {
+    /// <summary>
+    /// The pipeline for the last flush at shutdown: retries without a circuit breaker, because an
+    /// endpoint that just recovered must not be skipped for a break that outlasts the process.
+    /// </summary>
+    public static ResiliencePipeline<SendOutcome> CreateFinal(ExportResilienceOptions options, ExportStatistics statistics, string exporterName = "otlp")
+        => new ResiliencePipelineBuilder<SendOutcome>()
+            .AddRetry(RetryOptions(options, statistics, exporterName))
+            .Build();
+
     public static ResiliencePipeline<SendOutcome> Create(ExportResilienceOptions options, ExportStatistics statistics, string exporterName = "otlp", TimeProvider? timeProvider = null)
     {
-        var retryable = new PredicateBuilder<SendOutcome>().HandleResult(outcome => outcome.Kind == SendOutcomeKind.Retryable);
         var builder = new ResiliencePipelineBuilder<SendOutcome>();
         if (timeProvider is not null)
         {
@@ -22,28 +30,10 @@ public static class ExportResiliencePipeline
         }
 
         return builder
-            .AddRetry(new RetryStrategyOptions<SendOutcome>
-            {
-                ShouldHandle = retryable,
-                MaxRetryAttempts = Math.Max(0, options.MaxRetryAttempts),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result?.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
-                        ? (TimeSpan?)(retryAfter < options.MaxDelay ? retryAfter : options.MaxDelay)
-                        : null),
-                OnRetry = _ =>
-                {
-                    statistics.CountRetry();
-                    Telemetry.PgMetricsInstruments.RecordRetry(exporterName);
-                    return ValueTask.CompletedTask;
-                },
-            })
+            .AddRetry(RetryOptions(options, statistics, exporterName))
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<SendOutcome>
             {
-                ShouldHandle = retryable,
+                ShouldHandle = Retryable,
                 FailureRatio = options.FailureRatio,
                 MinimumThroughput = Math.Max(2, options.MinimumThroughput),
                 SamplingDuration = options.SamplingDuration,
@@ -66,4 +56,27 @@ public static class ExportResiliencePipeline
             })
             .Build();
     }
+
+    private static RetryStrategyOptions<SendOutcome> RetryOptions(ExportResilienceOptions options, ExportStatistics statistics, string exporterName)
+        => new RetryStrategyOptions<SendOutcome>
+        {
+            ShouldHandle = Retryable,
+            MaxRetryAttempts = Math.Max(0, options.MaxRetryAttempts),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.BaseDelay,
+            MaxDelay = options.MaxDelay,
+            DelayGenerator = args => ValueTask.FromResult(
+                args.Outcome.Result?.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
+                    ? (TimeSpan?)(retryAfter < options.MaxDelay ? retryAfter : options.MaxDelay)
+                    : null),
+            OnRetry = _ =>
+            {
+                statistics.CountRetry();
+                Telemetry.PgMetricsInstruments.RecordRetry(exporterName);
+                return ValueTask.CompletedTask;
+            },
+        };
+
+    private static readonly PredicateBuilder<SendOutcome> Retryable = new PredicateBuilder<SendOutcome>().HandleResult(outcome => outcome.Kind == SendOutcomeKind.Retryable);
 }

@@ -1,0 +1,104 @@
+using Npgsql;
+using PgMetrics.IntegrationTests.Metadata;
+using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Receiver;
+using PgMetrics.Runtime.Scraping;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.IntegrationTests;
+
+/// <summary>Scheduling, timeouts, partial scrapes and shutdown, against a real server.</summary>
+public sealed class LifecycleTests(PostgresServerPool servers)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static LifecycleMetricSet Only(params string[] metrics)
+    {
+        var set = new LifecycleMetricSet();
+        foreach (var name in LifecycleMetricsConfig.MetricNames)
+        {
+            set.FindMetric(name)!.Enabled = metrics.Contains(name);
+        }
+
+        return set;
+    }
+
+    [Fact]
+    public async Task Scrapes_never_overlap_when_one_outlasts_the_interval()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.slow"));
+        var running = 0;
+        var mostAtOnce = 0;
+        var scrapes = 0;
+        var controller = new ScraperController(scraper, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromMilliseconds(200), InitialDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(10) }, async (buffer, result, token) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            mostAtOnce = Math.Max(mostAtOnce, now);
+            Interlocked.Increment(ref scrapes);
+            await Task.Yield();
+            Interlocked.Decrement(ref running);
+        });
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await controller.RunAsync(stop.Token);
+
+        // Each scrape sleeps 1.2 s on the server; 200 ms ticks must wait for it instead of piling up
+        // (the last scrape is cancelled by the stop, and still reported).
+        Assert.Equal(1, mostAtOnce);
+        Assert.InRange(scrapes, 2, 3);
+    }
+
+    [Fact]
+    public async Task A_scrape_that_outlasts_its_timeout_is_cancelled_and_reported_as_a_timeout()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.slow"));
+        var controller = new ScraperController(scraper, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromMilliseconds(300) }, (_, _, _) => ValueTask.CompletedTask);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await controller.ScrapeOnceAsync(Cancel);
+
+        Assert.Equal(ScrapeErrorKind.Timeout, Assert.Single(result.Errors).Kind);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1.2), $"the scrape should stop at its timeout, took {started.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_partial_scrape_keeps_what_succeeded_and_names_the_query_that_failed()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.broken", "lifecycle.backends"));
+        var buffer = new MetricsBuffer();
+
+        var result = await scraper.ScrapeAsync(buffer, Cancel);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((ScrapeErrorKind.Query, "broken"), (error.Kind, error.Query));
+        Assert.Contains("22012", error.Message, StringComparison.Ordinal);
+        Assert.Equal("lifecycle.backends", Assert.Single(buffer.Points.ToArray()).Metric.Name);
+    }
+
+    [Fact]
+    public async Task A_receiver_starts_scraping_and_on_shutdown_closes_its_connections()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        var applicationName = "pgmetrics-lifecycle-" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
+        var scraped = new TaskCompletionSource();
+        var receiver = new PostgresReceiver("postgresql/test", new ScraperOptions { ConnectionString = connectionString }, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromMilliseconds(300), InitialDelay = TimeSpan.Zero }, Only("lifecycle.backends"), (_, _, _) =>
+        {
+            scraped.TrySetResult();
+            return ValueTask.CompletedTask;
+        });
+
+        await receiver.StartAsync(Cancel);
+        await scraped.Task.WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+        await receiver.ShutdownAsync(Cancel);
+
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgmetrics'", connection);
+        Assert.NotNull(receiver.LastResult);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync(Cancel))!);
+    }
+}
