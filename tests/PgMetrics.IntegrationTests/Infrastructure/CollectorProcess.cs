@@ -13,6 +13,18 @@ public static class CollectorProcess
 
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
+        using var process = Process.Start(StartInfo(arguments, environment))!;
+        var cancel = TestContext.Current.CancellationToken;
+        var output = process.StandardOutput.ReadToEndAsync(cancel);
+        var errors = process.StandardError.ReadToEndAsync(cancel);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Binary);
         foreach (var argument in arguments)
@@ -27,13 +39,6 @@ public static class CollectorProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var cancel = TestContext.Current.CancellationToken;
-        var output = process.StandardOutput.ReadToEndAsync(cancel);
-        var errors = process.StandardError.ReadToEndAsync(cancel);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
+        return start;
     }
 }

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Npgsql;
+using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.TestOtlp;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.IntegrationTests;
+
+/// <summary>The collector binary run from a config file: validate, once, hot reload and graceful shutdown.</summary>
+public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposable
+{
+    private const string ApiKey = "nr-config-test-key-77aa31NRAL";
+    private const string Password = "pg-Config-S3cret";
+    private static readonly Dictionary<string, string> Secrets = new() { ["TEST_API_KEY"] = ApiKey, ["PGMETRICS_PASSWORD"] = Password };
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("pgmetrics-config-").FullName;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private string ConfigPath => Path.Combine(_directory, "pgmetrics.yaml");
+
+    private static string Config(IPostgresServer server, Uri otlp, string extraReceiverLines = "", string exporters = "[otlp]", string shutdownTimeout = "5s")
+    {
+        var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString);
+        return $"""
+            receivers:
+              postgresql:
+                endpoint: {connection.Host}:{connection.Port}
+                username: {connection.Username}
+                password: ${"{"}env:PGMETRICS_PASSWORD{"}"}
+                collection_interval: 1s
+                initial_delay: 0s
+                tls: {"{"}insecure: true{"}"}
+            {extraReceiverLines}
+            exporters:
+              console: {"{"}{"}"}
+              otlp:
+                endpoint: {otlp.AbsoluteUri}
+                temporality: cumulative
+                headers:
+                  api-key: ${"{"}env:TEST_API_KEY{"}"}
+            service:
+              exporters: {exporters}
+              shutdown_timeout: {shutdownTimeout}
+              telemetry:
+                health: {"{"}endpoint: 127.0.0.1:{FreePort()}{"}"}
+            """;
+    }
+
+    [Fact]
+    public async Task Validate_names_each_problem_with_file_line_and_key_and_exits_1()
+    {
+        File.WriteAllText(ConfigPath, "receivers:\n  postgresql:\n    endpoint: localhost:5432\n    colection_interval: 10s\n    timeout: later\n");
+
+        var (exitCode, output, errors) = await CollectorProcess.RunAsync(["validate", "--config", ConfigPath]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{ConfigPath}:4:5: receivers.postgresql.colection_interval: unknown key", errors, StringComparison.Ordinal);
+        Assert.Contains($"{ConfigPath}:5:14: receivers.postgresql.timeout: 'later' is not a duration", errors, StringComparison.Ordinal);
+        Assert.Contains("2 problems", errors, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Once_prints_the_scrape_as_OTLP_JSON()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint));
+
+        var (exitCode, output, errors) = await CollectorProcess.RunAsync(["once", "--config", ConfigPath, "--format", "json"], Secrets);
+
+        Assert.True(exitCode == 0, errors);
+        using var json = JsonDocument.Parse(output);
+        var metrics = json.RootElement.GetProperty("resourceMetrics").EnumerateArray()
+            .SelectMany(r => r.GetProperty("scopeMetrics").EnumerateArray())
+            .SelectMany(s => s.GetProperty("metrics").EnumerateArray())
+            .ToList();
+        var commits = metrics.First(m => m.GetProperty("name").GetString() == "postgresql.commits");
+        Assert.True(commits.GetProperty("sum").GetProperty("isMonotonic").GetBoolean());
+        Assert.True(long.Parse(commits.GetProperty("sum").GetProperty("dataPoints")[0].GetProperty("asInt").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task A_bad_reload_is_rejected_and_a_good_one_applied_while_scraping_and_no_secret_is_printed()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint));
+        await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
+        await WaitForAsync(() => Received(newRelic).Any(p => p.Metric == "postgresql.db_size"), collector);
+
+        // A broken file: rejected with its reason, and the old config keeps scraping and sending.
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint).Replace("collection_interval: 1s", "collection_interval: whenever", StringComparison.Ordinal));
+        await collector.WaitForOutputAsync("Config reload rejected", TimeSpan.FromSeconds(15));
+        Assert.Contains("collection_interval", collector.Output, StringComparison.Ordinal);
+        var before = newRelic.Accepted.Count;
+        await WaitForAsync(() => newRelic.Accepted.Count >= before + 2, collector);
+
+        // A good file: applied; db_size switched off takes effect.
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, "    metrics: {postgresql.db_size: {enabled: false}}"));
+        await collector.WaitForOutputAsync("Config reloaded", TimeSpan.FromSeconds(15));
+        var applied = newRelic.Accepted.Count;
+        await WaitForAsync(() => newRelic.Accepted.Count >= applied + 3, collector);
+        var afterReload = newRelic.Accepted.Skip(applied + 1).SelectMany(OtlpDecoder.Decode).ToList();
+        Assert.Contains(afterReload, p => p.Metric == "postgresql.commits");
+        Assert.DoesNotContain(afterReload, p => p.Metric == "postgresql.db_size");
+        Assert.Contains(Received(newRelic), p => p.Metric == "pgmetrics.config.reloads" && p.Attributes["result"] == "failed");
+
+        // SIGHUP reloads too.
+        await collector.SignalAsync("HUP");
+        await collector.WaitForOutputAsync("Config reloaded", TimeSpan.FromSeconds(15), occurrences: 2);
+
+        await collector.SignalAsync("TERM");
+        Assert.Equal(0, await collector.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain(ApiKey, collector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, collector.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SIGTERM_while_data_is_queued_sends_every_scrape_exactly_once_and_exits_0()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey) { Down = true };
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, exporters: "[console, otlp]"));
+        await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(30), occurrences: 3);
+        Assert.Empty(newRelic.Accepted);
+
+        newRelic.Down = false;
+        await collector.SignalAsync("TERM");
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, collector.Output);
+        var scrapes = collector.CountOf("points from");
+        var sizes = Received(newRelic).Where(p => p.Metric == "postgresql.db_size" && p.Resource["postgresql.database.name"] == "postgres").Select(p => p.Time).ToList();
+        Assert.Equal(sizes.Distinct().Count(), sizes.Count);
+        Assert.Equal(scrapes, sizes.Count);
+        Assert.Contains("0 dropped", collector.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_signal_exits_at_once_without_waiting_for_the_queue()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey) { Down = true };
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, exporters: "[console, otlp]", shutdownTimeout: "60s"));
+        await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(30));
+
+        await collector.SignalAsync("TERM");
+        await collector.WaitForOutputAsync("Stopping", TimeSpan.FromSeconds(10));
+        await collector.SignalAsync("TERM");
+
+        Assert.Equal(130, await collector.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static List<OtlpDecoder.Point> Received(NewRelicStandIn newRelic)
+    {
+        lock (newRelic.Accepted)
+        {
+            return newRelic.Accepted.SelectMany(OtlpDecoder.Decode).ToList();
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, RunningCollector collector)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not reached within 30 s; collector output:\n" + collector.Output);
+            await Task.Delay(100, Cancel);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
