@@ -21,7 +21,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
 
     private string ConfigPath => Path.Combine(_directory, "pgmetrics.yaml");
 
-    private static string Config(IPostgresServer server, Uri otlp, string extraReceiverLines = "", string exporters = "[otlp]", string shutdownTimeout = "5s")
+    private static string Config(IPostgresServer server, Uri otlp, string extraReceiverLines = "", string exporters = "[otlp]", string shutdownTimeout = "5s", string extraReceivers = "", int? healthPort = null)
     {
         var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString);
         return $"""
@@ -34,6 +34,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
                 initial_delay: 0s
                 tls: {"{"}insecure: true{"}"}
             {extraReceiverLines}
+            {extraReceivers}
             exporters:
               console: {"{"}{"}"}
               otlp:
@@ -45,7 +46,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
               exporters: {exporters}
               shutdown_timeout: {shutdownTimeout}
               telemetry:
-                health: {"{"}endpoint: 127.0.0.1:{FreePort()}{"}"}
+                health: {"{"}endpoint: 127.0.0.1:{healthPort ?? FreePort()}{"}"}
             """;
     }
 
@@ -155,6 +156,47 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
         await collector.SignalAsync("TERM");
 
         Assert.Equal(130, await collector.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Healthz_answers_while_alive_and_readyz_names_what_is_not_ready()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+        var healthPort = FreePort();
+        const string unreachable = """
+              postgresql/down:
+                endpoint: 127.0.0.1:1
+                collection_interval: 1s
+                initial_delay: 0s
+                tls: {insecure: true}
+            """;
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, extraReceivers: unreachable, healthPort: healthPort));
+        await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}") };
+
+        await WaitForAsync(() => TryGet(http, "/healthz").StatusCode == HttpStatusCode.OK, collector);
+        await WaitForAsync(() => TryGet(http, "/readyz").Body is var readiness
+            && readiness.Contains("postgresql/down: last scrape failed", StringComparison.Ordinal)
+            && !readiness.Contains("receiver postgresql: no scrape finished yet", StringComparison.Ordinal), collector);
+        var (status, body) = TryGet(http, "/readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("receiver postgresql/down: last scrape failed", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("receiver postgresql:", body, StringComparison.Ordinal);
+    }
+
+    private static (HttpStatusCode StatusCode, string Body) TryGet(HttpClient http, string path)
+    {
+        try
+        {
+            using var response = http.GetAsync(path, Cancel).GetAwaiter().GetResult();
+            return (response.StatusCode, response.Content.ReadAsStringAsync(Cancel).GetAwaiter().GetResult());
+        }
+        catch (HttpRequestException)
+        {
+            return (0, string.Empty);
+        }
     }
 
     private static List<OtlpDecoder.Point> Received(NewRelicStandIn newRelic)
