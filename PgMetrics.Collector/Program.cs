@@ -6,6 +6,7 @@ var root = new RootCommand("pgmetrics: collects PostgreSQL metrics and sends the
     RunCommand.Create(),
     OnceCommand.Create(),
     ValidateCommand.Create(),
+    FingerprintCommand.Create(),
 };
 
 // run handles SIGTERM, SIGINT and SIGHUP itself: a first signal drains, a second exits at once.
