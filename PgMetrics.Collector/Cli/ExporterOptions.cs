@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Hosting;
 using PgMetrics.Runtime.Export;
 
 namespace PgMetrics.Collector.Cli;
@@ -70,112 +73,59 @@ internal sealed class ExporterOptions
             return true;
         }
 
-        if (!TryBuildOptions(parseResult, kind, licenseKey, out var options, out error)
-            || !TryParseCompression(parseResult.GetValue(Compression), out var compression, out error))
+        var endpoint = parseResult.GetValue(Endpoint);
+        var region = parseResult.GetValue(Region) ?? "US";
+        var compression = parseResult.GetValue(Compression);
+        var temporality = parseResult.GetValue(Temporality);
+        error = kind switch
+        {
+            not ("newrelic" or "otlp") => $"--exporter: '{kind}' is not one of console, newrelic, otlp",
+            _ when endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _) => $"--otlp-endpoint: '{endpoint}' is not an absolute URL such as http://localhost:4318",
+            "otlp" when endpoint is null => "--exporter otlp needs --otlp-endpoint, e.g. http://localhost:4318",
+            "newrelic" when string.IsNullOrEmpty(licenseKey) => $"--exporter newrelic needs the license key in {NewRelicEndpoints.LicenseKeyVariable}",
+            "newrelic" when region is not ("US" or "EU" or "FedRAMP") => $"--newrelic-region: '{region}' is not US, EU or FedRAMP",
+            _ when compression is not ("gzip" or "zstd" or "none") => $"--compression: '{compression}' is not gzip, zstd or none",
+            _ when temporality is not (null or "delta" or "cumulative") => $"--temporality: '{temporality}' is not delta or cumulative",
+            _ => string.Empty,
+        };
+        if (error.Length > 0 || !TryParseHeaders(parseResult.GetValue(Headers) ?? [], out var headers, out error))
         {
             return false;
         }
 
-        var temporality = parseResult.GetValue(Temporality) ?? (kind == "newrelic" ? "delta" : "cumulative");
-        if (temporality is not ("delta" or "cumulative"))
+        var config = new ExporterConfig
         {
-            error = $"--temporality: '{temporality}' is not delta or cumulative";
-            return false;
-        }
-
-        var maxQueueBytes = Math.Max(1, parseResult.GetValue(MaxQueueMegabytes)) * 1024L * 1024;
-        IPayloadStore store = parseResult.GetValue(SpoolDirectory) is { Length: > 0 } spool ? new DiskSpoolStore(spool) : new MemoryPayloadStore();
-        exporter = new MetricsExporter(
-            new OtlpHttpSender(options with { Compression = compression }),
-            new ExportQueue(store, maxQueueBytes),
-            new MetricsExporterOptions { DeltaTemporality = temporality == "delta", MaxQueueBytes = maxQueueBytes });
+            Name = kind,
+            Kind = kind,
+            Region = region,
+            Endpoint = endpoint,
+            Headers = headers,
+            Compression = compression!,
+            Temporality = temporality,
+            SpoolDirectory = parseResult.GetValue(SpoolDirectory),
+            MaxQueueMegabytes = Math.Max(1, parseResult.GetValue(MaxQueueMegabytes)),
+        };
+        exporter = ExporterFactory.Create(config, ExporterFactory.CreateQueue(config), NullLogger.Instance);
         return true;
     }
 
-    private bool TryBuildOptions(ParseResult parseResult, string kind, string? licenseKey, out OtlpExporterOptions options, out string error)
+    private static bool TryParseHeaders(string[] pairs, out Dictionary<string, string> headers, out string error)
     {
-        options = null!;
+        headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         error = string.Empty;
-        var endpoint = parseResult.GetValue(Endpoint);
-        Uri? endpointUri = null;
-        if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out endpointUri))
+        foreach (var pair in pairs)
         {
-            error = $"--otlp-endpoint: '{endpoint}' is not an absolute URL such as http://localhost:4318";
-            return false;
-        }
-
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in parseResult.GetValue(Headers) ?? [])
-        {
-            var separator = header.IndexOf('=', StringComparison.Ordinal);
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
             if (separator <= 0)
             {
+                // The value may be a secret, so the message does not repeat it.
                 error = $"--otlp-header: expected name=value, got a value without '=' (header {headers.Count + 1})";
                 return false;
             }
 
-            headers[header[..separator].Trim()] = header[(separator + 1)..];
+            headers[pair[..separator].Trim()] = pair[(separator + 1)..];
         }
 
-        switch (kind)
-        {
-            case "newrelic":
-                if (string.IsNullOrEmpty(licenseKey))
-                {
-                    error = $"--exporter newrelic needs the license key in {NewRelicEndpoints.LicenseKeyVariable}";
-                    return false;
-                }
-
-                try
-                {
-                    options = NewRelicEndpoints.Options(licenseKey, parseResult.GetValue(Region) ?? "US");
-                }
-                catch (ArgumentException ex)
-                {
-                    error = "--newrelic-region: " + ex.Message;
-                    return false;
-                }
-
-                foreach (var (name, value) in options.Headers)
-                {
-                    headers[name] = value;
-                }
-
-                options = options with { Endpoint = endpointUri ?? options.Endpoint, Headers = headers };
-                return true;
-            case "otlp":
-                if (endpointUri is null)
-                {
-                    error = "--exporter otlp needs --otlp-endpoint, e.g. http://localhost:4318";
-                    return false;
-                }
-
-                options = new OtlpExporterOptions { Endpoint = endpointUri, Headers = headers };
-                return true;
-            default:
-                error = $"--exporter: '{kind}' is not one of console, newrelic, otlp";
-                return false;
-        }
-    }
-
-    private static bool TryParseCompression(string? text, out OtlpCompression compression, out string error)
-    {
-        error = string.Empty;
-        switch (text)
-        {
-            case "gzip":
-                compression = OtlpCompression.Gzip;
-                return true;
-            case "zstd":
-                compression = OtlpCompression.Zstd;
-                return true;
-            case "none":
-                compression = OtlpCompression.None;
-                return true;
-            default:
-                compression = default;
-                error = $"--compression: '{text}' is not gzip, zstd or none";
-                return false;
-        }
+        return true;
     }
 }
