@@ -27,6 +27,10 @@ public sealed class MetricsExporter : IDisposable
     private readonly OtlpMetricsWriter _writer = new();
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
     private readonly DeltaTemporalityConverter? _delta;
+    private readonly Cardinality.CardinalityLimiter _cardinality;
+
+    // The caller's buffer may go to other exporters too, so limits and deltas work on a copy.
+    private readonly MetricsBuffer _scratch = new();
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly SemaphoreSlim _pending = new(0, 1);
     private readonly object _submitGate = new();
@@ -43,6 +47,7 @@ public sealed class MetricsExporter : IDisposable
         _pipeline = ExportResiliencePipeline.Create(options.Resilience, Statistics, options.Name);
         _finalPipeline = ExportResiliencePipeline.CreateFinal(options.Resilience, Statistics, options.Name);
         _delta = options.DeltaTemporality ? new DeltaTemporalityConverter() : null;
+        _cardinality = new Cardinality.CardinalityLimiter(options.Cardinality);
         PgMetricsInstruments.Track(this, options.Name);
     }
 
@@ -55,11 +60,14 @@ public sealed class MetricsExporter : IDisposable
     /// <summary>Where requests go.</summary>
     public Uri Destination => _sender.Destination;
 
-    /// <summary>Encodes a scrape's points and queues them; the buffer may be reused as soon as this returns.</summary>
-    public void Submit(MetricsBuffer metrics)
+    /// <summary>Encodes a scrape's points and queues them; the buffer is not changed and may be reused as soon as this returns.</summary>
+    public void Submit(MetricsBuffer scraped)
     {
         lock (_submitGate)
         {
+            var metrics = _scratch;
+            metrics.CopyFrom(scraped);
+            _cardinality.Apply(metrics, _options.Name);
             _delta?.Convert(metrics);
             if (metrics.Count == 0)
             {

@@ -23,6 +23,9 @@ public sealed record MetricsExporterOptions
     /// <summary>Send monotonic sums as deltas (New Relic's preference) instead of cumulative values.</summary>
     public bool DeltaTemporality { get; init; }
 
+    /// <summary>Series and attribute bounds applied before encoding.</summary>
+    public Cardinality.CardinalityOptions Cardinality { get; init; } = new();
+
     /// <summary>Retry and circuit-breaker settings.</summary>
     public ExportResilienceOptions Resilience { get; init; } = new();
 }

@@ -132,6 +132,93 @@ public sealed class MetricsBuffer
         Add(metric, timestamp, count, sum, attributes, start, explicitBounds.Length);
     }
 
+    /// <summary>Makes this buffer an independent copy of <paramref name="source"/>, reusing its own arrays.</summary>
+    public void CopyFrom(MetricsBuffer source)
+    {
+        Clear();
+        StartTimeUnixNano = source.StartTimeUnixNano;
+        MonotonicSumsAreDeltas = source.MonotonicSumsAreDeltas;
+        foreach (var resource in source._resources)
+        {
+            _resources.Add([.. resource]);
+        }
+
+        EnsureCapacity(ref _points, source._pointCount);
+        EnsureCapacity(ref _attributes, source._attributeCount);
+        EnsureCapacity(ref _histogramBounds, source._histogramLength);
+        EnsureCapacity(ref _histogramCounts, source._histogramLength);
+        Array.Copy(source._points, _points, source._pointCount);
+        Array.Copy(source._attributes, _attributes, source._attributeCount);
+        Array.Copy(source._histogramBounds, _histogramBounds, source._histogramLength);
+        Array.Copy(source._histogramCounts, _histogramCounts, source._histogramLength);
+        _pointCount = source._pointCount;
+        _attributeCount = source._attributeCount;
+        _histogramLength = source._histogramLength;
+        _currentResource = source._currentResource;
+    }
+
+    /// <summary>Adds (or finds) a resource without making it the current one; returns its index.</summary>
+    public int AddResource(ReadOnlySpan<KeyValue> attributes)
+    {
+        var current = _currentResource;
+        BeginResource();
+        foreach (var attribute in attributes)
+        {
+            AddResourceAttribute(attribute);
+        }
+
+        EndResource();
+        var index = _currentResource;
+        _currentResource = current;
+        return index;
+    }
+
+    /// <summary>Records a point under an existing resource, whatever the current one is.</summary>
+    public void AddPointToResource(int resourceIndex, MetricDescriptor metric, long timestamp, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes)
+    {
+        var current = _currentResource;
+        _currentResource = resourceIndex;
+        Add(metric, timestamp, intValue, doubleValue, attributes);
+        _currentResource = current;
+    }
+
+    /// <summary>Cuts attribute values (of points and resources) longer than <paramref name="maxLength"/>; returns how many were cut.</summary>
+    public int TruncateAttributeValues(int maxLength)
+    {
+        var cut = 0;
+        for (var i = 0; i < _attributeCount; i++)
+        {
+            if (Truncate(ref _attributes[i], maxLength))
+            {
+                cut++;
+            }
+        }
+
+        foreach (var resource in _resources)
+        {
+            for (var i = 0; i < resource.Length; i++)
+            {
+                if (Truncate(ref resource[i], maxLength))
+                {
+                    cut++;
+                }
+            }
+        }
+
+        return cut;
+    }
+
+    private static bool Truncate(ref KeyValue attribute, int maxLength)
+    {
+        if (attribute.Kind != AttributeValueKind.String || attribute.StringValue.Length <= maxLength)
+        {
+            return false;
+        }
+
+        attribute = KeyValue.String(attribute.Key, attribute.StringValue[..maxLength]);
+        return true;
+    }
+
     /// <summary>Notes that a query returned a value metadata.yaml does not declare; the value itself is not kept.</summary>
     public void RejectValue(string query, string column, string? value)
     {

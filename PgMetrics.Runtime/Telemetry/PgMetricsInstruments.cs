@@ -26,6 +26,7 @@ public static class PgMetricsInstruments
     private static readonly Counter<long> ExportFailures = Meter.CreateCounter<long>("pgmetrics.export.failures", "{request}", "Requests that failed, by reason.");
     private static readonly Counter<long> ExportRetries = Meter.CreateCounter<long>("pgmetrics.export.retries", "{retry}", "Retries of failed requests.");
     private static readonly Counter<long> PointsDropped = Meter.CreateCounter<long>("pgmetrics.points.dropped", "{point}", "Data points given up: queue full, refused by the receiver, or too large.");
+    private static readonly Counter<long> SeriesOverflowed = Meter.CreateCounter<long>("pgmetrics.series.overflowed", "{series}", "Series folded into an otel.metric.overflow series by the cardinality limits.");
     private static readonly Counter<long> ConfigReloads = Meter.CreateCounter<long>("pgmetrics.config.reloads", "{reload}", "Config reloads, by result.");
 
     static PgMetricsInstruments()
@@ -59,6 +60,9 @@ public static class PgMetricsInstruments
 
     public static void RecordDropped(string exporter, long points, string reason)
         => PointsDropped.Add(points, new("exporter", exporter), new("reason", reason));
+
+    public static void RecordOverflow(string exporter, long series)
+        => SeriesOverflowed.Add(series, new KeyValuePair<string, object?>("exporter", exporter));
 
     public static void RecordConfigReload(bool succeeded)
         => ConfigReloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "failed"));

@@ -59,7 +59,7 @@ public sealed class ExporterFaultTests
     public async Task A_scrape_larger_than_the_payload_limit_is_sent_in_requests_under_it()
     {
         await using var newRelic = new NewRelicStandIn(ExporterHarness.LicenseKey);
-        using var exporter = ExporterHarness.Create(newRelic, compression: OtlpCompression.None);
+        using var exporter = ExporterHarness.Create(newRelic, compression: OtlpCompression.None, options: FastOptions with { Cardinality = new PgMetrics.Runtime.Cardinality.CardinalityOptions { MaxSeriesPerMetric = 10_000 } });
         var padding = new string('x', 200);
 
         exporter.Submit(ExporterHarness.Scrape(0, databases: 8_000, padding));
