@@ -27,7 +27,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         _metricSet = metricSet;
         _baseConnection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
         {
-            ApplicationName = "pgmetrics",
+            ApplicationName = options.ApplicationName,
             CommandTimeout = (int)Math.Ceiling(options.QueryTimeout.TotalSeconds) + 5,
         };
 

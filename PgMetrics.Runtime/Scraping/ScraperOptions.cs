@@ -12,6 +12,9 @@ public sealed record ScraperOptions
     /// <summary>Databases never collected from.</summary>
     public IReadOnlyList<string> ExcludeDatabases { get; init; } = [];
 
+    /// <summary>The <c>application_name</c> every scrape connection reports, so DBAs can tell the collector's sessions apart.</summary>
+    public string ApplicationName { get; init; } = "pgmetrics";
+
     /// <summary>The longest any one query may run on the server (<c>statement_timeout</c>).</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
