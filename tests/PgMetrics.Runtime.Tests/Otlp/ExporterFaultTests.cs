@@ -141,8 +141,9 @@ public sealed class ExporterFaultTests
         var attemptsWhenOpened = newRelic.Answers.Count;
         await Task.Delay(200, Cancel);
 
-        // While open, the breaker holds requests back instead of piling them onto the endpoint.
-        Assert.Equal(attemptsWhenOpened, newRelic.Answers.Count);
+        // While open, the breaker holds requests back instead of piling them onto the endpoint: at
+        // most the one half-open trial may get through if the test itself ran late.
+        Assert.InRange(newRelic.Answers.Count - attemptsWhenOpened, 0, 1);
         Assert.Equal(3, exporter.Queue.Count);
 
         newRelic.Down = false;
