@@ -19,12 +19,14 @@ public sealed class PostgresScraper : IAsyncDisposable
     private readonly MetricSet _metricSet;
     private readonly NpgsqlConnectionStringBuilder _baseConnection;
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+    private readonly Queries.QueryPerformanceCollector? _queryMonitoring;
 
     /// <summary>Creates a scraper; no connection is opened until the first scrape.</summary>
     public PostgresScraper(ScraperOptions options, MetricSet metricSet)
     {
         _options = options;
         _metricSet = metricSet;
+        _queryMonitoring = options.QueryMonitoring.Enabled ? new Queries.QueryPerformanceCollector(options.QueryMonitoring) : null;
         _baseConnection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
         {
             ApplicationName = options.ApplicationName,
@@ -39,6 +41,9 @@ public sealed class PostgresScraper : IAsyncDisposable
             _baseConnection.Database = "postgres";
         }
     }
+
+    /// <summary>Long-running query samples from the last scrape (empty unless query monitoring is on).</summary>
+    public IReadOnlyList<Otlp.LogRecordData> QuerySamples => _queryMonitoring?.Samples ?? [];
 
     /// <summary>The metrics and queries this scraper collects.</summary>
     public MetricSet MetricSet => _metricSet;
@@ -77,6 +82,12 @@ public sealed class PostgresScraper : IAsyncDisposable
                         return Finish();
                     }
                 }
+            }
+
+            if (_queryMonitoring is not null)
+            {
+                queriesRun++;
+                errors.AddRange(await _queryMonitoring.CollectAsync(connection, serverVersion, buffer, timestamp, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)

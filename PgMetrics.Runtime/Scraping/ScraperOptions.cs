@@ -15,6 +15,9 @@ public sealed record ScraperOptions
     /// <summary>The <c>application_name</c> every scrape connection reports, so DBAs can tell the collector's sessions apart.</summary>
     public string ApplicationName { get; init; } = "pgmetrics";
 
+    /// <summary>Query performance monitoring (top queries, wait events, blocking, long-running samples).</summary>
+    public Queries.QueryMonitoringOptions QueryMonitoring { get; init; } = new();
+
     /// <summary>The longest any one query may run on the server (<c>statement_timeout</c>).</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,0 +1,16 @@
+namespace PgMetrics.Runtime.Queries;
+
+/// <summary>Query performance monitoring: off by default, one switch.</summary>
+public sealed record QueryMonitoringOptions
+{
+    public bool Enabled { get; init; }
+
+    /// <summary>How many statements, by time spent since the previous scrape, are reported.</summary>
+    public int TopN { get; init; } = 20;
+
+    /// <summary>Active queries running longer than this are sampled (normalized text only).</summary>
+    public TimeSpan LongRunningThreshold { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most samples per scrape.</summary>
+    public int MaxSamples { get; init; } = 50;
+}

@@ -1,0 +1,131 @@
+using Npgsql;
+using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Queries;
+using PgMetrics.Runtime.Scraping;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.IntegrationTests;
+
+/// <summary>Query performance monitoring on a real server with pg_stat_statements.</summary>
+public sealed class QueryMonitoringTests(PostgresServerPool servers)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static QueryMonitoringOptions Monitoring => new() { Enabled = true, TopN = 50, LongRunningThreshold = TimeSpan.FromSeconds(1) };
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Cancel);
+    }
+
+    private static async Task<(MetricsBuffer Buffer, ScrapeResult Result)> ScrapeAsync(PostgresScraper scraper)
+    {
+        var buffer = new MetricsBuffer();
+        var result = await scraper.ScrapeAsync(buffer, Cancel);
+        return (buffer, result);
+    }
+
+    private static List<(string Metric, Dictionary<string, string> Attributes, double Value)> Points(MetricsBuffer buffer)
+        => buffer.Points.ToArray().Select(p => (
+            p.Metric.Name,
+            buffer.GetAttributes(p).ToArray().ToDictionary(a => a.Key, a => a.FormatValue()),
+            p.AsDouble())).ToList();
+
+    [Fact]
+    public async Task A_scripted_workload_shows_up_as_top_queries_with_deltas_and_its_fingerprint()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100) g", Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            for (var i = 1; i <= 40; i++)
+            {
+                await using var query = new NpgsqlCommand($"SELECT note FROM orders WHERE id = {i}", connection);
+                await query.ExecuteScalarAsync(Cancel);
+            }
+        }
+
+        var first = await ScrapeAsync(scraper);
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            for (var i = 1; i <= 15; i++)
+            {
+                await using var query = new NpgsqlCommand($"SELECT note FROM orders WHERE id = {i * 3}", connection);
+                await query.ExecuteScalarAsync(Cancel);
+            }
+        }
+
+        var second = await ScrapeAsync(scraper);
+
+        var expected = QueryFingerprinter.Fingerprint("SELECT note FROM orders WHERE id = 99");
+        double Calls(MetricsBuffer buffer) => Points(buffer).Single(p => p.Metric == "postgresql.query.calls" && p.Attributes["db.query.fingerprint"] == expected.Hex && p.Attributes["postgresql.database.name"] == database.Name).Value;
+        Assert.Empty(first.Result.Errors);
+        Assert.True(Calls(first.Buffer) >= 40, $"the first scrape should count the 40 calls, saw {Calls(first.Buffer)}");
+        Assert.Equal(15, Calls(second.Buffer));
+        var text = Points(second.Buffer).First(p => p.Attributes.GetValueOrDefault("db.query.fingerprint") == expected.Hex).Attributes["db.query.text"];
+        Assert.Equal("SELECT note FROM orders WHERE id = $1", text);
+        Assert.Contains(Points(second.Buffer), p => p.Metric == "postgresql.query.total_time" && p.Attributes["db.query.fingerprint"] == expected.Hex && p.Value > 0);
+    }
+
+    [Fact]
+    public async Task A_lock_held_in_one_session_shows_as_a_blocking_session_and_long_queries_are_sampled_without_literals()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE EXTENSION pg_stat_statements; CREATE TABLE accounts (id int, secret text)", Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+
+        await using var holder = new NpgsqlConnection(database.ConnectionString);
+        await holder.OpenAsync(Cancel);
+        var holderPid = holder.ProcessID;
+        await using var transaction = await holder.BeginTransactionAsync(Cancel);
+        await new NpgsqlCommand("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync(Cancel);
+
+        await using var waiter = new NpgsqlConnection(database.ConnectionString);
+        await waiter.OpenAsync(Cancel);
+        var waiterPid = waiter.ProcessID;
+        var blocked = new NpgsqlCommand("SELECT count(*) FROM accounts WHERE secret = 'hunter2-literal'", waiter).ExecuteScalarAsync(Cancel);
+        await Task.Delay(1_500, Cancel);
+
+        var (buffer, result) = await ScrapeAsync(scraper);
+        await transaction.RollbackAsync(Cancel);
+        await blocked;
+
+        Assert.Empty(result.Errors);
+        var blocking = Assert.Single(Points(buffer), p => p.Metric == "postgresql.blocking.wait_time" && p.Attributes["blocked.pid"] == waiterPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(holderPid.ToString(System.Globalization.CultureInfo.InvariantCulture), blocking.Attributes["blocking.pid"]);
+        Assert.Equal(QueryFingerprinter.Fingerprint("SELECT count(*) FROM accounts WHERE secret = 'x'").Hex, blocking.Attributes["blocked.query.fingerprint"]);
+        Assert.True(blocking.Value >= 1);
+        Assert.Contains(Points(buffer), p => p.Metric == "postgresql.wait_events" && p.Attributes["wait_event.type"] == "Lock");
+
+        var sample = Assert.Single(scraper.QuerySamples, s => s.Attributes.Any(a => a.Key == "pid" && a.IntValue == waiterPid));
+        Assert.Equal("SELECT count(*) FROM accounts WHERE secret = $1", sample.Body);
+        Assert.DoesNotContain("hunter2", sample.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_pg_stat_statements_it_says_so_once_and_collects_the_rest()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+
+        var first = await ScrapeAsync(scraper);
+        var second = await ScrapeAsync(scraper);
+
+        var missing = Assert.Single(first.Result.Errors);
+        Assert.Equal("top_queries", missing.Query);
+        Assert.Contains("pg_stat_statements is not installed", missing.Message, StringComparison.Ordinal);
+        Assert.Empty(second.Result.Errors);
+        Assert.Contains(Points(second.Buffer), p => p.Metric == "postgresql.commits");
+    }
+}
