@@ -15,7 +15,8 @@ namespace PgMetrics.Collector.Config;
 public sealed partial class ConfigLoader
 {
     private static readonly string[] TopLevelKeys = ["receivers", "exporters", "service"];
-    private static readonly string[] ReceiverKeys = ["endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay", "timeout", "metrics", "resource_attributes"];
+    private static readonly string[] ReceiverKeys = ["endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay", "timeout", "metrics", "resource_attributes", "query_monitoring"];
+    private static readonly string[] QueryMonitoringKeys = ["enabled", "top_n", "long_running_threshold"];
     private static readonly string[] TlsKeys = ["insecure", "insecure_skip_verify", "ca_file", "cert_file", "key_file"];
     private static readonly string[] NewRelicKeys = ["region", "endpoint", "api_key", "compression", "temporality", "spool_directory", "max_queue_mb"];
     private static readonly string[] OtlpKeys = ["endpoint", "headers", "compression", "temporality", "spool_directory", "max_queue_mb"];
@@ -122,6 +123,7 @@ public sealed partial class ConfigLoader
                 Timeout = Duration(entries, "timeout", path) ?? defaults.Timeout,
                 Metrics = Switches(entries, "metrics", path, name => PostgresqlMetricsConfig.MetricNames.Contains(name), "metric"),
                 ResourceAttributes = Switches(entries, "resource_attributes", path, name => new PostgresqlResourceAttributesConfig().Find(name) is not null, "resource attribute"),
+                QueryMonitoring = ParseQueryMonitoring(entries, path),
             });
             ValidateEndpoint(entries, path, transport);
         }
@@ -148,6 +150,24 @@ public sealed partial class ConfigLoader
                 ? $"'{Shown(endpoint.Value, text)}' is not socket-directory:port, e.g. /var/run/postgresql:5432"
                 : $"'{Shown(endpoint.Value, text)}' is not host:port, e.g. localhost:5432");
         }
+    }
+
+    private Runtime.Queries.QueryMonitoringOptions ParseQueryMonitoring(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> receiver, string receiverPath)
+    {
+        var path = receiverPath + ".query_monitoring";
+        var defaults = new Runtime.Queries.QueryMonitoringOptions();
+        if (!receiver.TryGetValue("query_monitoring", out var node))
+        {
+            return defaults;
+        }
+
+        var entries = Entries(Mapping(node.Value, path), path, QueryMonitoringKeys);
+        return new Runtime.Queries.QueryMonitoringOptions
+        {
+            Enabled = Bool(entries, "enabled", path) ?? false,
+            TopN = Int(entries, "top_n", path, minimum: 1) ?? defaults.TopN,
+            LongRunningThreshold = Duration(entries, "long_running_threshold", path, positive: true) ?? defaults.LongRunningThreshold,
+        };
     }
 
     private TlsConfig ParseTls(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> receiver, string receiverPath)

@@ -29,6 +29,9 @@ public sealed record ReceiverConfig
     /// <summary>Zero means the collection interval.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary><c>query_monitoring: {enabled, top_n, long_running_threshold}</c>: off by default.</summary>
+    public Runtime.Queries.QueryMonitoringOptions QueryMonitoring { get; init; } = new();
+
     /// <summary><c>metrics: {name: {enabled: …}}</c>.</summary>
     public IReadOnlyDictionary<string, bool> Metrics { get; init; } = new Dictionary<string, bool>();
 

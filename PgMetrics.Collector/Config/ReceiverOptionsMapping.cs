@@ -39,6 +39,7 @@ public static class ReceiverOptionsMapping
             ConnectionString = builder.ConnectionString,
             Databases = receiver.Databases,
             ExcludeDatabases = receiver.ExcludeDatabases,
+            QueryMonitoring = receiver.QueryMonitoring,
         };
     }
 

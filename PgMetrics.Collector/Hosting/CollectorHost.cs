@@ -168,19 +168,22 @@ internal sealed class CollectorHost : IAsyncDisposable
                     _queues[exporterConfig.Name] = queue;
                 }
 
-                var exporter = ExporterFactory.Create(exporterConfig, queue, _loggerFactory.CreateLogger("pgmetrics.exporter." + exporterConfig.Name));
-                _exporters.Add(new RunningExporter(exporterConfig, exporter));
+                var exporterLogger = _loggerFactory.CreateLogger("pgmetrics.exporter." + exporterConfig.Name);
+                var exporter = ExporterFactory.Create(exporterConfig, queue, exporterLogger);
+                _exporters.Add(new RunningExporter(exporterConfig, exporter, ExporterFactory.CreateLogs(exporterConfig, exporterLogger)));
                 _logger.LogInformation("Exporter {Name} sends to {Destination}", exporterConfig.Name, exporter.Destination);
             }
 
             foreach (var receiverConfig in config.Receivers)
             {
+                PostgresReceiver? self = null;
                 var receiver = new PostgresReceiver(
                     receiverConfig.Name,
                     ReceiverOptionsMapping.ToScraperOptions(receiverConfig),
                     ReceiverOptionsMapping.ToControllerOptions(receiverConfig),
                     ReceiverOptionsMapping.ToMetricSet(receiverConfig),
-                    (buffer, result, _) => OnScraped(receiverConfig.Name, buffer, result));
+                    (buffer, result, token) => OnScraped(self!, buffer, result, token));
+                self = receiver;
                 _receivers.Add(receiver);
                 await receiver.StartAsync(CancellationToken.None).ConfigureAwait(false);
                 _logger.LogInformation("Receiver {Name} scrapes {Endpoint} every {Interval} s", receiverConfig.Name, receiverConfig.Endpoint, receiverConfig.CollectionInterval.TotalSeconds);
@@ -197,11 +200,11 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
     }
 
-    private ValueTask OnScraped(string receiver, MetricsBuffer buffer, ScrapeResult result)
+    private async ValueTask OnScraped(PostgresReceiver receiver, MetricsBuffer buffer, ScrapeResult result, CancellationToken cancellationToken)
     {
         foreach (var error in result.Errors)
         {
-            _logger.LogWarning("Receiver {Receiver}: {Error}", receiver, error.ToString());
+            _logger.LogWarning("Receiver {Receiver}: {Error}", receiver.Name, error.ToString());
         }
 
         if (_console is { } console)
@@ -217,7 +220,14 @@ internal sealed class CollectorHost : IAsyncDisposable
             exporter.Exporter.Submit(buffer);
         }
 
-        return ValueTask.CompletedTask;
+        if (receiver.QuerySamples.Count > 0)
+        {
+            KeyValue[] resource = [KeyValue.String("service.name", "pgmetrics"), KeyValue.String("pgmetrics.receiver", receiver.Name)];
+            foreach (var exporter in _exporters)
+            {
+                await exporter.Logs.ExportAsync(resource, receiver.QuerySamples, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task ReportSelfMetricsAsync(TimeSpan interval, CancellationToken cancellationToken)
@@ -311,10 +321,11 @@ internal sealed class CollectorHost : IAsyncDisposable
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _running;
 
-        public RunningExporter(ExporterConfig config, MetricsExporter exporter)
+        public RunningExporter(ExporterConfig config, MetricsExporter exporter, LogsExporter logs)
         {
             Config = config;
             Exporter = exporter;
+            Logs = logs;
             _running = Task.Run(() => exporter.RunAsync(_stop.Token));
         }
 
@@ -324,11 +335,14 @@ internal sealed class CollectorHost : IAsyncDisposable
 
         public MetricsExporter Exporter { get; }
 
+        public LogsExporter Logs { get; }
+
         public async Task StopAsync()
         {
             await _stop.CancelAsync().ConfigureAwait(false);
             await _running.ConfigureAwait(false);
             _stop.Dispose();
+            Logs.Dispose();
         }
     }
 }

@@ -13,6 +13,20 @@ internal static class ExporterFactory
 
     public static MetricsExporter Create(ExporterConfig config, ExportQueue queue, ILogger logger)
     {
+        var (options, delta) = SenderOptions(config);
+        return new MetricsExporter(
+            new OtlpHttpSender(options),
+            queue,
+            new MetricsExporterOptions { Name = config.Name, DeltaTemporality = delta, MaxQueueBytes = config.MaxQueueMegabytes * 1024L * 1024 },
+            logger);
+    }
+
+    /// <summary>The logs exporter for the same destination (query samples go to /v1/logs).</summary>
+    public static LogsExporter CreateLogs(ExporterConfig config, ILogger logger)
+        => new(SenderOptions(config).Options, new Runtime.Resilience.ExportResilienceOptions(), logger);
+
+    private static (OtlpExporterOptions Options, bool Delta) SenderOptions(ExporterConfig config)
+    {
         var compression = config.Compression switch
         {
             "zstd" => OtlpCompression.Zstd,
@@ -38,10 +52,6 @@ internal static class ExporterFactory
         }
 
         var delta = (config.Temporality ?? (config.Kind == "newrelic" ? "delta" : "cumulative")) == "delta";
-        return new MetricsExporter(
-            new OtlpHttpSender(options with { Compression = compression }),
-            queue,
-            new MetricsExporterOptions { Name = config.Name, DeltaTemporality = delta, MaxQueueBytes = config.MaxQueueMegabytes * 1024L * 1024 },
-            logger);
+        return (options with { Compression = compression }, delta);
     }
 }

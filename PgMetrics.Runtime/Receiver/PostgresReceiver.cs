@@ -27,6 +27,9 @@ public sealed class PostgresReceiver : IReceiver
     /// <summary>The last scrape's result, or null before the first.</summary>
     public ScrapeResult? LastResult => _controller.LastResult;
 
+    /// <summary>Samples of long-running queries from the last scrape (with query monitoring on).</summary>
+    public IReadOnlyList<Otlp.LogRecordData> QuerySamples => _scraper.QuerySamples;
+
     /// <summary>Runs one scrape now, outside the schedule (the <c>once</c> command).</summary>
     public Task<ScrapeResult> ScrapeOnceAsync(CancellationToken cancellationToken) => _controller.ScrapeOnceAsync(cancellationToken);
 

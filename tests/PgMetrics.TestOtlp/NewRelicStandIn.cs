@@ -34,6 +34,7 @@ public sealed class NewRelicStandIn : IAsyncDisposable
         });
         _app = builder.Build();
         _app.MapPost("/v1/metrics", AnswerAsync);
+        _app.MapPost("/v1/logs", AnswerLogsAsync);
         _app.StartAsync().GetAwaiter().GetResult();
         Endpoint = new Uri(_app.Urls.First());
     }
@@ -42,6 +43,9 @@ public sealed class NewRelicStandIn : IAsyncDisposable
 
     /// <summary>Accepted request bodies, decompressed, in arrival order.</summary>
     public List<byte[]> Accepted { get; } = [];
+
+    /// <summary>Accepted logs request bodies, decompressed.</summary>
+    public List<byte[]> AcceptedLogs { get; } = [];
 
     /// <summary>Every request that reached the stand-in, with what it answered (0: connection dropped).</summary>
     public List<int> Answers { get; } = [];
@@ -125,6 +129,25 @@ public sealed class NewRelicStandIn : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(success);
         }
+    }
+
+    private async Task AnswerLogsAsync(HttpContext context)
+    {
+        using var raw = new MemoryStream();
+        await context.Request.Body.CopyToAsync(raw);
+        if (Down || context.Request.Headers["api-key"] != _licenseKey)
+        {
+            context.Response.StatusCode = Down ? 503 : 403;
+            return;
+        }
+
+        var body = Decompress(raw.ToArray(), context.Request.Headers.ContentEncoding.FirstOrDefault() ?? "none");
+        lock (AcceptedLogs)
+        {
+            AcceptedLogs.Add(body);
+        }
+
+        context.Response.StatusCode = 200;
     }
 
     private void Record(int status)
