@@ -36,10 +36,11 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
             buffer.GetAttributes(p).ToArray().ToDictionary(a => a.Key, a => a.FormatValue()),
             p.AsDouble())).ToList();
 
-    [Fact]
-    public async Task A_scripted_workload_shows_up_as_top_queries_with_deltas_and_its_fingerprint()
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task A_scripted_workload_shows_up_as_top_queries_with_deltas_and_its_fingerprint(int major)
     {
-        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        var server = await servers.GetAsync(major, Cancel);
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
         await database.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100) g", Cancel);
         await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
@@ -74,6 +75,37 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         var text = Points(second.Buffer).First(p => p.Attributes.GetValueOrDefault("db.query.fingerprint") == expected.Hex).Attributes["db.query.text"];
         Assert.Equal("SELECT note FROM orders WHERE id = $1", text);
         Assert.Contains(Points(second.Buffer), p => p.Metric == "postgresql.query.total_time" && p.Attributes["db.query.fingerprint"] == expected.Hex && p.Value > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task After_pg_stat_statements_reset_the_delta_counts_from_zero_and_is_never_negative(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; CREATE TABLE items (id int)", Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+        var fingerprint = QueryFingerprinter.Fingerprint("SELECT count(*) FROM items WHERE id > 1").Hex;
+        async Task RunAsync(int times)
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(Cancel);
+            for (var i = 0; i < times; i++)
+            {
+                await using var command = new NpgsqlCommand($"SELECT count(*) FROM items WHERE id > {i}", connection);
+                await command.ExecuteScalarAsync(Cancel);
+            }
+        }
+
+        await RunAsync(30);
+        await ScrapeAsync(scraper);
+        await database.ExecuteAsync("SELECT pg_stat_statements_reset()", Cancel);
+        await RunAsync(5);
+        var (buffer, _) = await ScrapeAsync(scraper);
+
+        var calls = Points(buffer).Where(p => p.Metric == "postgresql.query.calls" && p.Attributes["db.query.fingerprint"] == fingerprint).ToList();
+        Assert.Equal(5, Assert.Single(calls).Value);
+        Assert.All(Points(buffer).Where(p => p.Metric.StartsWith("postgresql.query.", StringComparison.Ordinal)), p => Assert.True(p.Value >= 0, $"{p.Metric} = {p.Value}"));
     }
 
     [Fact]
