@@ -24,7 +24,7 @@ public sealed class CatalogueTests(PostgresServerPool servers)
         var enabled = new PostgresqlMetricsConfig();
         var expected = PostgresqlMetricsConfig.MetricNames.Where(name => enabled.Find(name)!.Enabled).Order(StringComparer.Ordinal);
         Assert.Equal(expected, scrape.MetricNames.Order(StringComparer.Ordinal));
-        Assert.Equal([database.Name], scrape.DatabaseNames);
+        Assert.Equal([null, database.Name], scrape.DatabaseNames.Order());
     }
 
     [Theory]
@@ -82,6 +82,22 @@ public sealed class CatalogueTests(PostgresServerPool servers)
 
         Assert.True(expected > 4_000_000, $"the filler table should make the database larger than 4 MB, was {expected}");
         Assert.Equal(expected, scrape.Value("postgresql.db_size", database.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Connection_max_and_database_count_match_the_server_settings(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+
+        var expectedMax = long.Parse(await database.ScalarAsync<string>("SHOW max_connections", Cancel), System.Globalization.CultureInfo.InvariantCulture);
+        var scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+        var expectedCount = await database.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE NOT datistemplate", Cancel);
+
+        Assert.Equal(expectedMax, scrape.Value("postgresql.connection.max", null));
+        Assert.Equal(expectedCount, scrape.Value("postgresql.database.count", null));
+        Assert.True(expectedCount >= 2, "postgres and the test's own database");
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public sealed class CollectorCommandTests(PostgresServerPool servers)
         }
 
         Assert.Contains(database.Name, output, StringComparison.Ordinal);
-        Assert.Contains("4 points from 1 queries", output, StringComparison.Ordinal);
+        Assert.Contains("6 points from 2 queries", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,6 @@ public sealed class Scrape
         return scrape;
     }
 
-    public long Value(string metric, string database)
+    public long Value(string metric, string? database)
         => _values.TryGetValue((metric, database), out var value) ? value : throw new KeyNotFoundException($"no point of {metric} for database {database}; have: {string.Join(", ", _values.Keys)}");
 }

@@ -70,4 +70,26 @@ public sealed partial class PostgresqlMetricsBuilder
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDbSize, timestamp, value);
     }
+
+    /// <summary>Records a data point of <c>postgresql.connection.max</c> ({connections}): Configured maximum number of client connections allowed</summary>
+    public void RecordPostgresqlConnectionMaxDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlConnectionMax.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionMax, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.database.count</c> ({databases}): Number of user databases.</summary>
+    public void RecordPostgresqlDatabaseCountDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlDatabaseCount.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseCount, timestamp, value);
+    }
 }

@@ -18,11 +18,17 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.db_size</c>: The database disk usage.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDbSize { get; } = new(enabled: true);
 
+    /// <summary><c>postgresql.connection.max</c>: Configured maximum number of client connections allowed</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlConnectionMax { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.database.count</c>: Number of user databases.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDatabaseCount { get; } = new(enabled: true);
+
     /// <summary>Which resource attributes are sent.</summary>
     public PostgresqlResourceAttributesConfig ResourceAttributes { get; } = new();
 
     /// <summary>The names of all metrics, as metadata.yaml declares them.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.commits", "postgresql.rollbacks", "postgresql.db_size" };
+    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.commits", "postgresql.rollbacks", "postgresql.db_size", "postgresql.connection.max", "postgresql.database.count" };
 
     /// <summary>Finds a metric's settings by its name; null when no metric has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig? Find(string metricName)
@@ -33,6 +39,8 @@ public sealed partial class PostgresqlMetricsConfig
             case "postgresql.commits": return PostgresqlCommits;
             case "postgresql.rollbacks": return PostgresqlRollbacks;
             case "postgresql.db_size": return PostgresqlDbSize;
+            case "postgresql.connection.max": return PostgresqlConnectionMax;
+            case "postgresql.database.count": return PostgresqlDatabaseCount;
             default: return null;
         }
     }

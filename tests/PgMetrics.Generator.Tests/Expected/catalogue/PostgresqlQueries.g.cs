@@ -16,7 +16,7 @@ public sealed partial class PostgresqlMetricSet : global::PgMetrics.Runtime.Scra
     public PostgresqlMetricSet(PostgresqlMetricsConfig config)
     {
         Config = config;
-        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new DatabaseStatsQuery(config) };
+        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config) };
     }
 
     /// <summary>Which metrics are collected.</summary>
@@ -36,6 +36,63 @@ public sealed partial class PostgresqlMetricSet : global::PgMetrics.Runtime.Scra
 
     /// <inheritdoc/>
     public override global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig? FindResourceAttribute(string attributeName) => Config.ResourceAttributes.Find(attributeName);
+}
+
+/// <summary>A row of query <c>server_settings</c>, read by ordinal.</summary>
+public readonly record struct ServerSettingsRow(long? MaxConnections, long? DatabaseCount)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static ServerSettingsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new ServerSettingsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1));
+    }
+}
+
+/// <summary>Query <c>server_settings</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "max_connections", "database_count" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public ServerSettingsQuery(PostgresqlMetricsConfig config)
+        : base("server_settings", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlConnectionMax.Enabled || _config.PostgresqlDatabaseCount.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT current_setting('max_connections')::bigint AS max_connections,\n       (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate) AS database_count\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = ServerSettingsRow.Read(reader);
+            if (row.MaxConnections is { } maxConnectionsForPostgresqlConnectionMax)
+            {
+                builder.RecordPostgresqlConnectionMaxDataPoint(timestamp, maxConnectionsForPostgresqlConnectionMax);
+            }
+            if (row.DatabaseCount is { } databaseCountForPostgresqlDatabaseCount)
+            {
+                builder.RecordPostgresqlDatabaseCountDataPoint(timestamp, databaseCountForPostgresqlDatabaseCount);
+            }
+        }
+    }
 }
 
 /// <summary>A row of query <c>database_stats</c>, read by ordinal.</summary>
