@@ -18,8 +18,9 @@ public sealed partial class ConfigLoader
     private static readonly string[] ReceiverKeys = ["endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay", "timeout", "metrics", "resource_attributes", "query_monitoring"];
     private static readonly string[] QueryMonitoringKeys = ["enabled", "top_n", "long_running_threshold"];
     private static readonly string[] TlsKeys = ["insecure", "insecure_skip_verify", "ca_file", "cert_file", "key_file"];
-    private static readonly string[] NewRelicKeys = ["region", "endpoint", "api_key", "compression", "temporality", "spool_directory", "max_queue_mb"];
-    private static readonly string[] OtlpKeys = ["endpoint", "headers", "compression", "temporality", "spool_directory", "max_queue_mb"];
+    private static readonly string[] NewRelicKeys = ["region", "endpoint", "api_key", "compression", "temporality", "spool_directory", "max_queue_mb", "cardinality"];
+    private static readonly string[] OtlpKeys = ["endpoint", "headers", "compression", "temporality", "spool_directory", "max_queue_mb", "cardinality"];
+    private static readonly string[] CardinalityKeys = ["max_series_per_metric", "max_series_total"];
     private static readonly string[] ServiceKeys = ["exporters", "shutdown_timeout", "telemetry"];
     private static readonly string[] TelemetryKeys = ["logs", "health"];
     private static readonly string[] LogsKeys = ["level", "encoding"];
@@ -232,6 +233,7 @@ public sealed partial class ConfigLoader
                         Temporality = Choice(entries, "temporality", path, ["delta", "cumulative"]),
                         SpoolDirectory = Text(entries, "spool_directory", path),
                         MaxQueueMegabytes = Int(entries, "max_queue_mb", path, minimum: 1) ?? 64,
+                        Cardinality = ParseCardinality(entries, path),
                     };
                     if (kind == "otlp" && exporter.Endpoint is null && !entries.ContainsKey("endpoint"))
                     {
@@ -252,6 +254,23 @@ public sealed partial class ConfigLoader
         }
 
         return exporters;
+    }
+
+    private Runtime.Cardinality.CardinalityOptions ParseCardinality(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> exporter, string exporterPath)
+    {
+        var defaults = new Runtime.Cardinality.CardinalityOptions();
+        var path = exporterPath + ".cardinality";
+        if (!exporter.TryGetValue("cardinality", out var node))
+        {
+            return defaults;
+        }
+
+        var entries = Entries(Mapping(node.Value, path), path, CardinalityKeys);
+        return defaults with
+        {
+            MaxSeriesPerMetric = Int(entries, "max_series_per_metric", path, minimum: 1) ?? defaults.MaxSeriesPerMetric,
+            MaxSeriesTotal = Int(entries, "max_series_total", path, minimum: 1) ?? defaults.MaxSeriesTotal,
+        };
     }
 
     private ServiceConfig ParseService(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> top, List<ExporterConfig> exporters)

@@ -26,4 +26,7 @@ public sealed record ExporterConfig
     public string? SpoolDirectory { get; init; }
 
     public int MaxQueueMegabytes { get; init; } = 64;
+
+    /// <summary><c>cardinality: {max_series_per_metric, max_series_total}</c>.</summary>
+    public Runtime.Cardinality.CardinalityOptions Cardinality { get; init; } = new();
 }

@@ -17,7 +17,7 @@ internal static class ExporterFactory
         return new MetricsExporter(
             new OtlpHttpSender(options),
             queue,
-            new MetricsExporterOptions { Name = config.Name, DeltaTemporality = delta, MaxQueueBytes = config.MaxQueueMegabytes * 1024L * 1024 },
+            new MetricsExporterOptions { Name = config.Name, DeltaTemporality = delta, MaxQueueBytes = config.MaxQueueMegabytes * 1024L * 1024, Cardinality = config.Cardinality },
             logger);
     }
 

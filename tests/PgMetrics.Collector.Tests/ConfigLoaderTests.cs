@@ -47,6 +47,7 @@ public sealed class ConfigLoaderTests
               otlp/local:
                 endpoint: http://localhost:4318
                 headers: {x-tenant: demo}
+                cardinality: {max_series_per_metric: 500, max_series_total: 9000}
             service:
               exporters: [newrelic]
               shutdown_timeout: 8s
@@ -64,6 +65,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(("postgresql/replica", "unix"), (config.Receivers[1].Name, config.Receivers[1].Transport));
         Assert.Equal(("EU", "zstd"), (config.Exporters[0].Region, config.Exporters[0].Compression));
         Assert.Equal("demo", config.Exporters[1].Headers["x-tenant"]);
+        Assert.Equal((500, 9000), (config.Exporters[1].Cardinality.MaxSeriesPerMetric, config.Exporters[1].Cardinality.MaxSeriesTotal));
         Assert.Equal(["newrelic"], config.Service.Exporters);
         Assert.Equal(TimeSpan.FromSeconds(8), config.Service.ShutdownTimeout);
     }
@@ -81,6 +83,7 @@ public sealed class ConfigLoaderTests
         { "receivers:\n  postgresql: {}\nexporters:\n  otlp: {endpoint: ftp://x}\n", 4, 20, "exporters.otlp.endpoint", "not an http(s) URL" },
         { "receivers:\n  postgresql: {}\nservice:\n  exporters: [nowhere]\n", 4, 15, "service.exporters", "not declared" },
         { "receivers: [\n", 2, 1, "(yaml)", "" },
+        { "receivers:\n  postgresql: {}\nexporters:\n  otlp:\n    endpoint: http://x:4318\n    cardinality: {max_series_per_metric: 0}\n", 6, 42, "exporters.otlp.cardinality.max_series_per_metric", "at least 1" },
     };
 
     [Theory]
