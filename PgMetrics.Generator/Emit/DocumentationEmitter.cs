@@ -17,8 +17,8 @@ internal static class DocumentationEmitter
         var md = new StringBuilder();
         md.Append("# ").Append(spec.Type).Append(" metrics\n\n");
         md.Append("Generated from `metadata.yaml` by PgMetrics.Generator; do not edit by hand.\n\n");
-        md.Append("| metric | type | unit | enabled | versions | attributes | description |\n");
-        md.Append("|---|---|---|---|---|---|---|\n");
+        md.Append("| metric | type | unit | enabled | versions | resource | attributes | needs | description |\n");
+        md.Append("|---|---|---|---|---|---|---|---|---|\n");
         foreach (var metric in spec.Metrics)
         {
             md.Append("| `").Append(metric.Name).Append("` | ")
@@ -26,7 +26,9 @@ internal static class DocumentationEmitter
                 .Append(metric.Unit).Append("` | ")
                 .Append(metric.Enabled ? "yes" : "no").Append(" | ")
                 .Append(Versions(spec, metric)).Append(" | ")
+                .Append(string.Join(", ", SourceQueries(spec, metric).SelectMany(q => q.Columns).Select(c => c.ResourceAttribute).Where(a => a is not null).Distinct().Select(a => "`" + a + "`"))).Append(" | ")
                 .Append(string.Join(", ", metric.AttributeKeys.Select(k => "`" + spec.Attributes.First(a => a.Key == k).Name + "`"))).Append(" | ")
+                .Append(Needs(spec, metric)).Append(" | ")
                 .Append(Cell(metric.Description)).Append(" |\n");
         }
 
@@ -80,6 +82,18 @@ internal static class DocumentationEmitter
         return highest is { } max
             ? from + "–" + (max / 10000).ToString(CultureInfo.InvariantCulture)
             : (lowest < 100000 ? "all" : from + "+");
+    }
+
+    private static IEnumerable<QuerySpec> SourceQueries(MetadataSpec spec, MetricSpec metric)
+        => metric.Sources.Select(s => spec.Queries.FirstOrDefault(q => q.Name == s.Query)).Where(q => q is not null).Distinct()!;
+
+    /// <summary>The extensions and settings the metric's queries require, e.g. "extension `pg_stat_statements`".</summary>
+    private static string Needs(MetadataSpec spec, MetricSpec metric)
+    {
+        var requirements = SourceQueries(spec, metric).Select(q => q.Requirements).ToList();
+        var extensions = requirements.SelectMany(r => r.Extensions).Distinct().Select(e => "extension `" + e + "`");
+        var settings = requirements.SelectMany(r => r.Settings).Distinct().Select(s => "`" + s.Name + "` = " + string.Join(" or ", s.AcceptedValues.Select(v => "`" + v + "`")));
+        return string.Join(", ", extensions.Concat(settings));
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ").Trim();

@@ -337,6 +337,17 @@ internal sealed class MetricsEmitter
         w.Line("/// <inheritdoc/>");
         w.Line("public override bool IsNeeded => " + (metrics.Count == 0 ? "false" : string.Join(" || ", metrics.Select(m => "_config." + Pascal(m.Name) + ".Enabled"))) + ";");
         w.Line();
+        if (!query.Requirements.IsEmpty)
+        {
+            const string Runtime = "global::PgMetrics.Runtime.Scraping.";
+            var extensions = "new string[] { " + string.Join(", ", query.Requirements.Extensions.Select(Literal)) + " }";
+            var settings = "new " + Runtime + "SettingRequirement[] { " + string.Join(", ", query.Requirements.Settings.Select(
+                s => "new " + Runtime + "SettingRequirement(" + Literal(s.Name) + ", new string[] { " + string.Join(", ", s.AcceptedValues.Select(Literal)) + " })")) + " }";
+            w.Line("/// <inheritdoc/>");
+            w.Line("public override " + Runtime + "QueryRequirements Requirements { get; } = new " + Runtime + "QueryRequirements(" + extensions + ", " + settings + ");");
+            w.Line();
+        }
+
         w.Line("/// <inheritdoc/>");
         w.Open("public override string? SelectSql(int serverVersionNum)");
         foreach (var variant in query.Variants.OrderByDescending(v => v.MinVersion))
@@ -414,8 +425,11 @@ internal sealed class MetricsEmitter
             }
             else
             {
-                conditions.Add("row." + Pascal(column.Name) + " is { } " + Camel(column.Name) + "For" + Pascal(metric.Name));
-                arguments.Add(Camel(column.Name) + "For" + Pascal(metric.Name));
+                // Pattern variables leak into the loop body, so one metric fed by several columns of a
+                // query needs a name per value column.
+                var local = Camel(column.Name) + "For" + Pascal(metric.Name) + "From" + Pascal(valueColumn.Name);
+                conditions.Add("row." + Pascal(column.Name) + " is { } " + local);
+                arguments.Add(local);
             }
         }
 

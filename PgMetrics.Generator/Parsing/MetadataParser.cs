@@ -23,7 +23,8 @@ internal sealed class MetadataParser
     private static readonly string[] GaugeKeys = ["value_type", "input_type"];
     private static readonly string[] HistogramKeys = ["value_type", "bucket_boundaries"];
     private static readonly string[] SourceKeys = ["query", "column", "attributes"];
-    private static readonly string[] QueryKeys = ["description", "scope", "min_version", "max_version", "sql", "variants", "columns"];
+    private static readonly string[] QueryKeys = ["description", "scope", "min_version", "max_version", "requires", "sql", "variants", "columns"];
+    private static readonly string[] RequiresKeys = ["extensions", "settings"];
     private static readonly string[] VariantKeys = ["min_version", "max_version", "sql"];
     private static readonly string[] ColumnKeys = ["type", "resource_attribute", "attribute", "description"];
 
@@ -203,10 +204,43 @@ internal sealed class MetadataParser
                 }
             }
 
-            result.Add(new QuerySpec(key.Value, scope, variants.OrderBy(v => v.MinVersion).ToImmutableEquatableArray(), columns.ToImmutableEquatableArray()));
+            var requirements = ParseRequirements(entries, where);
+            result.Add(new QuerySpec(key.Value, scope, variants.OrderBy(v => v.MinVersion).ToImmutableEquatableArray(), columns.ToImmutableEquatableArray(), requirements));
         }
 
         return result;
+    }
+
+    // `requires:` names what the server must have for the query to make sense; the scraper checks it and
+    // skips the query with one log line instead of failing it every scrape.
+    private QueryRequirementsSpec ParseRequirements(Dictionary<string, YamlNode> entries, string where)
+    {
+        if (!entries.TryGetValue("requires", out var node) || IsNull(node) || !ExpectMapping(node, where + " requires", out var body))
+        {
+            return QueryRequirementsSpec.None;
+        }
+
+        var requires = ReadEntries(body, where + " requires", RequiresKeys);
+        var extensions = OptionalStringList(requires, "extensions", where + " requires");
+        var settings = new List<SettingRequirementSpec>();
+        if (requires.TryGetValue("settings", out var settingsNode) && ExpectMapping(settingsNode, where + " requires settings", out var settingsMapping))
+        {
+            foreach (var (settingKey, settingValue) in UniqueEntries(settingsMapping, where + " requires settings"))
+            {
+                if (!SqlNamePattern.IsMatch(settingKey.Value))
+                {
+                    Report(DiagnosticDescriptors.InvalidName, settingKey.Span, settingKey.Value, "setting", "use a PostgreSQL setting name such as track_functions");
+                }
+
+                var values = OptionalStringList(new Dictionary<string, YamlNode> { [settingKey.Value] = settingValue }, settingKey.Value, where + " requires settings");
+                if (values.Count > 0)
+                {
+                    settings.Add(new SettingRequirementSpec(settingKey.Value, values.ToImmutableEquatableArray()));
+                }
+            }
+        }
+
+        return new QueryRequirementsSpec(extensions.ToImmutableEquatableArray(), settings.ToImmutableEquatableArray());
     }
 
     private string? ReferencedAttribute(Dictionary<string, YamlNode> entries, string key, string where, List<AttributeSpec> declared, string section)

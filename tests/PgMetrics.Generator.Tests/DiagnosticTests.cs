@@ -31,6 +31,8 @@ public sealed class DiagnosticTests
         { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [ghost]\n", "PGM012", 8, 17 },
         { "type: x\nmetrics: 42\n", "PGM013", 2, 10 },
         { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: ms\n    histogram: {value_type: double}\n    source: {query: q, column: n}\n" + ValidQuery, "PGM011", 8, 13 },
+        { "type: x\nqueries:\n  q:\n    requires: {extensions: [vector], setting: {track_functions: [all]}}\n    sql: SELECT 1 AS n\n    columns:\n      n: {type: int}\n", "PGM002", 4, 38 },
+        { "type: x\nqueries:\n  q:\n    requires: {settings: {Track-Functions: [all]}}\n    sql: SELECT 1 AS n\n    columns:\n      n: {type: int}\n", "PGM010", 4, 27 },
         { "type: x\nattributes:\n  s: {description: d, type: string}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n}\n" + ValidQuery, "PGM014", 11, 13 },
     };
 

@@ -135,6 +135,9 @@ public sealed partial class ActivityQuery : global::PgMetrics.Runtime.Scraping.M
     public override bool IsNeeded => _config.SampleConnections.Enabled;
 
     /// <inheritdoc/>
+    public override global::PgMetrics.Runtime.Scraping.QueryRequirements Requirements { get; } = new global::PgMetrics.Runtime.Scraping.QueryRequirements(new string[] { "pg_stat_statements" }, new global::PgMetrics.Runtime.Scraping.SettingRequirement[] { new global::PgMetrics.Runtime.Scraping.SettingRequirement("track_activities", new string[] { "on" }) });
+
+    /// <inheritdoc/>
     public override string? SelectSql(int serverVersionNum)
     {
         if (serverVersionNum >= 120000 && serverVersionNum <= 169999)
@@ -158,9 +161,9 @@ public sealed partial class ActivityQuery : global::PgMetrics.Runtime.Scraping.M
             {
                 buffer.RejectValue(Name, "state", row.State);
             }
-            if (row.Count is { } countForSampleConnections && stateKnown && row.Usename is { } usenameForSampleConnections)
+            if (row.Count is { } countForSampleConnections && stateKnown && row.Usename is { } usenameForSampleConnectionsFromCount)
             {
-                builder.RecordSampleConnectionsDataPoint(timestamp, countForSampleConnections, stateValue, usenameForSampleConnections);
+                builder.RecordSampleConnectionsDataPoint(timestamp, countForSampleConnections, stateValue, usenameForSampleConnectionsFromCount);
             }
         }
     }

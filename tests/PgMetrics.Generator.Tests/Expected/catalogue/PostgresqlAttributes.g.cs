@@ -8,4 +8,530 @@ public static partial class PostgresqlAttributeNames
 {
     /// <summary>The name of the database.</summary>
     public const string PostgresqlDatabaseName = "postgresql.database.name";
+    /// <summary>The schema name.</summary>
+    public const string PostgresqlSchemaName = "postgresql.schema.name";
+    /// <summary>The table name.</summary>
+    public const string PostgresqlTableName = "postgresql.table.name";
+    /// <summary>The name of the index on a table.</summary>
+    public const string PostgresqlIndexName = "postgresql.index.name";
+    /// <summary>The source of a buffer write.</summary>
+    public const string BgBufferSource = "source";
+    /// <summary>The type of checkpoint state.</summary>
+    public const string BgCheckpointType = "type";
+    /// <summary>The type of time spent during the checkpoint.</summary>
+    public const string BgDurationType = "type";
+    /// <summary>The name of the function.</summary>
+    public const string Function = "function";
+    /// <summary>Type of the lockable object.</summary>
+    public const string LockType = "lock_type";
+    /// <summary>Name of the lock mode held or desired by the process.</summary>
+    public const string Mode = "mode";
+    /// <summary>The database operation.</summary>
+    public const string Operation = "operation";
+    /// <summary>The type of recovery conflict that caused a query to be canceled on a standby server.</summary>
+    public const string PostgresqlConflictType = "postgresql.conflict.type";
+    /// <summary>The vector distance (similarity) function used by the query, one of the pgvector distance functions.</summary>
+    public const string PostgresqlDistanceFunctionName = "postgresql.distance.function.name";
+    /// <summary>Name of the relation targeted by the lock, or empty if the target is not a relation or part of a relation.</summary>
+    public const string Relation = "relation";
+    /// <summary>The IP address of the client connected to this backend. If this field is "unix", it indicates that the client is connected via a Unix socket.</summary>
+    public const string ReplicationClient = "replication_client";
+    /// <summary>The block read source type.</summary>
+    public const string Source = "source";
+    /// <summary>The tuple (row) state.</summary>
+    public const string State = "state";
+    /// <summary>The operation which is responsible for the lag.</summary>
+    public const string WalOperationLag = "operation";
+    /// <summary>Whether the lock is held (true) or waited for (false).</summary>
+    public const string LockGranted = "granted";
+    /// <summary>The replication slot's name.</summary>
+    public const string ReplicationSlotName = "slot_name";
+    /// <summary>Whether the slot is physical or logical.</summary>
+    public const string ReplicationSlotType = "slot_type";
+    /// <summary>Why a restartpoint ran, or that it completed.</summary>
+    public const string RestartpointType = "type";
+    /// <summary>The type of backend that did the I/O (client backend, autovacuum worker, checkpointer ...).</summary>
+    public const string IoBackendType = "backend_type";
+    /// <summary>The target object of the I/O (relation, temp relation, wal).</summary>
+    public const string IoObject = "object";
+    /// <summary>The kind of I/O (normal, vacuum, bulkread, bulkwrite, init).</summary>
+    public const string IoContext = "context";
+    /// <summary>The I/O operation.</summary>
+    public const string IoOperation = "operation";
+}
+
+/// <summary>Values of attribute <c>source</c>: The source of a buffer write.</summary>
+public enum AttributeBgBufferSource
+{
+    /// <summary><c>backend</c></summary>
+    Backend,
+    /// <summary><c>backend_fsync</c></summary>
+    BackendFsync,
+    /// <summary><c>checkpoints</c></summary>
+    Checkpoints,
+    /// <summary><c>bgwriter</c></summary>
+    Bgwriter,
+}
+
+/// <summary>Converts <see cref="AttributeBgBufferSource"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeBgBufferSourceText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeBgBufferSource value) => value switch
+    {
+        AttributeBgBufferSource.Backend => "backend",
+        AttributeBgBufferSource.BackendFsync => "backend_fsync",
+        AttributeBgBufferSource.Checkpoints => "checkpoints",
+        AttributeBgBufferSource.Bgwriter => "bgwriter",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeBgBufferSource value)
+    {
+        switch (text)
+        {
+            case "backend": value = AttributeBgBufferSource.Backend; return true;
+            case "backend_fsync": value = AttributeBgBufferSource.BackendFsync; return true;
+            case "checkpoints": value = AttributeBgBufferSource.Checkpoints; return true;
+            case "bgwriter": value = AttributeBgBufferSource.Bgwriter; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>type</c>: The type of checkpoint state.</summary>
+public enum AttributeBgCheckpointType
+{
+    /// <summary><c>requested</c></summary>
+    Requested,
+    /// <summary><c>scheduled</c></summary>
+    Scheduled,
+}
+
+/// <summary>Converts <see cref="AttributeBgCheckpointType"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeBgCheckpointTypeText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeBgCheckpointType value) => value switch
+    {
+        AttributeBgCheckpointType.Requested => "requested",
+        AttributeBgCheckpointType.Scheduled => "scheduled",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeBgCheckpointType value)
+    {
+        switch (text)
+        {
+            case "requested": value = AttributeBgCheckpointType.Requested; return true;
+            case "scheduled": value = AttributeBgCheckpointType.Scheduled; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>type</c>: The type of time spent during the checkpoint.</summary>
+public enum AttributeBgDurationType
+{
+    /// <summary><c>sync</c></summary>
+    Sync,
+    /// <summary><c>write</c></summary>
+    Write,
+}
+
+/// <summary>Converts <see cref="AttributeBgDurationType"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeBgDurationTypeText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeBgDurationType value) => value switch
+    {
+        AttributeBgDurationType.Sync => "sync",
+        AttributeBgDurationType.Write => "write",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeBgDurationType value)
+    {
+        switch (text)
+        {
+            case "sync": value = AttributeBgDurationType.Sync; return true;
+            case "write": value = AttributeBgDurationType.Write; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>operation</c>: The database operation.</summary>
+public enum AttributeOperation
+{
+    /// <summary><c>ins</c></summary>
+    Ins,
+    /// <summary><c>upd</c></summary>
+    Upd,
+    /// <summary><c>del</c></summary>
+    Del,
+    /// <summary><c>hot_upd</c></summary>
+    HotUpd,
+}
+
+/// <summary>Converts <see cref="AttributeOperation"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeOperationText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeOperation value) => value switch
+    {
+        AttributeOperation.Ins => "ins",
+        AttributeOperation.Upd => "upd",
+        AttributeOperation.Del => "del",
+        AttributeOperation.HotUpd => "hot_upd",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeOperation value)
+    {
+        switch (text)
+        {
+            case "ins": value = AttributeOperation.Ins; return true;
+            case "upd": value = AttributeOperation.Upd; return true;
+            case "del": value = AttributeOperation.Del; return true;
+            case "hot_upd": value = AttributeOperation.HotUpd; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>postgresql.conflict.type</c>: The type of recovery conflict that caused a query to be canceled on a standby server.</summary>
+public enum AttributePostgresqlConflictType
+{
+    /// <summary><c>tablespace</c></summary>
+    Tablespace,
+    /// <summary><c>lock</c></summary>
+    Lock,
+    /// <summary><c>snapshot</c></summary>
+    Snapshot,
+    /// <summary><c>bufferpin</c></summary>
+    Bufferpin,
+    /// <summary><c>deadlock</c></summary>
+    Deadlock,
+}
+
+/// <summary>Converts <see cref="AttributePostgresqlConflictType"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributePostgresqlConflictTypeText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributePostgresqlConflictType value) => value switch
+    {
+        AttributePostgresqlConflictType.Tablespace => "tablespace",
+        AttributePostgresqlConflictType.Lock => "lock",
+        AttributePostgresqlConflictType.Snapshot => "snapshot",
+        AttributePostgresqlConflictType.Bufferpin => "bufferpin",
+        AttributePostgresqlConflictType.Deadlock => "deadlock",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributePostgresqlConflictType value)
+    {
+        switch (text)
+        {
+            case "tablespace": value = AttributePostgresqlConflictType.Tablespace; return true;
+            case "lock": value = AttributePostgresqlConflictType.Lock; return true;
+            case "snapshot": value = AttributePostgresqlConflictType.Snapshot; return true;
+            case "bufferpin": value = AttributePostgresqlConflictType.Bufferpin; return true;
+            case "deadlock": value = AttributePostgresqlConflictType.Deadlock; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>postgresql.distance.function.name</c>: The vector distance (similarity) function used by the query, one of the pgvector distance functions.</summary>
+public enum AttributePostgresqlDistanceFunctionName
+{
+    /// <summary><c>cosine</c></summary>
+    Cosine,
+    /// <summary><c>l2</c></summary>
+    L2,
+    /// <summary><c>inner_product</c></summary>
+    InnerProduct,
+    /// <summary><c>l1</c></summary>
+    L1,
+    /// <summary><c>hamming</c></summary>
+    Hamming,
+    /// <summary><c>jaccard</c></summary>
+    Jaccard,
+}
+
+/// <summary>Converts <see cref="AttributePostgresqlDistanceFunctionName"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributePostgresqlDistanceFunctionNameText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributePostgresqlDistanceFunctionName value) => value switch
+    {
+        AttributePostgresqlDistanceFunctionName.Cosine => "cosine",
+        AttributePostgresqlDistanceFunctionName.L2 => "l2",
+        AttributePostgresqlDistanceFunctionName.InnerProduct => "inner_product",
+        AttributePostgresqlDistanceFunctionName.L1 => "l1",
+        AttributePostgresqlDistanceFunctionName.Hamming => "hamming",
+        AttributePostgresqlDistanceFunctionName.Jaccard => "jaccard",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributePostgresqlDistanceFunctionName value)
+    {
+        switch (text)
+        {
+            case "cosine": value = AttributePostgresqlDistanceFunctionName.Cosine; return true;
+            case "l2": value = AttributePostgresqlDistanceFunctionName.L2; return true;
+            case "inner_product": value = AttributePostgresqlDistanceFunctionName.InnerProduct; return true;
+            case "l1": value = AttributePostgresqlDistanceFunctionName.L1; return true;
+            case "hamming": value = AttributePostgresqlDistanceFunctionName.Hamming; return true;
+            case "jaccard": value = AttributePostgresqlDistanceFunctionName.Jaccard; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>source</c>: The block read source type.</summary>
+public enum AttributeSource
+{
+    /// <summary><c>heap_read</c></summary>
+    HeapRead,
+    /// <summary><c>heap_hit</c></summary>
+    HeapHit,
+    /// <summary><c>idx_read</c></summary>
+    IdxRead,
+    /// <summary><c>idx_hit</c></summary>
+    IdxHit,
+    /// <summary><c>toast_read</c></summary>
+    ToastRead,
+    /// <summary><c>toast_hit</c></summary>
+    ToastHit,
+    /// <summary><c>tidx_read</c></summary>
+    TidxRead,
+    /// <summary><c>tidx_hit</c></summary>
+    TidxHit,
+}
+
+/// <summary>Converts <see cref="AttributeSource"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeSourceText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeSource value) => value switch
+    {
+        AttributeSource.HeapRead => "heap_read",
+        AttributeSource.HeapHit => "heap_hit",
+        AttributeSource.IdxRead => "idx_read",
+        AttributeSource.IdxHit => "idx_hit",
+        AttributeSource.ToastRead => "toast_read",
+        AttributeSource.ToastHit => "toast_hit",
+        AttributeSource.TidxRead => "tidx_read",
+        AttributeSource.TidxHit => "tidx_hit",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeSource value)
+    {
+        switch (text)
+        {
+            case "heap_read": value = AttributeSource.HeapRead; return true;
+            case "heap_hit": value = AttributeSource.HeapHit; return true;
+            case "idx_read": value = AttributeSource.IdxRead; return true;
+            case "idx_hit": value = AttributeSource.IdxHit; return true;
+            case "toast_read": value = AttributeSource.ToastRead; return true;
+            case "toast_hit": value = AttributeSource.ToastHit; return true;
+            case "tidx_read": value = AttributeSource.TidxRead; return true;
+            case "tidx_hit": value = AttributeSource.TidxHit; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>state</c>: The tuple (row) state.</summary>
+public enum AttributeState
+{
+    /// <summary><c>dead</c></summary>
+    Dead,
+    /// <summary><c>live</c></summary>
+    Live,
+}
+
+/// <summary>Converts <see cref="AttributeState"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeStateText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeState value) => value switch
+    {
+        AttributeState.Dead => "dead",
+        AttributeState.Live => "live",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeState value)
+    {
+        switch (text)
+        {
+            case "dead": value = AttributeState.Dead; return true;
+            case "live": value = AttributeState.Live; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>operation</c>: The operation which is responsible for the lag.</summary>
+public enum AttributeWalOperationLag
+{
+    /// <summary><c>flush</c></summary>
+    Flush,
+    /// <summary><c>replay</c></summary>
+    Replay,
+    /// <summary><c>write</c></summary>
+    Write,
+}
+
+/// <summary>Converts <see cref="AttributeWalOperationLag"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeWalOperationLagText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeWalOperationLag value) => value switch
+    {
+        AttributeWalOperationLag.Flush => "flush",
+        AttributeWalOperationLag.Replay => "replay",
+        AttributeWalOperationLag.Write => "write",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeWalOperationLag value)
+    {
+        switch (text)
+        {
+            case "flush": value = AttributeWalOperationLag.Flush; return true;
+            case "replay": value = AttributeWalOperationLag.Replay; return true;
+            case "write": value = AttributeWalOperationLag.Write; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>slot_type</c>: Whether the slot is physical or logical.</summary>
+public enum AttributeReplicationSlotType
+{
+    /// <summary><c>physical</c></summary>
+    Physical,
+    /// <summary><c>logical</c></summary>
+    Logical,
+}
+
+/// <summary>Converts <see cref="AttributeReplicationSlotType"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeReplicationSlotTypeText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeReplicationSlotType value) => value switch
+    {
+        AttributeReplicationSlotType.Physical => "physical",
+        AttributeReplicationSlotType.Logical => "logical",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeReplicationSlotType value)
+    {
+        switch (text)
+        {
+            case "physical": value = AttributeReplicationSlotType.Physical; return true;
+            case "logical": value = AttributeReplicationSlotType.Logical; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>type</c>: Why a restartpoint ran, or that it completed.</summary>
+public enum AttributeRestartpointType
+{
+    /// <summary><c>timed</c></summary>
+    Timed,
+    /// <summary><c>requested</c></summary>
+    Requested,
+    /// <summary><c>done</c></summary>
+    Done,
+}
+
+/// <summary>Converts <see cref="AttributeRestartpointType"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeRestartpointTypeText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeRestartpointType value) => value switch
+    {
+        AttributeRestartpointType.Timed => "timed",
+        AttributeRestartpointType.Requested => "requested",
+        AttributeRestartpointType.Done => "done",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeRestartpointType value)
+    {
+        switch (text)
+        {
+            case "timed": value = AttributeRestartpointType.Timed; return true;
+            case "requested": value = AttributeRestartpointType.Requested; return true;
+            case "done": value = AttributeRestartpointType.Done; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>operation</c>: The I/O operation.</summary>
+public enum AttributeIoOperation
+{
+    /// <summary><c>read</c></summary>
+    Read,
+    /// <summary><c>write</c></summary>
+    Write,
+    /// <summary><c>extend</c></summary>
+    Extend,
+    /// <summary><c>hit</c></summary>
+    Hit,
+    /// <summary><c>eviction</c></summary>
+    Eviction,
+    /// <summary><c>fsync</c></summary>
+    Fsync,
+}
+
+/// <summary>Converts <see cref="AttributeIoOperation"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeIoOperationText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeIoOperation value) => value switch
+    {
+        AttributeIoOperation.Read => "read",
+        AttributeIoOperation.Write => "write",
+        AttributeIoOperation.Extend => "extend",
+        AttributeIoOperation.Hit => "hit",
+        AttributeIoOperation.Eviction => "eviction",
+        AttributeIoOperation.Fsync => "fsync",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeIoOperation value)
+    {
+        switch (text)
+        {
+            case "read": value = AttributeIoOperation.Read; return true;
+            case "write": value = AttributeIoOperation.Write; return true;
+            case "extend": value = AttributeIoOperation.Extend; return true;
+            case "hit": value = AttributeIoOperation.Hit; return true;
+            case "eviction": value = AttributeIoOperation.Eviction; return true;
+            case "fsync": value = AttributeIoOperation.Fsync; return true;
+            default: value = default; return false;
+        }
+    }
 }

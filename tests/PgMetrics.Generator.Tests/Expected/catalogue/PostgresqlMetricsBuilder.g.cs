@@ -17,17 +17,29 @@ public sealed partial class PostgresqlMetricsBuilder
     }
 
     /// <summary>Makes the resource with these attributes the one later data points belong to; null attributes are left out.</summary>
-    public void SetResource(string? postgresqlDatabaseName = null)
+    public void SetResource(string? postgresqlDatabaseName = null, string? postgresqlSchemaName = null, string? postgresqlTableName = null, string? postgresqlIndexName = null)
     {
         _buffer.BeginResource();
         if (postgresqlDatabaseName is not null && _config.ResourceAttributes.PostgresqlDatabaseName.Enabled)
         {
             _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDatabaseName, postgresqlDatabaseName));
         }
+        if (postgresqlSchemaName is not null && _config.ResourceAttributes.PostgresqlSchemaName.Enabled)
+        {
+            _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlSchemaName, postgresqlSchemaName));
+        }
+        if (postgresqlTableName is not null && _config.ResourceAttributes.PostgresqlTableName.Enabled)
+        {
+            _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlTableName, postgresqlTableName));
+        }
+        if (postgresqlIndexName is not null && _config.ResourceAttributes.PostgresqlIndexName.Enabled)
+        {
+            _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlIndexName, postgresqlIndexName));
+        }
         _buffer.EndResource();
     }
 
-    /// <summary>Records a data point of <c>postgresql.backends</c> (1): The number of backends.</summary>
+    /// <summary>Records a data point of <c>postgresql.backends</c> (1): The number of backend processes associated with each database. Counts backends across all connection states (active, idle, idle-in-transaction) and all backend types, including non-client backends such as autovacuum and parallel workers.</summary>
     public void RecordPostgresqlBackendsDataPoint(long timestamp, long value)
     {
         if (!_config.PostgresqlBackends.Enabled)
@@ -36,6 +48,94 @@ public sealed partial class PostgresqlMetricsBuilder
         }
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBackends, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.bgwriter.buffers.allocated</c> ({buffers}): Number of buffers allocated.</summary>
+    public void RecordPostgresqlBgwriterBuffersAllocatedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlBgwriterBuffersAllocated.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterBuffersAllocated, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.bgwriter.buffers.writes</c> ({buffers}): Number of buffers written.</summary>
+    public void RecordPostgresqlBgwriterBuffersWritesDataPoint(long timestamp, long value, AttributeBgBufferSource bgBufferSource)
+    {
+        if (!_config.PostgresqlBgwriterBuffersWrites.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterBuffersWrites, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgBufferSource, bgBufferSource.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.bgwriter.checkpoint.count</c> ({checkpoints}): The number of checkpoints performed.</summary>
+    public void RecordPostgresqlBgwriterCheckpointCountDataPoint(long timestamp, long value, AttributeBgCheckpointType bgCheckpointType)
+    {
+        if (!_config.PostgresqlBgwriterCheckpointCount.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterCheckpointCount, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgCheckpointType, bgCheckpointType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.bgwriter.duration</c> (ms): Total time spent writing and syncing files to disk by checkpoints.</summary>
+    public void RecordPostgresqlBgwriterDurationDataPoint(long timestamp, double value, AttributeBgDurationType bgDurationType)
+    {
+        if (!_config.PostgresqlBgwriterDuration.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterDuration, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgDurationType, bgDurationType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.bgwriter.maxwritten</c> (1): Number of times the background writer stopped a cleaning scan because it had written too many buffers.</summary>
+    public void RecordPostgresqlBgwriterMaxwrittenDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlBgwriterMaxwritten.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterMaxwritten, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.blks_hit</c> ({blks_hit}): Number of times disk blocks were found already in the buffer cache.</summary>
+    public void RecordPostgresqlBlksHitDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlBlksHit.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlksHit, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.blks_read</c> ({blks_read}): Number of disk blocks read in this database.</summary>
+    public void RecordPostgresqlBlksReadDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlBlksRead.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlksRead, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.blocks_read</c> (1): The number of blocks read.</summary>
+    public void RecordPostgresqlBlocksReadDataPoint(long timestamp, long value, AttributeSource source)
+    {
+        if (!_config.PostgresqlBlocksRead.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlocksRead, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Source, source.ToOtlpString())]);
     }
 
     /// <summary>Records a data point of <c>postgresql.commits</c> (1): The number of commits.</summary>
@@ -47,28 +147,6 @@ public sealed partial class PostgresqlMetricsBuilder
         }
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, timestamp, value);
-    }
-
-    /// <summary>Records a data point of <c>postgresql.rollbacks</c> (1): The number of rollbacks.</summary>
-    public void RecordPostgresqlRollbacksDataPoint(long timestamp, long value)
-    {
-        if (!_config.PostgresqlRollbacks.Enabled)
-        {
-            return;
-        }
-
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRollbacks, timestamp, value);
-    }
-
-    /// <summary>Records a data point of <c>postgresql.db_size</c> (By): The database disk usage.</summary>
-    public void RecordPostgresqlDbSizeDataPoint(long timestamp, long value)
-    {
-        if (!_config.PostgresqlDbSize.Enabled)
-        {
-            return;
-        }
-
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDbSize, timestamp, value);
     }
 
     /// <summary>Records a data point of <c>postgresql.connection.max</c> ({connections}): Configured maximum number of client connections allowed</summary>
@@ -91,5 +169,544 @@ public sealed partial class PostgresqlMetricsBuilder
         }
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseCount, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.database.locks</c> ({lock}): The number of database locks.</summary>
+    public void RecordPostgresqlDatabaseLocksDataPoint(long timestamp, long value, string relation, string mode, string lockType)
+    {
+        if (!_config.PostgresqlDatabaseLocks.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseLocks, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Relation, relation), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.LockType, lockType)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.db_size</c> (By): The database disk usage.</summary>
+    public void RecordPostgresqlDbSizeDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlDbSize.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDbSize, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.deadlocks</c> ({deadlock}): The number of deadlocks.</summary>
+    public void RecordPostgresqlDeadlocksDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlDeadlocks.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDeadlocks, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.function.calls</c> ({call}): The number of calls made to a function. Requires `track_functions=pl|all` in Postgres config.</summary>
+    public void RecordPostgresqlFunctionCallsDataPoint(long timestamp, long value, string function)
+    {
+        if (!_config.PostgresqlFunctionCalls.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlFunctionCalls, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Function, function)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.index.scans</c> ({scans}): The number of index scans on a table.</summary>
+    public void RecordPostgresqlIndexScansDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlIndexScans.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexScans, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.index.size</c> (By): The size of the index on disk.</summary>
+    public void RecordPostgresqlIndexSizeDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlIndexSize.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexSize, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.operations</c> (1): The number of db row operations.</summary>
+    public void RecordPostgresqlOperationsDataPoint(long timestamp, long value, AttributeOperation operation)
+    {
+        if (!_config.PostgresqlOperations.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlOperations, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Operation, operation.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.conflicts</c> ({query}): Number of queries canceled due to conflicts with recovery on this database. Conflicts only occur on standby servers; this metric will be zero on primary servers.</summary>
+    public void RecordPostgresqlQueryConflictsDataPoint(long timestamp, long value, AttributePostgresqlConflictType postgresqlConflictType)
+    {
+        if (!_config.PostgresqlQueryConflicts.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryConflicts, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlConflictType, postgresqlConflictType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.execution.time</c> (s): The total execution time of SQL statements currently tracked by pg_stat_statements for the database.</summary>
+    public void RecordPostgresqlQueryExecutionTimeDataPoint(long timestamp, double value)
+    {
+        if (!_config.PostgresqlQueryExecutionTime.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryExecutionTime, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication.data_delay</c> (By): The amount of data delayed in replication.</summary>
+    public void RecordPostgresqlReplicationDataDelayDataPoint(long timestamp, long value, string replicationClient)
+    {
+        if (!_config.PostgresqlReplicationDataDelay.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationDataDelay, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.rollbacks</c> (1): The number of rollbacks.</summary>
+    public void RecordPostgresqlRollbacksDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlRollbacks.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRollbacks, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.rows</c> (1): The number of rows in the database.</summary>
+    public void RecordPostgresqlRowsDataPoint(long timestamp, long value, AttributeState state)
+    {
+        if (!_config.PostgresqlRows.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRows, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.State, state.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.sequential_scans</c> ({sequential_scan}): The number of sequential scans.</summary>
+    public void RecordPostgresqlSequentialScansDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlSequentialScans.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSequentialScans, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.table.count</c> ({table}): Number of user tables in a database.</summary>
+    public void RecordPostgresqlTableCountDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTableCount.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableCount, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.table.size</c> (By): Disk space used by a table.</summary>
+    public void RecordPostgresqlTableSizeDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTableSize.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableSize, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.table.vacuum.count</c> ({vacuum}): Number of times a table has manually been vacuumed.</summary>
+    public void RecordPostgresqlTableVacuumCountDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTableVacuumCount.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableVacuumCount, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.temp.io</c> (By): Total amount of data written to temporary files by queries.</summary>
+    public void RecordPostgresqlTempIoDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTempIo.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTempIo, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.temp_files</c> ({temp_file}): The number of temp files.</summary>
+    public void RecordPostgresqlTempFilesDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTempFiles.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTempFiles, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.tup_deleted</c> ({tup_deleted}): Number of rows deleted by queries in the database.</summary>
+    public void RecordPostgresqlTupDeletedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTupDeleted.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupDeleted, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.tup_fetched</c> ({tup_fetched}): Number of rows fetched by queries in the database.</summary>
+    public void RecordPostgresqlTupFetchedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTupFetched.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupFetched, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.tup_inserted</c> ({tup_inserted}): Number of rows inserted by queries in the database.</summary>
+    public void RecordPostgresqlTupInsertedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTupInserted.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupInserted, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.tup_returned</c> ({tup_returned}): Number of rows returned by queries in the database.</summary>
+    public void RecordPostgresqlTupReturnedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTupReturned.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupReturned, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.tup_updated</c> ({tup_updated}): Number of rows updated by queries in the database.</summary>
+    public void RecordPostgresqlTupUpdatedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTupUpdated.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupUpdated, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.vector.insert.duration</c> (s): The cumulative execution time of statements that insert vectors into pgvector tables.</summary>
+    public void RecordPostgresqlVectorInsertDurationDataPoint(long timestamp, double value)
+    {
+        if (!_config.PostgresqlVectorInsertDuration.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorInsertDuration, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.vector.insert.rows</c> ({vectors}): The number of vectors inserted into pgvector tables.</summary>
+    public void RecordPostgresqlVectorInsertRowsDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlVectorInsertRows.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorInsertRows, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.vector.search.calls</c> ({search}): The number of vector similarity search operations executed, grouped by the distance function used.</summary>
+    public void RecordPostgresqlVectorSearchCallsDataPoint(long timestamp, long value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
+    {
+        if (!_config.PostgresqlVectorSearchCalls.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchCalls, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.vector.search.duration</c> (s): The cumulative execution time of vector similarity searches, grouped by the distance function used.</summary>
+    public void RecordPostgresqlVectorSearchDurationDataPoint(long timestamp, double value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
+    {
+        if (!_config.PostgresqlVectorSearchDuration.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchDuration, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.vector.search.rows_returned</c> ({rows}): The cumulative number of rows returned by vector similarity searches, grouped by the distance function used.</summary>
+    public void RecordPostgresqlVectorSearchRowsReturnedDataPoint(long timestamp, long value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
+    {
+        if (!_config.PostgresqlVectorSearchRowsReturned.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchRowsReturned, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.age</c> (s): Age of the oldest WAL file.</summary>
+    public void RecordPostgresqlWalAgeDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlWalAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalAge, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.delay</c> (s): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
+    public void RecordPostgresqlWalDelayDataPoint(long timestamp, double value, AttributeWalOperationLag walOperationLag, string replicationClient)
+    {
+        if (!_config.PostgresqlWalDelay.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalDelay, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.lag</c> (s): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
+    public void RecordPostgresqlWalLagDataPoint(long timestamp, long value, AttributeWalOperationLag walOperationLag, string replicationClient)
+    {
+        if (!_config.PostgresqlWalLag.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalLag, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.locks</c> ({lock}): Locks held or awaited in the database, by lock mode.</summary>
+    public void RecordPostgresqlLocksDataPoint(long timestamp, long value, string mode, bool lockGranted)
+    {
+        if (!_config.PostgresqlLocks.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlLocks, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.Bool(PostgresqlAttributeNames.LockGranted, lockGranted)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    public void RecordPostgresqlDatabaseFrozenXidAgeDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlDatabaseFrozenXidAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseFrozenXidAge, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.connection.count</c> ({connections}): Client connections open now (client backends in pg_stat_activity).</summary>
+    public void RecordPostgresqlConnectionCountDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlConnectionCount.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionCount, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.connection.utilization</c> (1): Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused.</summary>
+    public void RecordPostgresqlConnectionUtilizationDataPoint(long timestamp, double value)
+    {
+        if (!_config.PostgresqlConnectionUtilization.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionUtilization, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.table.vacuum.age</c> (s): Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
+    public void RecordPostgresqlTableVacuumAgeDataPoint(long timestamp, double value)
+    {
+        if (!_config.PostgresqlTableVacuumAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableVacuumAge, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.table.analyze.age</c> (s): Time since the table was last analyzed, manually or by autovacuum; no point for a table never analyzed.</summary>
+    public void RecordPostgresqlTableAnalyzeAgeDataPoint(long timestamp, double value)
+    {
+        if (!_config.PostgresqlTableAnalyzeAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableAnalyzeAge, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.table.bloat</c> (By): Estimated bytes of a table's heap not used by live rows, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
+    public void RecordPostgresqlTableBloatDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlTableBloat.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableBloat, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.index.bloat</c> (By): Estimated bytes of a B-tree index not used by entries, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
+    public void RecordPostgresqlIndexBloatDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlIndexBloat.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexBloat, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication_slot.retained_wal</c> (By): WAL the server keeps for a replication slot (current WAL position minus the slot's restart_lsn); grows without bound when a slot's consumer is gone.</summary>
+    public void RecordPostgresqlReplicationSlotRetainedWalDataPoint(long timestamp, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    {
+        if (!_config.PostgresqlReplicationSlotRetainedWal.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotRetainedWal, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication_slot.active</c> (1): Whether a consumer is connected to the replication slot (1) or not (0).</summary>
+    public void RecordPostgresqlReplicationSlotActiveDataPoint(long timestamp, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    {
+        if (!_config.PostgresqlReplicationSlotActive.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotActive, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.archiver.archived</c> ({files}): WAL files archived successfully.</summary>
+    public void RecordPostgresqlArchiverArchivedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlArchiverArchived.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlArchiverArchived, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.archiver.failed</c> ({files}): Failed attempts to archive a WAL file.</summary>
+    public void RecordPostgresqlArchiverFailedDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlArchiverFailed.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlArchiverFailed, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.records</c> ({records}): WAL records generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalRecordsDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlWalRecords.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalRecords, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.full_page_images</c> ({pages}): Full page images written to WAL (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalFullPageImagesDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlWalFullPageImages.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalFullPageImages, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.bytes</c> (By): WAL generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalBytesDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlWalBytes.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalBytes, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal.buffers_full</c> ({events}): Times WAL was written to disk because the WAL buffers were full (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalBuffersFullDataPoint(long timestamp, long value)
+    {
+        if (!_config.PostgresqlWalBuffersFull.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalBuffersFull, timestamp, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.checkpointer.restartpoints</c> ({restartpoints}): Restartpoints on a standby, by why they ran, and those completed (pg_stat_checkpointer, PostgreSQL 17 and later).</summary>
+    public void RecordPostgresqlCheckpointerRestartpointsDataPoint(long timestamp, long value, AttributeRestartpointType restartpointType)
+    {
+        if (!_config.PostgresqlCheckpointerRestartpoints.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCheckpointerRestartpoints, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.RestartpointType, restartpointType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.io.operations</c> ({operations}): I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).</summary>
+    public void RecordPostgresqlIoOperationsDataPoint(long timestamp, long value, string ioBackendType, string ioObject, string ioContext, AttributeIoOperation ioOperation)
+    {
+        if (!_config.PostgresqlIoOperations.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIoOperations, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoBackendType, ioBackendType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoObject, ioObject), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoContext, ioContext), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoOperation, ioOperation.ToOtlpString())]);
     }
 }

@@ -6,17 +6,35 @@ namespace Sample.Metadata;
 /// <summary>Which postgresql metrics are collected; bound by name without reflection.</summary>
 public sealed partial class PostgresqlMetricsConfig
 {
-    /// <summary><c>postgresql.backends</c>: The number of backends.</summary>
+    /// <summary><c>postgresql.backends</c>: The number of backend processes associated with each database. Counts backends across all connection states (active, idle, idle-in-transaction) and all backend types, including non-client backends such as autovacuum and parallel workers.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBackends { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.bgwriter.buffers.allocated</c>: Number of buffers allocated.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBgwriterBuffersAllocated { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.bgwriter.buffers.writes</c>: Number of buffers written.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBgwriterBuffersWrites { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.bgwriter.checkpoint.count</c>: The number of checkpoints performed.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBgwriterCheckpointCount { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.bgwriter.duration</c>: Total time spent writing and syncing files to disk by checkpoints.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBgwriterDuration { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.bgwriter.maxwritten</c>: Number of times the background writer stopped a cleaning scan because it had written too many buffers.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBgwriterMaxwritten { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.blks_hit</c>: Number of times disk blocks were found already in the buffer cache.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBlksHit { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.blks_read</c>: Number of disk blocks read in this database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBlksRead { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.blocks_read</c>: The number of blocks read.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBlocksRead { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.commits</c>: The number of commits.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlCommits { get; } = new(enabled: true);
-
-    /// <summary><c>postgresql.rollbacks</c>: The number of rollbacks.</summary>
-    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRollbacks { get; } = new(enabled: true);
-
-    /// <summary><c>postgresql.db_size</c>: The database disk usage.</summary>
-    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDbSize { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.connection.max</c>: Configured maximum number of client connections allowed</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlConnectionMax { get; } = new(enabled: true);
@@ -24,11 +42,158 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.database.count</c>: Number of user databases.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDatabaseCount { get; } = new(enabled: true);
 
+    /// <summary><c>postgresql.database.locks</c>: The number of database locks.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDatabaseLocks { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.db_size</c>: The database disk usage.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDbSize { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.deadlocks</c>: The number of deadlocks.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDeadlocks { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.function.calls</c>: The number of calls made to a function. Requires `track_functions=pl|all` in Postgres config.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlFunctionCalls { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.index.scans</c>: The number of index scans on a table.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlIndexScans { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.index.size</c>: The size of the index on disk.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlIndexSize { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.operations</c>: The number of db row operations.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlOperations { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.conflicts</c>: Number of queries canceled due to conflicts with recovery on this database. Conflicts only occur on standby servers; this metric will be zero on primary servers.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryConflicts { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.query.execution.time</c>: The total execution time of SQL statements currently tracked by pg_stat_statements for the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryExecutionTime { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.replication.data_delay</c>: The amount of data delayed in replication.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationDataDelay { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.rollbacks</c>: The number of rollbacks.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRollbacks { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.rows</c>: The number of rows in the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRows { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.sequential_scans</c>: The number of sequential scans.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlSequentialScans { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.table.count</c>: Number of user tables in a database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableCount { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.table.size</c>: Disk space used by a table.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableSize { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.table.vacuum.count</c>: Number of times a table has manually been vacuumed.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableVacuumCount { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.temp.io</c>: Total amount of data written to temporary files by queries.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTempIo { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.temp_files</c>: The number of temp files.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTempFiles { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.tup_deleted</c>: Number of rows deleted by queries in the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTupDeleted { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.tup_fetched</c>: Number of rows fetched by queries in the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTupFetched { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.tup_inserted</c>: Number of rows inserted by queries in the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTupInserted { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.tup_returned</c>: Number of rows returned by queries in the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTupReturned { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.tup_updated</c>: Number of rows updated by queries in the database.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTupUpdated { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.vector.insert.duration</c>: The cumulative execution time of statements that insert vectors into pgvector tables.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlVectorInsertDuration { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.vector.insert.rows</c>: The number of vectors inserted into pgvector tables.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlVectorInsertRows { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.vector.search.calls</c>: The number of vector similarity search operations executed, grouped by the distance function used.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlVectorSearchCalls { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.vector.search.duration</c>: The cumulative execution time of vector similarity searches, grouped by the distance function used.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlVectorSearchDuration { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.vector.search.rows_returned</c>: The cumulative number of rows returned by vector similarity searches, grouped by the distance function used.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlVectorSearchRowsReturned { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.wal.age</c>: Age of the oldest WAL file.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal.delay</c>: Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalDelay { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.wal.lag</c>: Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalLag { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.locks</c>: Locks held or awaited in the database, by lock mode.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlLocks { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDatabaseFrozenXidAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.connection.count</c>: Client connections open now (client backends in pg_stat_activity).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlConnectionCount { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.connection.utilization</c>: Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlConnectionUtilization { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.table.vacuum.age</c>: Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableVacuumAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.table.analyze.age</c>: Time since the table was last analyzed, manually or by autovacuum; no point for a table never analyzed.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableAnalyzeAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.table.bloat</c>: Estimated bytes of a table's heap not used by live rows, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableBloat { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.index.bloat</c>: Estimated bytes of a B-tree index not used by entries, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlIndexBloat { get; } = new(enabled: false);
+
+    /// <summary><c>postgresql.replication_slot.retained_wal</c>: WAL the server keeps for a replication slot (current WAL position minus the slot's restart_lsn); grows without bound when a slot's consumer is gone.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationSlotRetainedWal { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.replication_slot.active</c>: Whether a consumer is connected to the replication slot (1) or not (0).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationSlotActive { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.archiver.archived</c>: WAL files archived successfully.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlArchiverArchived { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.archiver.failed</c>: Failed attempts to archive a WAL file.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlArchiverFailed { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal.records</c>: WAL records generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalRecords { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal.full_page_images</c>: Full page images written to WAL (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalFullPageImages { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal.bytes</c>: WAL generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalBytes { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal.buffers_full</c>: Times WAL was written to disk because the WAL buffers were full (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalBuffersFull { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.checkpointer.restartpoints</c>: Restartpoints on a standby, by why they ran, and those completed (pg_stat_checkpointer, PostgreSQL 17 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlCheckpointerRestartpoints { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.io.operations</c>: I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlIoOperations { get; } = new(enabled: true);
+
     /// <summary>Which resource attributes are sent.</summary>
     public PostgresqlResourceAttributesConfig ResourceAttributes { get; } = new();
 
     /// <summary>The names of all metrics, as metadata.yaml declares them.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.commits", "postgresql.rollbacks", "postgresql.db_size", "postgresql.connection.max", "postgresql.database.count" };
+    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations" };
 
     /// <summary>Finds a metric's settings by its name; null when no metric has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig? Find(string metricName)
@@ -36,11 +201,66 @@ public sealed partial class PostgresqlMetricsConfig
         switch (metricName)
         {
             case "postgresql.backends": return PostgresqlBackends;
+            case "postgresql.bgwriter.buffers.allocated": return PostgresqlBgwriterBuffersAllocated;
+            case "postgresql.bgwriter.buffers.writes": return PostgresqlBgwriterBuffersWrites;
+            case "postgresql.bgwriter.checkpoint.count": return PostgresqlBgwriterCheckpointCount;
+            case "postgresql.bgwriter.duration": return PostgresqlBgwriterDuration;
+            case "postgresql.bgwriter.maxwritten": return PostgresqlBgwriterMaxwritten;
+            case "postgresql.blks_hit": return PostgresqlBlksHit;
+            case "postgresql.blks_read": return PostgresqlBlksRead;
+            case "postgresql.blocks_read": return PostgresqlBlocksRead;
             case "postgresql.commits": return PostgresqlCommits;
-            case "postgresql.rollbacks": return PostgresqlRollbacks;
-            case "postgresql.db_size": return PostgresqlDbSize;
             case "postgresql.connection.max": return PostgresqlConnectionMax;
             case "postgresql.database.count": return PostgresqlDatabaseCount;
+            case "postgresql.database.locks": return PostgresqlDatabaseLocks;
+            case "postgresql.db_size": return PostgresqlDbSize;
+            case "postgresql.deadlocks": return PostgresqlDeadlocks;
+            case "postgresql.function.calls": return PostgresqlFunctionCalls;
+            case "postgresql.index.scans": return PostgresqlIndexScans;
+            case "postgresql.index.size": return PostgresqlIndexSize;
+            case "postgresql.operations": return PostgresqlOperations;
+            case "postgresql.query.conflicts": return PostgresqlQueryConflicts;
+            case "postgresql.query.execution.time": return PostgresqlQueryExecutionTime;
+            case "postgresql.replication.data_delay": return PostgresqlReplicationDataDelay;
+            case "postgresql.rollbacks": return PostgresqlRollbacks;
+            case "postgresql.rows": return PostgresqlRows;
+            case "postgresql.sequential_scans": return PostgresqlSequentialScans;
+            case "postgresql.table.count": return PostgresqlTableCount;
+            case "postgresql.table.size": return PostgresqlTableSize;
+            case "postgresql.table.vacuum.count": return PostgresqlTableVacuumCount;
+            case "postgresql.temp.io": return PostgresqlTempIo;
+            case "postgresql.temp_files": return PostgresqlTempFiles;
+            case "postgresql.tup_deleted": return PostgresqlTupDeleted;
+            case "postgresql.tup_fetched": return PostgresqlTupFetched;
+            case "postgresql.tup_inserted": return PostgresqlTupInserted;
+            case "postgresql.tup_returned": return PostgresqlTupReturned;
+            case "postgresql.tup_updated": return PostgresqlTupUpdated;
+            case "postgresql.vector.insert.duration": return PostgresqlVectorInsertDuration;
+            case "postgresql.vector.insert.rows": return PostgresqlVectorInsertRows;
+            case "postgresql.vector.search.calls": return PostgresqlVectorSearchCalls;
+            case "postgresql.vector.search.duration": return PostgresqlVectorSearchDuration;
+            case "postgresql.vector.search.rows_returned": return PostgresqlVectorSearchRowsReturned;
+            case "postgresql.wal.age": return PostgresqlWalAge;
+            case "postgresql.wal.delay": return PostgresqlWalDelay;
+            case "postgresql.wal.lag": return PostgresqlWalLag;
+            case "postgresql.locks": return PostgresqlLocks;
+            case "postgresql.database.frozen_xid.age": return PostgresqlDatabaseFrozenXidAge;
+            case "postgresql.connection.count": return PostgresqlConnectionCount;
+            case "postgresql.connection.utilization": return PostgresqlConnectionUtilization;
+            case "postgresql.table.vacuum.age": return PostgresqlTableVacuumAge;
+            case "postgresql.table.analyze.age": return PostgresqlTableAnalyzeAge;
+            case "postgresql.table.bloat": return PostgresqlTableBloat;
+            case "postgresql.index.bloat": return PostgresqlIndexBloat;
+            case "postgresql.replication_slot.retained_wal": return PostgresqlReplicationSlotRetainedWal;
+            case "postgresql.replication_slot.active": return PostgresqlReplicationSlotActive;
+            case "postgresql.archiver.archived": return PostgresqlArchiverArchived;
+            case "postgresql.archiver.failed": return PostgresqlArchiverFailed;
+            case "postgresql.wal.records": return PostgresqlWalRecords;
+            case "postgresql.wal.full_page_images": return PostgresqlWalFullPageImages;
+            case "postgresql.wal.bytes": return PostgresqlWalBytes;
+            case "postgresql.wal.buffers_full": return PostgresqlWalBuffersFull;
+            case "postgresql.checkpointer.restartpoints": return PostgresqlCheckpointerRestartpoints;
+            case "postgresql.io.operations": return PostgresqlIoOperations;
             default: return null;
         }
     }
@@ -52,12 +272,24 @@ public sealed partial class PostgresqlResourceAttributesConfig
     /// <summary><c>postgresql.database.name</c>: The name of the database.</summary>
     public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig PostgresqlDatabaseName { get; } = new(enabled: true);
 
+    /// <summary><c>postgresql.schema.name</c>: The schema name.</summary>
+    public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig PostgresqlSchemaName { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.table.name</c>: The table name.</summary>
+    public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig PostgresqlTableName { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.index.name</c>: The name of the index on a table.</summary>
+    public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig PostgresqlIndexName { get; } = new(enabled: true);
+
     /// <summary>Finds a resource attribute's settings by its name; null when none has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig? Find(string attributeName)
     {
         switch (attributeName)
         {
             case "postgresql.database.name": return PostgresqlDatabaseName;
+            case "postgresql.schema.name": return PostgresqlSchemaName;
+            case "postgresql.table.name": return PostgresqlTableName;
+            case "postgresql.index.name": return PostgresqlIndexName;
             default: return null;
         }
     }

@@ -16,7 +16,7 @@ public sealed partial class PostgresqlMetricSet : global::PgMetrics.Runtime.Scra
     public PostgresqlMetricSet(PostgresqlMetricsConfig config)
     {
         Config = config;
-        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config) };
+        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config), new DatabaseConflictsQuery(config), new BgwriterQuery(config), new CheckpointerQuery(config), new WalStatsQuery(config), new IoStatsQuery(config), new ReplicationQuery(config), new ReplicationSlotsQuery(config), new ArchiverQuery(config), new LockModesQuery(config), new ServerLocksQuery(config), new DatabaseLocksQuery(config), new StatementTimeQuery(config), new TableCountQuery(config), new TableStatsQuery(config), new IndexStatsQuery(config), new FunctionStatsQuery(config), new TableBloatQuery(config), new IndexBloatQuery(config), new VectorSearchesQuery(config), new VectorInsertsQuery(config) };
     }
 
     /// <summary>Which metrics are collected.</summary>
@@ -39,21 +39,23 @@ public sealed partial class PostgresqlMetricSet : global::PgMetrics.Runtime.Scra
 }
 
 /// <summary>A row of query <c>server_settings</c>, read by ordinal.</summary>
-public readonly record struct ServerSettingsRow(long? MaxConnections, long? DatabaseCount)
+public readonly record struct ServerSettingsRow(long? MaxConnections, long? DatabaseCount, long? ClientConnections, double? ConnectionUtilization)
 {
     /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
     public static ServerSettingsRow Read(global::Npgsql.NpgsqlDataReader reader)
     {
         return new ServerSettingsRow(
             reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
-            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1));
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 3));
     }
 }
 
 /// <summary>Query <c>server_settings</c>: its SQL per server version and the metrics it feeds.</summary>
 public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
 {
-    private static readonly string[] ColumnNames = new string[] { "max_connections", "database_count" };
+    private static readonly string[] ColumnNames = new string[] { "max_connections", "database_count", "client_connections", "connection_utilization" };
     private readonly PostgresqlMetricsConfig _config;
 
     /// <summary>Creates the query bound to the given metric settings.</summary>
@@ -62,14 +64,14 @@ public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scra
         => _config = config;
 
     /// <inheritdoc/>
-    public override bool IsNeeded => _config.PostgresqlConnectionMax.Enabled || _config.PostgresqlDatabaseCount.Enabled;
+    public override bool IsNeeded => _config.PostgresqlConnectionMax.Enabled || _config.PostgresqlDatabaseCount.Enabled || _config.PostgresqlConnectionCount.Enabled || _config.PostgresqlConnectionUtilization.Enabled;
 
     /// <inheritdoc/>
     public override string? SelectSql(int serverVersionNum)
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT current_setting('max_connections')::bigint AS max_connections,\n       (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate) AS database_count\n";
+            return "SELECT s.max_connections,\n       (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate) AS database_count,\n       a.client_connections,\n       a.client_connections::float8 / greatest(s.max_connections - s.reserved, 1) AS connection_utilization\nFROM (SELECT current_setting('max_connections')::bigint AS max_connections,\n             current_setting('superuser_reserved_connections')::bigint AS reserved) s,\n     (SELECT count(*) AS client_connections FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend') a\n";
         }
 
         return null;
@@ -91,12 +93,20 @@ public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scra
             {
                 builder.RecordPostgresqlDatabaseCountDataPoint(timestamp, databaseCountForPostgresqlDatabaseCount);
             }
+            if (row.ClientConnections is { } clientConnectionsForPostgresqlConnectionCount)
+            {
+                builder.RecordPostgresqlConnectionCountDataPoint(timestamp, clientConnectionsForPostgresqlConnectionCount);
+            }
+            if (row.ConnectionUtilization is { } connectionUtilizationForPostgresqlConnectionUtilization)
+            {
+                builder.RecordPostgresqlConnectionUtilizationDataPoint(timestamp, connectionUtilizationForPostgresqlConnectionUtilization);
+            }
         }
     }
 }
 
 /// <summary>A row of query <c>database_stats</c>, read by ordinal.</summary>
-public readonly record struct DatabaseStatsRow(string? Datname, long? Numbackends, long? XactCommit, long? XactRollback, long? DbSize)
+public readonly record struct DatabaseStatsRow(string? Datname, long? Numbackends, long? XactCommit, long? XactRollback, long? DbSize, long? Deadlocks, long? TempFiles, long? TempBytes, long? TupUpdated, long? TupReturned, long? TupFetched, long? TupInserted, long? TupDeleted, long? BlksHit, long? BlksRead, long? FrozenXidAge)
 {
     /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
     public static DatabaseStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
@@ -106,14 +116,25 @@ public readonly record struct DatabaseStatsRow(string? Datname, long? Numbackend
             reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
             reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
             reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
-            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4));
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 8),
+            reader.IsDBNull(9) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 9),
+            reader.IsDBNull(10) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 10),
+            reader.IsDBNull(11) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 11),
+            reader.IsDBNull(12) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 12),
+            reader.IsDBNull(13) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 13),
+            reader.IsDBNull(14) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 14),
+            reader.IsDBNull(15) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 15));
     }
 }
 
 /// <summary>Query <c>database_stats</c>: its SQL per server version and the metrics it feeds.</summary>
 public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
 {
-    private static readonly string[] ColumnNames = new string[] { "datname", "numbackends", "xact_commit", "xact_rollback", "db_size" };
+    private static readonly string[] ColumnNames = new string[] { "datname", "numbackends", "xact_commit", "xact_rollback", "db_size", "deadlocks", "temp_files", "temp_bytes", "tup_updated", "tup_returned", "tup_fetched", "tup_inserted", "tup_deleted", "blks_hit", "blks_read", "frozen_xid_age" };
     private readonly PostgresqlMetricsConfig _config;
 
     /// <summary>Creates the query bound to the given metric settings.</summary>
@@ -122,14 +143,14 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
         => _config = config;
 
     /// <inheritdoc/>
-    public override bool IsNeeded => _config.PostgresqlBackends.Enabled || _config.PostgresqlCommits.Enabled || _config.PostgresqlRollbacks.Enabled || _config.PostgresqlDbSize.Enabled;
+    public override bool IsNeeded => _config.PostgresqlBackends.Enabled || _config.PostgresqlBlksHit.Enabled || _config.PostgresqlBlksRead.Enabled || _config.PostgresqlCommits.Enabled || _config.PostgresqlDbSize.Enabled || _config.PostgresqlDeadlocks.Enabled || _config.PostgresqlRollbacks.Enabled || _config.PostgresqlTempIo.Enabled || _config.PostgresqlTempFiles.Enabled || _config.PostgresqlTupDeleted.Enabled || _config.PostgresqlTupFetched.Enabled || _config.PostgresqlTupInserted.Enabled || _config.PostgresqlTupReturned.Enabled || _config.PostgresqlTupUpdated.Enabled || _config.PostgresqlDatabaseFrozenXidAge.Enabled;
 
     /// <inheritdoc/>
     public override string? SelectSql(int serverVersionNum)
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       pg_database_size(d.oid) AS db_size\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
+            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       pg_catalog.pg_database_size(d.oid) AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
         }
 
         return null;
@@ -147,17 +168,1442 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
             {
                 builder.RecordPostgresqlBackendsDataPoint(timestamp, numbackendsForPostgresqlBackends);
             }
+            if (row.BlksHit is { } blksHitForPostgresqlBlksHit)
+            {
+                builder.RecordPostgresqlBlksHitDataPoint(timestamp, blksHitForPostgresqlBlksHit);
+            }
+            if (row.BlksRead is { } blksReadForPostgresqlBlksRead)
+            {
+                builder.RecordPostgresqlBlksReadDataPoint(timestamp, blksReadForPostgresqlBlksRead);
+            }
             if (row.XactCommit is { } xactCommitForPostgresqlCommits)
             {
                 builder.RecordPostgresqlCommitsDataPoint(timestamp, xactCommitForPostgresqlCommits);
+            }
+            if (row.DbSize is { } dbSizeForPostgresqlDbSize)
+            {
+                builder.RecordPostgresqlDbSizeDataPoint(timestamp, dbSizeForPostgresqlDbSize);
+            }
+            if (row.Deadlocks is { } deadlocksForPostgresqlDeadlocks)
+            {
+                builder.RecordPostgresqlDeadlocksDataPoint(timestamp, deadlocksForPostgresqlDeadlocks);
             }
             if (row.XactRollback is { } xactRollbackForPostgresqlRollbacks)
             {
                 builder.RecordPostgresqlRollbacksDataPoint(timestamp, xactRollbackForPostgresqlRollbacks);
             }
-            if (row.DbSize is { } dbSizeForPostgresqlDbSize)
+            if (row.TempBytes is { } tempBytesForPostgresqlTempIo)
             {
-                builder.RecordPostgresqlDbSizeDataPoint(timestamp, dbSizeForPostgresqlDbSize);
+                builder.RecordPostgresqlTempIoDataPoint(timestamp, tempBytesForPostgresqlTempIo);
+            }
+            if (row.TempFiles is { } tempFilesForPostgresqlTempFiles)
+            {
+                builder.RecordPostgresqlTempFilesDataPoint(timestamp, tempFilesForPostgresqlTempFiles);
+            }
+            if (row.TupDeleted is { } tupDeletedForPostgresqlTupDeleted)
+            {
+                builder.RecordPostgresqlTupDeletedDataPoint(timestamp, tupDeletedForPostgresqlTupDeleted);
+            }
+            if (row.TupFetched is { } tupFetchedForPostgresqlTupFetched)
+            {
+                builder.RecordPostgresqlTupFetchedDataPoint(timestamp, tupFetchedForPostgresqlTupFetched);
+            }
+            if (row.TupInserted is { } tupInsertedForPostgresqlTupInserted)
+            {
+                builder.RecordPostgresqlTupInsertedDataPoint(timestamp, tupInsertedForPostgresqlTupInserted);
+            }
+            if (row.TupReturned is { } tupReturnedForPostgresqlTupReturned)
+            {
+                builder.RecordPostgresqlTupReturnedDataPoint(timestamp, tupReturnedForPostgresqlTupReturned);
+            }
+            if (row.TupUpdated is { } tupUpdatedForPostgresqlTupUpdated)
+            {
+                builder.RecordPostgresqlTupUpdatedDataPoint(timestamp, tupUpdatedForPostgresqlTupUpdated);
+            }
+            if (row.FrozenXidAge is { } frozenXidAgeForPostgresqlDatabaseFrozenXidAge)
+            {
+                builder.RecordPostgresqlDatabaseFrozenXidAgeDataPoint(timestamp, frozenXidAgeForPostgresqlDatabaseFrozenXidAge);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>database_conflicts</c>, read by ordinal.</summary>
+public readonly record struct DatabaseConflictsRow(string? Datname, long? ConflTablespace, long? ConflLock, long? ConflSnapshot, long? ConflBufferpin, long? ConflDeadlock)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static DatabaseConflictsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new DatabaseConflictsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5));
+    }
+}
+
+/// <summary>Query <c>database_conflicts</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class DatabaseConflictsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "confl_tablespace", "confl_lock", "confl_snapshot", "confl_bufferpin", "confl_deadlock" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public DatabaseConflictsQuery(PostgresqlMetricsConfig config)
+        : base("database_conflicts", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlQueryConflicts.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT datname, confl_tablespace, confl_lock, confl_snapshot, confl_bufferpin, confl_deadlock\nFROM pg_catalog.pg_stat_database_conflicts\nWHERE datname = ANY(@databases)\nORDER BY datname\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = DatabaseConflictsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.ConflTablespace is { } conflTablespaceForPostgresqlQueryConflicts)
+            {
+                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflTablespaceForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Tablespace);
+            }
+            if (row.ConflLock is { } conflLockForPostgresqlQueryConflicts)
+            {
+                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflLockForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Lock);
+            }
+            if (row.ConflSnapshot is { } conflSnapshotForPostgresqlQueryConflicts)
+            {
+                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflSnapshotForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Snapshot);
+            }
+            if (row.ConflBufferpin is { } conflBufferpinForPostgresqlQueryConflicts)
+            {
+                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflBufferpinForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Bufferpin);
+            }
+            if (row.ConflDeadlock is { } conflDeadlockForPostgresqlQueryConflicts)
+            {
+                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflDeadlockForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Deadlock);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>bgwriter</c>, read by ordinal.</summary>
+public readonly record struct BgwriterRow(long? CheckpointsReq, long? CheckpointsTimed, double? CheckpointWriteTime, double? CheckpointSyncTime, long? BuffersClean, long? BuffersBackend, long? BuffersBackendFsync, long? BuffersCheckpoint, long? BuffersAlloc, long? MaxwrittenClean)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static BgwriterRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new BgwriterRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 8),
+            reader.IsDBNull(9) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 9));
+    }
+}
+
+/// <summary>Query <c>bgwriter</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class BgwriterQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "checkpoints_req", "checkpoints_timed", "checkpoint_write_time", "checkpoint_sync_time", "buffers_clean", "buffers_backend", "buffers_backend_fsync", "buffers_checkpoint", "buffers_alloc", "maxwritten_clean" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public BgwriterQuery(PostgresqlMetricsConfig config)
+        : base("bgwriter", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlBgwriterBuffersAllocated.Enabled || _config.PostgresqlBgwriterBuffersWrites.Enabled || _config.PostgresqlBgwriterCheckpointCount.Enabled || _config.PostgresqlBgwriterDuration.Enabled || _config.PostgresqlBgwriterMaxwritten.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 170000)
+        {
+            return "SELECT c.num_requested AS checkpoints_req, c.num_timed AS checkpoints_timed,\n       c.write_time AS checkpoint_write_time, c.sync_time AS checkpoint_sync_time,\n       b.buffers_clean, NULL::bigint AS buffers_backend, NULL::bigint AS buffers_backend_fsync,\n       c.buffers_written AS buffers_checkpoint, b.buffers_alloc, b.maxwritten_clean\nFROM pg_catalog.pg_stat_bgwriter b, pg_catalog.pg_stat_checkpointer c\n";
+        }
+
+        if (serverVersionNum >= 120000 && serverVersionNum <= 169999)
+        {
+            return "SELECT checkpoints_req, checkpoints_timed, checkpoint_write_time, checkpoint_sync_time,\n       buffers_clean, buffers_backend, buffers_backend_fsync, buffers_checkpoint,\n       buffers_alloc, maxwritten_clean\nFROM pg_catalog.pg_stat_bgwriter\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = BgwriterRow.Read(reader);
+            if (row.BuffersAlloc is { } buffersAllocForPostgresqlBgwriterBuffersAllocated)
+            {
+                builder.RecordPostgresqlBgwriterBuffersAllocatedDataPoint(timestamp, buffersAllocForPostgresqlBgwriterBuffersAllocated);
+            }
+            if (row.BuffersBackend is { } buffersBackendForPostgresqlBgwriterBuffersWrites)
+            {
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersBackendForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Backend);
+            }
+            if (row.BuffersBackendFsync is { } buffersBackendFsyncForPostgresqlBgwriterBuffersWrites)
+            {
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersBackendFsyncForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.BackendFsync);
+            }
+            if (row.BuffersCheckpoint is { } buffersCheckpointForPostgresqlBgwriterBuffersWrites)
+            {
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersCheckpointForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Checkpoints);
+            }
+            if (row.BuffersClean is { } buffersCleanForPostgresqlBgwriterBuffersWrites)
+            {
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersCleanForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Bgwriter);
+            }
+            if (row.CheckpointsReq is { } checkpointsReqForPostgresqlBgwriterCheckpointCount)
+            {
+                builder.RecordPostgresqlBgwriterCheckpointCountDataPoint(timestamp, checkpointsReqForPostgresqlBgwriterCheckpointCount, AttributeBgCheckpointType.Requested);
+            }
+            if (row.CheckpointsTimed is { } checkpointsTimedForPostgresqlBgwriterCheckpointCount)
+            {
+                builder.RecordPostgresqlBgwriterCheckpointCountDataPoint(timestamp, checkpointsTimedForPostgresqlBgwriterCheckpointCount, AttributeBgCheckpointType.Scheduled);
+            }
+            if (row.CheckpointSyncTime is { } checkpointSyncTimeForPostgresqlBgwriterDuration)
+            {
+                builder.RecordPostgresqlBgwriterDurationDataPoint(timestamp, checkpointSyncTimeForPostgresqlBgwriterDuration, AttributeBgDurationType.Sync);
+            }
+            if (row.CheckpointWriteTime is { } checkpointWriteTimeForPostgresqlBgwriterDuration)
+            {
+                builder.RecordPostgresqlBgwriterDurationDataPoint(timestamp, checkpointWriteTimeForPostgresqlBgwriterDuration, AttributeBgDurationType.Write);
+            }
+            if (row.MaxwrittenClean is { } maxwrittenCleanForPostgresqlBgwriterMaxwritten)
+            {
+                builder.RecordPostgresqlBgwriterMaxwrittenDataPoint(timestamp, maxwrittenCleanForPostgresqlBgwriterMaxwritten);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>checkpointer</c>, read by ordinal.</summary>
+public readonly record struct CheckpointerRow(long? RestartpointsTimed, long? RestartpointsReq, long? RestartpointsDone)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static CheckpointerRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new CheckpointerRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2));
+    }
+}
+
+/// <summary>Query <c>checkpointer</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class CheckpointerQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "restartpoints_timed", "restartpoints_req", "restartpoints_done" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public CheckpointerQuery(PostgresqlMetricsConfig config)
+        : base("checkpointer", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlCheckpointerRestartpoints.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 170000)
+        {
+            return "SELECT restartpoints_timed, restartpoints_req, restartpoints_done\nFROM pg_catalog.pg_stat_checkpointer\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = CheckpointerRow.Read(reader);
+            if (row.RestartpointsTimed is { } restartpointsTimedForPostgresqlCheckpointerRestartpoints)
+            {
+                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timestamp, restartpointsTimedForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Timed);
+            }
+            if (row.RestartpointsReq is { } restartpointsReqForPostgresqlCheckpointerRestartpoints)
+            {
+                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timestamp, restartpointsReqForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Requested);
+            }
+            if (row.RestartpointsDone is { } restartpointsDoneForPostgresqlCheckpointerRestartpoints)
+            {
+                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timestamp, restartpointsDoneForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Done);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>wal_stats</c>, read by ordinal.</summary>
+public readonly record struct WalStatsRow(long? WalRecords, long? WalFpi, long? WalBytes, long? WalBuffersFull)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static WalStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new WalStatsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>wal_stats</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class WalStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "wal_records", "wal_fpi", "wal_bytes", "wal_buffers_full" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public WalStatsQuery(PostgresqlMetricsConfig config)
+        : base("wal_stats", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlWalRecords.Enabled || _config.PostgresqlWalFullPageImages.Enabled || _config.PostgresqlWalBytes.Enabled || _config.PostgresqlWalBuffersFull.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 140000)
+        {
+            return "SELECT wal_records, wal_fpi, wal_bytes::bigint AS wal_bytes, wal_buffers_full\nFROM pg_catalog.pg_stat_wal\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = WalStatsRow.Read(reader);
+            if (row.WalRecords is { } walRecordsForPostgresqlWalRecords)
+            {
+                builder.RecordPostgresqlWalRecordsDataPoint(timestamp, walRecordsForPostgresqlWalRecords);
+            }
+            if (row.WalFpi is { } walFpiForPostgresqlWalFullPageImages)
+            {
+                builder.RecordPostgresqlWalFullPageImagesDataPoint(timestamp, walFpiForPostgresqlWalFullPageImages);
+            }
+            if (row.WalBytes is { } walBytesForPostgresqlWalBytes)
+            {
+                builder.RecordPostgresqlWalBytesDataPoint(timestamp, walBytesForPostgresqlWalBytes);
+            }
+            if (row.WalBuffersFull is { } walBuffersFullForPostgresqlWalBuffersFull)
+            {
+                builder.RecordPostgresqlWalBuffersFullDataPoint(timestamp, walBuffersFullForPostgresqlWalBuffersFull);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>io_stats</c>, read by ordinal.</summary>
+public readonly record struct IoStatsRow(string? BackendType, string? Object, string? Context, long? Reads, long? Writes, long? Extends, long? Hits, long? Evictions, long? Fsyncs)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static IoStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new IoStatsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 8));
+    }
+}
+
+/// <summary>Query <c>io_stats</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class IoStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "backend_type", "object", "context", "reads", "writes", "extends", "hits", "evictions", "fsyncs" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public IoStatsQuery(PostgresqlMetricsConfig config)
+        : base("io_stats", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlIoOperations.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 160000)
+        {
+            return "SELECT backend_type, object, context, reads, writes, extends, hits, evictions, fsyncs\nFROM pg_catalog.pg_stat_io\nORDER BY backend_type, object, context\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = IoStatsRow.Read(reader);
+            if (row.Reads is { } readsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromReads && row.Object is { } @objectForPostgresqlIoOperationsFromReads && row.Context is { } contextForPostgresqlIoOperationsFromReads)
+            {
+                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, readsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromReads, @objectForPostgresqlIoOperationsFromReads, contextForPostgresqlIoOperationsFromReads, AttributeIoOperation.Read);
+            }
+            if (row.Writes is { } writesForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromWrites && row.Object is { } @objectForPostgresqlIoOperationsFromWrites && row.Context is { } contextForPostgresqlIoOperationsFromWrites)
+            {
+                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, writesForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromWrites, @objectForPostgresqlIoOperationsFromWrites, contextForPostgresqlIoOperationsFromWrites, AttributeIoOperation.Write);
+            }
+            if (row.Extends is { } extendsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromExtends && row.Object is { } @objectForPostgresqlIoOperationsFromExtends && row.Context is { } contextForPostgresqlIoOperationsFromExtends)
+            {
+                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, extendsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromExtends, @objectForPostgresqlIoOperationsFromExtends, contextForPostgresqlIoOperationsFromExtends, AttributeIoOperation.Extend);
+            }
+            if (row.Hits is { } hitsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromHits && row.Object is { } @objectForPostgresqlIoOperationsFromHits && row.Context is { } contextForPostgresqlIoOperationsFromHits)
+            {
+                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, hitsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromHits, @objectForPostgresqlIoOperationsFromHits, contextForPostgresqlIoOperationsFromHits, AttributeIoOperation.Hit);
+            }
+            if (row.Evictions is { } evictionsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromEvictions && row.Object is { } @objectForPostgresqlIoOperationsFromEvictions && row.Context is { } contextForPostgresqlIoOperationsFromEvictions)
+            {
+                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, evictionsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromEvictions, @objectForPostgresqlIoOperationsFromEvictions, contextForPostgresqlIoOperationsFromEvictions, AttributeIoOperation.Eviction);
+            }
+            if (row.Fsyncs is { } fsyncsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromFsyncs && row.Object is { } @objectForPostgresqlIoOperationsFromFsyncs && row.Context is { } contextForPostgresqlIoOperationsFromFsyncs)
+            {
+                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, fsyncsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromFsyncs, @objectForPostgresqlIoOperationsFromFsyncs, contextForPostgresqlIoOperationsFromFsyncs, AttributeIoOperation.Fsync);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>replication</c>, read by ordinal.</summary>
+public readonly record struct ReplicationRow(string? ClientAddr, long? DataDelay, long? FlushLag, long? ReplayLag, long? WriteLag, double? FlushDelay, double? ReplayDelay, double? WriteDelay)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static ReplicationRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new ReplicationRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 7));
+    }
+}
+
+/// <summary>Query <c>replication</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "client_addr", "data_delay", "flush_lag", "replay_lag", "write_lag", "flush_delay", "replay_delay", "write_delay" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public ReplicationQuery(PostgresqlMetricsConfig config)
+        : base("replication", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlReplicationDataDelay.Enabled || _config.PostgresqlWalDelay.Enabled || _config.PostgresqlWalLag.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT coalesce(host(client_addr), 'unix') AS client_addr,\n       pg_catalog.pg_wal_lsn_diff(\n         CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_receive_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,\n         replay_lsn)::bigint AS data_delay,\n       round(extract(epoch FROM coalesce(flush_lag, interval '0')))::bigint AS flush_lag,\n       round(extract(epoch FROM coalesce(replay_lag, interval '0')))::bigint AS replay_lag,\n       round(extract(epoch FROM coalesce(write_lag, interval '0')))::bigint AS write_lag,\n       extract(epoch FROM coalesce(flush_lag, interval '0'))::float8 AS flush_delay,\n       extract(epoch FROM coalesce(replay_lag, interval '0'))::float8 AS replay_delay,\n       extract(epoch FROM coalesce(write_lag, interval '0'))::float8 AS write_delay\nFROM pg_catalog.pg_stat_replication\nORDER BY 1\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = ReplicationRow.Read(reader);
+            if (row.DataDelay is { } dataDelayForPostgresqlReplicationDataDelay && row.ClientAddr is { } clientAddrForPostgresqlReplicationDataDelayFromDataDelay)
+            {
+                builder.RecordPostgresqlReplicationDataDelayDataPoint(timestamp, dataDelayForPostgresqlReplicationDataDelay, clientAddrForPostgresqlReplicationDataDelayFromDataDelay);
+            }
+            if (row.FlushDelay is { } flushDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromFlushDelay)
+            {
+                builder.RecordPostgresqlWalDelayDataPoint(timestamp, flushDelayForPostgresqlWalDelay, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalDelayFromFlushDelay);
+            }
+            if (row.ReplayDelay is { } replayDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromReplayDelay)
+            {
+                builder.RecordPostgresqlWalDelayDataPoint(timestamp, replayDelayForPostgresqlWalDelay, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalDelayFromReplayDelay);
+            }
+            if (row.WriteDelay is { } writeDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromWriteDelay)
+            {
+                builder.RecordPostgresqlWalDelayDataPoint(timestamp, writeDelayForPostgresqlWalDelay, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalDelayFromWriteDelay);
+            }
+            if (row.FlushLag is { } flushLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromFlushLag)
+            {
+                builder.RecordPostgresqlWalLagDataPoint(timestamp, flushLagForPostgresqlWalLag, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalLagFromFlushLag);
+            }
+            if (row.ReplayLag is { } replayLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromReplayLag)
+            {
+                builder.RecordPostgresqlWalLagDataPoint(timestamp, replayLagForPostgresqlWalLag, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalLagFromReplayLag);
+            }
+            if (row.WriteLag is { } writeLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromWriteLag)
+            {
+                builder.RecordPostgresqlWalLagDataPoint(timestamp, writeLagForPostgresqlWalLag, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalLagFromWriteLag);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>replication_slots</c>, read by ordinal.</summary>
+public readonly record struct ReplicationSlotsRow(string? SlotName, string? SlotType, long? Active, long? RetainedWal)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static ReplicationSlotsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new ReplicationSlotsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>replication_slots</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class ReplicationSlotsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "slot_name", "slot_type", "active", "retained_wal" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public ReplicationSlotsQuery(PostgresqlMetricsConfig config)
+        : base("replication_slots", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlReplicationSlotRetainedWal.Enabled || _config.PostgresqlReplicationSlotActive.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT slot_name::text AS slot_name,\n       slot_type,\n       active::int AS active,\n       pg_catalog.pg_wal_lsn_diff(\n         CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_receive_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,\n         restart_lsn)::bigint AS retained_wal\nFROM pg_catalog.pg_replication_slots\nORDER BY slot_name\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = ReplicationSlotsRow.Read(reader);
+            var slotTypeKnown = AttributeReplicationSlotTypeText.TryParse(row.SlotType, out var slotTypeValue);
+            if (!slotTypeKnown)
+            {
+                buffer.RejectValue(Name, "slot_type", row.SlotType);
+            }
+            if (row.RetainedWal is { } retainedWalForPostgresqlReplicationSlotRetainedWal && row.SlotName is { } slotNameForPostgresqlReplicationSlotRetainedWalFromRetainedWal && slotTypeKnown)
+            {
+                builder.RecordPostgresqlReplicationSlotRetainedWalDataPoint(timestamp, retainedWalForPostgresqlReplicationSlotRetainedWal, slotNameForPostgresqlReplicationSlotRetainedWalFromRetainedWal, slotTypeValue);
+            }
+            if (row.Active is { } activeForPostgresqlReplicationSlotActive && row.SlotName is { } slotNameForPostgresqlReplicationSlotActiveFromActive && slotTypeKnown)
+            {
+                builder.RecordPostgresqlReplicationSlotActiveDataPoint(timestamp, activeForPostgresqlReplicationSlotActive, slotNameForPostgresqlReplicationSlotActiveFromActive, slotTypeValue);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>archiver</c>, read by ordinal.</summary>
+public readonly record struct ArchiverRow(long? WalAge, long? ArchivedCount, long? FailedCount)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static ArchiverRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new ArchiverRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2));
+    }
+}
+
+/// <summary>Query <c>archiver</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class ArchiverQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "wal_age", "archived_count", "failed_count" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public ArchiverQuery(PostgresqlMetricsConfig config)
+        : base("archiver", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlWalAge.Enabled || _config.PostgresqlArchiverArchived.Enabled || _config.PostgresqlArchiverFailed.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT round(extract(epoch FROM now() - last_archived_time))::bigint AS wal_age,\n       archived_count,\n       failed_count\nFROM pg_catalog.pg_stat_archiver\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = ArchiverRow.Read(reader);
+            if (row.WalAge is { } walAgeForPostgresqlWalAge)
+            {
+                builder.RecordPostgresqlWalAgeDataPoint(timestamp, walAgeForPostgresqlWalAge);
+            }
+            if (row.ArchivedCount is { } archivedCountForPostgresqlArchiverArchived)
+            {
+                builder.RecordPostgresqlArchiverArchivedDataPoint(timestamp, archivedCountForPostgresqlArchiverArchived);
+            }
+            if (row.FailedCount is { } failedCountForPostgresqlArchiverFailed)
+            {
+                builder.RecordPostgresqlArchiverFailedDataPoint(timestamp, failedCountForPostgresqlArchiverFailed);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>lock_modes</c>, read by ordinal.</summary>
+public readonly record struct LockModesRow(string? Datname, string? Mode, bool? Granted, long? Locks)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static LockModesRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new LockModesRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : reader.GetBoolean(2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>lock_modes</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class LockModesQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "mode", "granted", "locks" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public LockModesQuery(PostgresqlMetricsConfig config)
+        : base("lock_modes", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlLocks.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT d.datname, l.mode, l.granted, count(*) AS locks\nFROM pg_catalog.pg_locks l\nJOIN pg_catalog.pg_database d ON d.oid = l.database\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname, l.mode, l.granted\nORDER BY 1, 2, 3\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = LockModesRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.Locks is { } locksForPostgresqlLocks && row.Mode is { } modeForPostgresqlLocksFromLocks && row.Granted is { } grantedForPostgresqlLocksFromLocks)
+            {
+                builder.RecordPostgresqlLocksDataPoint(timestamp, locksForPostgresqlLocks, modeForPostgresqlLocksFromLocks, grantedForPostgresqlLocksFromLocks);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>server_locks</c>, read by ordinal.</summary>
+public readonly record struct ServerLocksRow(string? Relation, string? Mode, string? LockType, long? Locks)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static ServerLocksRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new ServerLocksRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>server_locks</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class ServerLocksQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "relation", "mode", "lock_type", "locks" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public ServerLocksQuery(PostgresqlMetricsConfig config)
+        : base("server_locks", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlDatabaseLocks.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT coalesce(c.relname::text, '') AS relation, l.mode, l.locktype AS lock_type, count(*) AS locks\nFROM pg_catalog.pg_locks l\nLEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation\nWHERE l.database IS NULL OR (l.database = 0 AND (l.relation IS NULL OR c.relisshared))\nGROUP BY 1, 2, 3\nORDER BY 1, 2, 3\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = ServerLocksRow.Read(reader);
+            if (row.Locks is { } locksForPostgresqlDatabaseLocks && row.Relation is { } relationForPostgresqlDatabaseLocksFromLocks && row.Mode is { } modeForPostgresqlDatabaseLocksFromLocks && row.LockType is { } lockTypeForPostgresqlDatabaseLocksFromLocks)
+            {
+                builder.RecordPostgresqlDatabaseLocksDataPoint(timestamp, locksForPostgresqlDatabaseLocks, relationForPostgresqlDatabaseLocksFromLocks, modeForPostgresqlDatabaseLocksFromLocks, lockTypeForPostgresqlDatabaseLocksFromLocks);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>database_locks</c>, read by ordinal.</summary>
+public readonly record struct DatabaseLocksRow(string? Datname, string? Relation, string? Mode, string? LockType, long? Locks)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static DatabaseLocksRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new DatabaseLocksRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4));
+    }
+}
+
+/// <summary>Query <c>database_locks</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class DatabaseLocksQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "relation", "mode", "lock_type", "locks" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public DatabaseLocksQuery(PostgresqlMetricsConfig config)
+        : base("database_locks", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlDatabaseLocks.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT current_database() AS datname, coalesce(c.relname::text, '') AS relation, l.mode, l.locktype AS lock_type, count(*) AS locks\nFROM pg_catalog.pg_locks l\nLEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation\nWHERE l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())\nGROUP BY 2, 3, 4\nORDER BY 2, 3, 4\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = DatabaseLocksRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.Locks is { } locksForPostgresqlDatabaseLocks && row.Relation is { } relationForPostgresqlDatabaseLocksFromLocks && row.Mode is { } modeForPostgresqlDatabaseLocksFromLocks && row.LockType is { } lockTypeForPostgresqlDatabaseLocksFromLocks)
+            {
+                builder.RecordPostgresqlDatabaseLocksDataPoint(timestamp, locksForPostgresqlDatabaseLocks, relationForPostgresqlDatabaseLocksFromLocks, modeForPostgresqlDatabaseLocksFromLocks, lockTypeForPostgresqlDatabaseLocksFromLocks);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>statement_time</c>, read by ordinal.</summary>
+public readonly record struct StatementTimeRow(string? Datname, double? ExecutionTime)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static StatementTimeRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new StatementTimeRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 1));
+    }
+}
+
+/// <summary>Query <c>statement_time</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class StatementTimeQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "execution_time" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public StatementTimeQuery(PostgresqlMetricsConfig config)
+        : base("statement_time", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlQueryExecutionTime.Enabled;
+
+    /// <inheritdoc/>
+    public override global::PgMetrics.Runtime.Scraping.QueryRequirements Requirements { get; } = new global::PgMetrics.Runtime.Scraping.QueryRequirements(new string[] { "pg_stat_statements" }, new global::PgMetrics.Runtime.Scraping.SettingRequirement[] {  });
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 130000)
+        {
+            return "SELECT d.datname, sum(s.total_exec_time) / 1000.0 AS execution_time\nFROM pg_stat_statements s\nJOIN pg_catalog.pg_database d ON d.oid = s.dbid\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
+        }
+
+        if (serverVersionNum >= 120000 && serverVersionNum <= 129999)
+        {
+            return "SELECT d.datname, sum(s.total_time) / 1000.0 AS execution_time\nFROM pg_stat_statements s\nJOIN pg_catalog.pg_database d ON d.oid = s.dbid\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = StatementTimeRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.ExecutionTime is { } executionTimeForPostgresqlQueryExecutionTime)
+            {
+                builder.RecordPostgresqlQueryExecutionTimeDataPoint(timestamp, executionTimeForPostgresqlQueryExecutionTime);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>table_count</c>, read by ordinal.</summary>
+public readonly record struct TableCountRow(string? Datname, long? TableCount)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static TableCountRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new TableCountRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1));
+    }
+}
+
+/// <summary>Query <c>table_count</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class TableCountQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "table_count" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public TableCountQuery(PostgresqlMetricsConfig config)
+        : base("table_count", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlTableCount.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT current_database() AS datname, count(*) AS table_count FROM pg_catalog.pg_stat_user_tables\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = TableCountRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.TableCount is { } tableCountForPostgresqlTableCount)
+            {
+                builder.RecordPostgresqlTableCountDataPoint(timestamp, tableCountForPostgresqlTableCount);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>table_stats</c>, read by ordinal.</summary>
+public readonly record struct TableStatsRow(string? Datname, string? Schemaname, string? Relname, long? Live, long? Dead, long? Ins, long? Upd, long? Del, long? HotUpd, long? SeqScan, long? TableSize, long? VacuumCount, double? VacuumAge, double? AnalyzeAge, long? HeapRead, long? HeapHit, long? IdxRead, long? IdxHit, long? ToastRead, long? ToastHit, long? TidxRead, long? TidxHit)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static TableStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new TableStatsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 8),
+            reader.IsDBNull(9) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 9),
+            reader.IsDBNull(10) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 10),
+            reader.IsDBNull(11) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 11),
+            reader.IsDBNull(12) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 12),
+            reader.IsDBNull(13) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 13),
+            reader.IsDBNull(14) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 14),
+            reader.IsDBNull(15) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 15),
+            reader.IsDBNull(16) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 16),
+            reader.IsDBNull(17) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 17),
+            reader.IsDBNull(18) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 18),
+            reader.IsDBNull(19) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 19),
+            reader.IsDBNull(20) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 20),
+            reader.IsDBNull(21) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 21));
+    }
+}
+
+/// <summary>Query <c>table_stats</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class TableStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "schemaname", "relname", "live", "dead", "ins", "upd", "del", "hot_upd", "seq_scan", "table_size", "vacuum_count", "vacuum_age", "analyze_age", "heap_read", "heap_hit", "idx_read", "idx_hit", "toast_read", "toast_hit", "tidx_read", "tidx_hit" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public TableStatsQuery(PostgresqlMetricsConfig config)
+        : base("table_stats", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlBlocksRead.Enabled || _config.PostgresqlOperations.Enabled || _config.PostgresqlRows.Enabled || _config.PostgresqlSequentialScans.Enabled || _config.PostgresqlTableSize.Enabled || _config.PostgresqlTableVacuumCount.Enabled || _config.PostgresqlTableVacuumAge.Enabled || _config.PostgresqlTableAnalyzeAge.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT current_database() AS datname,\n       s.schemaname::text AS schemaname,\n       s.relname::text AS relname,\n       s.n_live_tup AS live,\n       s.n_dead_tup AS dead,\n       s.n_tup_ins AS ins,\n       s.n_tup_upd AS upd,\n       s.n_tup_del AS del,\n       s.n_tup_hot_upd AS hot_upd,\n       s.seq_scan,\n       pg_catalog.pg_relation_size(s.relid) AS table_size,\n       s.vacuum_count,\n       extract(epoch FROM now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 AS vacuum_age,\n       extract(epoch FROM now() - greatest(s.last_analyze, s.last_autoanalyze))::float8 AS analyze_age,\n       coalesce(io.heap_blks_read, 0) AS heap_read,\n       coalesce(io.heap_blks_hit, 0) AS heap_hit,\n       coalesce(io.idx_blks_read, 0) AS idx_read,\n       coalesce(io.idx_blks_hit, 0) AS idx_hit,\n       coalesce(io.toast_blks_read, 0) AS toast_read,\n       coalesce(io.toast_blks_hit, 0) AS toast_hit,\n       coalesce(io.tidx_blks_read, 0) AS tidx_read,\n       coalesce(io.tidx_blks_hit, 0) AS tidx_hit\nFROM pg_catalog.pg_stat_user_tables s\nJOIN pg_catalog.pg_statio_user_tables io ON io.relid = s.relid\nLEFT JOIN (SELECT DISTINCT relation FROM pg_catalog.pg_locks\n           WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted) locked ON locked.relation = s.relid\nWHERE locked.relation IS NULL\nORDER BY coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0) + s.n_tup_ins + s.n_tup_upd + s.n_tup_del DESC,\n         pg_catalog.pg_relation_size(s.relid) DESC, s.relid\nLIMIT @relation_limit\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = TableStatsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname);
+            if (row.HeapRead is { } heapReadForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, heapReadForPostgresqlBlocksRead, AttributeSource.HeapRead);
+            }
+            if (row.HeapHit is { } heapHitForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, heapHitForPostgresqlBlocksRead, AttributeSource.HeapHit);
+            }
+            if (row.IdxRead is { } idxReadForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, idxReadForPostgresqlBlocksRead, AttributeSource.IdxRead);
+            }
+            if (row.IdxHit is { } idxHitForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, idxHitForPostgresqlBlocksRead, AttributeSource.IdxHit);
+            }
+            if (row.ToastRead is { } toastReadForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, toastReadForPostgresqlBlocksRead, AttributeSource.ToastRead);
+            }
+            if (row.ToastHit is { } toastHitForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, toastHitForPostgresqlBlocksRead, AttributeSource.ToastHit);
+            }
+            if (row.TidxRead is { } tidxReadForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, tidxReadForPostgresqlBlocksRead, AttributeSource.TidxRead);
+            }
+            if (row.TidxHit is { } tidxHitForPostgresqlBlocksRead)
+            {
+                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, tidxHitForPostgresqlBlocksRead, AttributeSource.TidxHit);
+            }
+            if (row.Ins is { } insForPostgresqlOperations)
+            {
+                builder.RecordPostgresqlOperationsDataPoint(timestamp, insForPostgresqlOperations, AttributeOperation.Ins);
+            }
+            if (row.Upd is { } updForPostgresqlOperations)
+            {
+                builder.RecordPostgresqlOperationsDataPoint(timestamp, updForPostgresqlOperations, AttributeOperation.Upd);
+            }
+            if (row.Del is { } delForPostgresqlOperations)
+            {
+                builder.RecordPostgresqlOperationsDataPoint(timestamp, delForPostgresqlOperations, AttributeOperation.Del);
+            }
+            if (row.HotUpd is { } hotUpdForPostgresqlOperations)
+            {
+                builder.RecordPostgresqlOperationsDataPoint(timestamp, hotUpdForPostgresqlOperations, AttributeOperation.HotUpd);
+            }
+            if (row.Live is { } liveForPostgresqlRows)
+            {
+                builder.RecordPostgresqlRowsDataPoint(timestamp, liveForPostgresqlRows, AttributeState.Live);
+            }
+            if (row.Dead is { } deadForPostgresqlRows)
+            {
+                builder.RecordPostgresqlRowsDataPoint(timestamp, deadForPostgresqlRows, AttributeState.Dead);
+            }
+            if (row.SeqScan is { } seqScanForPostgresqlSequentialScans)
+            {
+                builder.RecordPostgresqlSequentialScansDataPoint(timestamp, seqScanForPostgresqlSequentialScans);
+            }
+            if (row.TableSize is { } tableSizeForPostgresqlTableSize)
+            {
+                builder.RecordPostgresqlTableSizeDataPoint(timestamp, tableSizeForPostgresqlTableSize);
+            }
+            if (row.VacuumCount is { } vacuumCountForPostgresqlTableVacuumCount)
+            {
+                builder.RecordPostgresqlTableVacuumCountDataPoint(timestamp, vacuumCountForPostgresqlTableVacuumCount);
+            }
+            if (row.VacuumAge is { } vacuumAgeForPostgresqlTableVacuumAge)
+            {
+                builder.RecordPostgresqlTableVacuumAgeDataPoint(timestamp, vacuumAgeForPostgresqlTableVacuumAge);
+            }
+            if (row.AnalyzeAge is { } analyzeAgeForPostgresqlTableAnalyzeAge)
+            {
+                builder.RecordPostgresqlTableAnalyzeAgeDataPoint(timestamp, analyzeAgeForPostgresqlTableAnalyzeAge);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>index_stats</c>, read by ordinal.</summary>
+public readonly record struct IndexStatsRow(string? Datname, string? Schemaname, string? Relname, string? Indexrelname, long? IdxScan, long? IndexSize)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static IndexStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new IndexStatsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5));
+    }
+}
+
+/// <summary>Query <c>index_stats</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class IndexStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "schemaname", "relname", "indexrelname", "idx_scan", "index_size" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public IndexStatsQuery(PostgresqlMetricsConfig config)
+        : base("index_stats", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlIndexScans.Enabled || _config.PostgresqlIndexSize.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT current_database() AS datname,\n       s.schemaname::text AS schemaname,\n       s.relname::text AS relname,\n       s.indexrelname::text AS indexrelname,\n       s.idx_scan,\n       pg_catalog.pg_relation_size(s.indexrelid) AS index_size\nFROM pg_catalog.pg_stat_user_indexes s\nLEFT JOIN (SELECT DISTINCT relation FROM pg_catalog.pg_locks\n           WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted) locked\n       ON locked.relation = s.indexrelid OR locked.relation = s.relid\nWHERE locked.relation IS NULL\nORDER BY s.idx_scan DESC, pg_catalog.pg_relation_size(s.indexrelid) DESC, s.indexrelid\nLIMIT @relation_limit\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = IndexStatsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname, postgresqlIndexName: row.Indexrelname);
+            if (row.IdxScan is { } idxScanForPostgresqlIndexScans)
+            {
+                builder.RecordPostgresqlIndexScansDataPoint(timestamp, idxScanForPostgresqlIndexScans);
+            }
+            if (row.IndexSize is { } indexSizeForPostgresqlIndexSize)
+            {
+                builder.RecordPostgresqlIndexSizeDataPoint(timestamp, indexSizeForPostgresqlIndexSize);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>function_stats</c>, read by ordinal.</summary>
+public readonly record struct FunctionStatsRow(string? Datname, string? Schemaname, string? Function, long? Calls)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static FunctionStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new FunctionStatsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>function_stats</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class FunctionStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "schemaname", "function", "calls" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public FunctionStatsQuery(PostgresqlMetricsConfig config)
+        : base("function_stats", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlFunctionCalls.Enabled;
+
+    /// <inheritdoc/>
+    public override global::PgMetrics.Runtime.Scraping.QueryRequirements Requirements { get; } = new global::PgMetrics.Runtime.Scraping.QueryRequirements(new string[] {  }, new global::PgMetrics.Runtime.Scraping.SettingRequirement[] { new global::PgMetrics.Runtime.Scraping.SettingRequirement("track_functions", new string[] { "pl", "all" }) });
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT current_database() AS datname,\n       s.schemaname::text AS schemaname,\n       CASE WHEN count(*) OVER (PARTITION BY s.schemaname, s.funcname) > 1\n            THEN s.funcname || '(' || pg_catalog.pg_get_function_identity_arguments(s.funcid) || ')'\n            ELSE s.funcname::text END AS function,\n       s.calls\nFROM pg_catalog.pg_stat_user_functions s\nORDER BY s.calls DESC, s.funcid\nLIMIT @relation_limit\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = FunctionStatsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname);
+            if (row.Calls is { } callsForPostgresqlFunctionCalls && row.Function is { } functionForPostgresqlFunctionCallsFromCalls)
+            {
+                builder.RecordPostgresqlFunctionCallsDataPoint(timestamp, callsForPostgresqlFunctionCalls, functionForPostgresqlFunctionCallsFromCalls);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>table_bloat</c>, read by ordinal.</summary>
+public readonly record struct TableBloatRow(string? Datname, string? Schemaname, string? Relname, long? BloatBytes)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static TableBloatRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new TableBloatRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>table_bloat</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class TableBloatQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "schemaname", "relname", "bloat_bytes" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public TableBloatQuery(PostgresqlMetricsConfig config)
+        : base("table_bloat", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlTableBloat.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "WITH t AS (\n  SELECT n.nspname::text AS schemaname, c.relname::text AS relname, c.relpages, c.reltuples,\n         current_setting('block_size')::numeric AS block_size,\n         (SELECT sum((1 - coalesce(st.null_frac, 0)) * coalesce(st.avg_width, 0))\n          FROM pg_catalog.pg_stats st\n          WHERE st.schemaname = n.nspname AND st.tablename = c.relname) AS row_width\n  FROM pg_catalog.pg_class c\n  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n  WHERE c.relkind = 'r' AND c.relpages > 0 AND c.reltuples >= 0\n    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')\nSELECT current_database() AS datname, schemaname, relname,\n       (greatest(relpages - ceil(reltuples * (28 + row_width) / (block_size - 24)), 0) * block_size)::bigint AS bloat_bytes\nFROM t\nWHERE row_width IS NOT NULL\nORDER BY 4 DESC, 2, 3\nLIMIT @relation_limit\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = TableBloatRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname);
+            if (row.BloatBytes is { } bloatBytesForPostgresqlTableBloat)
+            {
+                builder.RecordPostgresqlTableBloatDataPoint(timestamp, bloatBytesForPostgresqlTableBloat);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>index_bloat</c>, read by ordinal.</summary>
+public readonly record struct IndexBloatRow(string? Datname, string? Schemaname, string? Relname, string? Indexrelname, long? BloatBytes)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static IndexBloatRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new IndexBloatRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4));
+    }
+}
+
+/// <summary>Query <c>index_bloat</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class IndexBloatQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "schemaname", "relname", "indexrelname", "bloat_bytes" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public IndexBloatQuery(PostgresqlMetricsConfig config)
+        : base("index_bloat", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlIndexBloat.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "WITH i AS (\n  SELECT n.nspname::text AS schemaname, t.relname::text AS relname, ic.relname::text AS indexrelname,\n         ic.relpages, ic.reltuples, current_setting('block_size')::numeric AS block_size,\n         (SELECT sum(coalesce(st.avg_width, 8))\n          FROM pg_catalog.pg_attribute a\n          JOIN pg_catalog.pg_stats st ON st.schemaname = n.nspname AND st.tablename = t.relname AND st.attname = a.attname\n          WHERE a.attrelid = t.oid AND a.attnum = ANY(x.indkey)) AS key_width\n  FROM pg_catalog.pg_index x\n  JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid\n  JOIN pg_catalog.pg_class t ON t.oid = x.indrelid\n  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace\n  JOIN pg_catalog.pg_am am ON am.oid = ic.relam AND am.amname = 'btree'\n  WHERE ic.relpages > 1 AND ic.reltuples >= 0\n    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')\nSELECT current_database() AS datname, schemaname, relname, indexrelname,\n       (greatest(relpages - 1 - ceil(reltuples * (12 + key_width) / ((block_size - 40) * 0.9)), 0) * block_size)::bigint AS bloat_bytes\nFROM i\nWHERE key_width IS NOT NULL\nORDER BY 5 DESC, 2, 3, 4\nLIMIT @relation_limit\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = IndexBloatRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname, postgresqlIndexName: row.Indexrelname);
+            if (row.BloatBytes is { } bloatBytesForPostgresqlIndexBloat)
+            {
+                builder.RecordPostgresqlIndexBloatDataPoint(timestamp, bloatBytesForPostgresqlIndexBloat);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>vector_searches</c>, read by ordinal.</summary>
+public readonly record struct VectorSearchesRow(string? Datname, string? DistanceFunction, long? Calls, double? ExecTime, long? RowsReturned)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static VectorSearchesRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new VectorSearchesRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4));
+    }
+}
+
+/// <summary>Query <c>vector_searches</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class VectorSearchesQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "distance_function", "calls", "exec_time", "rows_returned" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public VectorSearchesQuery(PostgresqlMetricsConfig config)
+        : base("vector_searches", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlVectorSearchCalls.Enabled || _config.PostgresqlVectorSearchDuration.Enabled || _config.PostgresqlVectorSearchRowsReturned.Enabled;
+
+    /// <inheritdoc/>
+    public override global::PgMetrics.Runtime.Scraping.QueryRequirements Requirements { get; } = new global::PgMetrics.Runtime.Scraping.QueryRequirements(new string[] { "vector", "pg_stat_statements" }, new global::PgMetrics.Runtime.Scraping.SettingRequirement[] {  });
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 130000)
+        {
+            return "SELECT current_database() AS datname, distance_function,\n       sum(calls)::bigint AS calls, sum(total_exec_time) / 1000.0 AS exec_time, sum(rows)::bigint AS rows_returned\nFROM (SELECT s.calls, s.total_exec_time, s.rows,\n             CASE WHEN s.query ~ '<=>' OR s.query ~* 'cosine_distance' THEN 'cosine'\n                  WHEN s.query ~ '<->' OR s.query ~* 'l2_distance' THEN 'l2'\n                  WHEN s.query ~ '<#>' OR s.query ~* 'inner_product' THEN 'inner_product'\n                  WHEN s.query ~ '<\\+>' OR s.query ~* 'l1_distance' THEN 'l1'\n                  WHEN s.query ~ '<~>' OR s.query ~* 'hamming_distance' THEN 'hamming'\n                  WHEN s.query ~ '<%>' OR s.query ~* 'jaccard_distance' THEN 'jaccard'\n             END AS distance_function\n      FROM pg_stat_statements s\n      WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())) v\nWHERE distance_function IS NOT NULL\nGROUP BY distance_function\nORDER BY distance_function\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = VectorSearchesRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            var distanceFunctionKnown = AttributePostgresqlDistanceFunctionNameText.TryParse(row.DistanceFunction, out var distanceFunctionValue);
+            if (!distanceFunctionKnown)
+            {
+                buffer.RejectValue(Name, "distance_function", row.DistanceFunction);
+            }
+            if (row.Calls is { } callsForPostgresqlVectorSearchCalls && distanceFunctionKnown)
+            {
+                builder.RecordPostgresqlVectorSearchCallsDataPoint(timestamp, callsForPostgresqlVectorSearchCalls, distanceFunctionValue);
+            }
+            if (row.ExecTime is { } execTimeForPostgresqlVectorSearchDuration && distanceFunctionKnown)
+            {
+                builder.RecordPostgresqlVectorSearchDurationDataPoint(timestamp, execTimeForPostgresqlVectorSearchDuration, distanceFunctionValue);
+            }
+            if (row.RowsReturned is { } rowsReturnedForPostgresqlVectorSearchRowsReturned && distanceFunctionKnown)
+            {
+                builder.RecordPostgresqlVectorSearchRowsReturnedDataPoint(timestamp, rowsReturnedForPostgresqlVectorSearchRowsReturned, distanceFunctionValue);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>vector_inserts</c>, read by ordinal.</summary>
+public readonly record struct VectorInsertsRow(string? Datname, long? InsertedRows, double? ExecTime)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static VectorInsertsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new VectorInsertsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 2));
+    }
+}
+
+/// <summary>Query <c>vector_inserts</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class VectorInsertsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "inserted_rows", "exec_time" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public VectorInsertsQuery(PostgresqlMetricsConfig config)
+        : base("vector_inserts", global::PgMetrics.Runtime.Scraping.QueryScope.PerDatabase, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlVectorInsertDuration.Enabled || _config.PostgresqlVectorInsertRows.Enabled;
+
+    /// <inheritdoc/>
+    public override global::PgMetrics.Runtime.Scraping.QueryRequirements Requirements { get; } = new global::PgMetrics.Runtime.Scraping.QueryRequirements(new string[] { "vector", "pg_stat_statements" }, new global::PgMetrics.Runtime.Scraping.SettingRequirement[] {  });
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 130000)
+        {
+            return "WITH vector_tables AS (\n  SELECT DISTINCT lower(n.nspname) AS schemaname, lower(c.relname) AS relname\n  FROM pg_catalog.pg_attribute a\n  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')\n  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n  JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid\n  WHERE a.attnum > 0 AND NOT a.attisdropped AND ty.typname IN ('vector', 'halfvec', 'sparsevec')),\ntargets AS (\n  SELECT s.rows, s.total_exec_time,\n         regexp_match(s.query, '^\\s*(?:INSERT\\s+INTO(?:\\s+ONLY)?|COPY)\\s+(?:\"?([^\\s.\"(]+)\"?\\.)?\"?([^\\s.\"(]+)\"?', 'i') AS target\n  FROM pg_stat_statements s\n  WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))\nSELECT current_database() AS datname,\n       sum(t.rows)::bigint AS inserted_rows,\n       sum(t.total_exec_time) / 1000.0 AS exec_time\nFROM targets t\nWHERE t.target IS NOT NULL\n  AND EXISTS (SELECT 1 FROM vector_tables v\n              WHERE v.relname = lower(t.target[2]) AND (t.target[1] IS NULL OR v.schemaname = lower(t.target[1])))\nHAVING count(*) > 0\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = VectorInsertsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.ExecTime is { } execTimeForPostgresqlVectorInsertDuration)
+            {
+                builder.RecordPostgresqlVectorInsertDurationDataPoint(timestamp, execTimeForPostgresqlVectorInsertDuration);
+            }
+            if (row.InsertedRows is { } insertedRowsForPostgresqlVectorInsertRows)
+            {
+                builder.RecordPostgresqlVectorInsertRowsDataPoint(timestamp, insertedRowsForPostgresqlVectorInsertRows);
             }
         }
     }
