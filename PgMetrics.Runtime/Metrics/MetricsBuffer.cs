@@ -8,6 +8,10 @@ public sealed class MetricsBuffer
 {
     private readonly List<KeyValue[]> _resources = [];
     private readonly List<KeyValue> _pendingResource = [];
+
+    // Resource content hash -> indexes with that hash, so a scrape with thousands of per-table resources
+    // finds an existing one in constant time instead of comparing against every resource.
+    private readonly Dictionary<int, List<int>> _resourcesByHash = [];
     private readonly Dictionary<string, int> _rejectedValues = new(StringComparer.Ordinal);
     private DataPoint[] _points = new DataPoint[256];
     private KeyValue[] _attributes = new KeyValue[256];
@@ -93,17 +97,94 @@ public sealed class MetricsBuffer
     public void EndResource()
     {
         _resourceOpen = false;
-        for (var i = 0; i < _resources.Count; i++)
+        var pending = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingResource);
+        if (_currentResource >= 0 && _resources[_currentResource].AsSpan().SequenceEqual(pending))
         {
-            if (_resources[i].AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingResource)))
+            return;
+        }
+
+        var hash = ResourceHash(pending);
+        if (_resourcesByHash.TryGetValue(hash, out var candidates))
+        {
+            foreach (var candidate in candidates)
             {
-                _currentResource = i;
-                return;
+                if (_resources[candidate].AsSpan().SequenceEqual(pending))
+                {
+                    _currentResource = candidate;
+                    return;
+                }
             }
+        }
+        else
+        {
+            candidates = [];
+            _resourcesByHash[hash] = candidates;
         }
 
         _resources.Add([.. _pendingResource]);
         _currentResource = _resources.Count - 1;
+        candidates.Add(_currentResource);
+    }
+
+    private void IndexResources()
+    {
+        _resourcesByHash.Clear();
+        for (var i = 0; i < _resources.Count; i++)
+        {
+            var hash = ResourceHash(_resources[i]);
+            if (!_resourcesByHash.TryGetValue(hash, out var candidates))
+            {
+                candidates = [];
+                _resourcesByHash[hash] = candidates;
+            }
+
+            candidates.Add(i);
+        }
+    }
+
+    private static int ResourceHash(ReadOnlySpan<KeyValue> attributes)
+    {
+        var hash = default(HashCode);
+        foreach (var attribute in attributes)
+        {
+            hash.Add(attribute);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <summary>
+    /// Adds every point of <paramref name="source"/> to this buffer under equal resources, e.g. to merge
+    /// what databases scraped in parallel into their own buffers recorded.
+    /// </summary>
+    public void Append(MetricsBuffer source)
+    {
+        var resourceMap = new int[source._resources.Count];
+        for (var i = 0; i < resourceMap.Length; i++)
+        {
+            resourceMap[i] = AddResource(source._resources[i]);
+        }
+
+        var current = _currentResource;
+        foreach (ref readonly var point in source._points.AsSpan(0, source._pointCount))
+        {
+            _currentResource = resourceMap[point.ResourceIndex];
+            var attributes = source.GetAttributes(point);
+            if (point.Metric.Kind == MetricKind.Histogram)
+            {
+                AddHistogramPoint(point.Metric, point.TimeUnixNano, point.IntValue, point.DoubleValue, source.GetExplicitBounds(point), source.GetBucketCounts(point), attributes);
+            }
+            else
+            {
+                Add(point.Metric, point.TimeUnixNano, point.IntValue, point.DoubleValue, attributes);
+            }
+        }
+
+        _currentResource = current;
+        foreach (var (key, count) in source._rejectedValues)
+        {
+            _rejectedValues[key] = _rejectedValues.GetValueOrDefault(key) + count;
+        }
     }
 
     /// <summary>Records an integer point of <paramref name="metric"/> under the current resource.</summary>
@@ -142,6 +223,8 @@ public sealed class MetricsBuffer
         {
             _resources.Add([.. resource]);
         }
+
+        IndexResources();
 
         EnsureCapacity(ref _points, source._pointCount);
         EnsureCapacity(ref _attributes, source._attributeCount);
@@ -194,6 +277,7 @@ public sealed class MetricsBuffer
             }
         }
 
+        var resourcesCut = false;
         foreach (var resource in _resources)
         {
             for (var i = 0; i < resource.Length; i++)
@@ -201,8 +285,14 @@ public sealed class MetricsBuffer
                 if (Truncate(ref resource[i], maxLength))
                 {
                     cut++;
+                    resourcesCut = true;
                 }
             }
+        }
+
+        if (resourcesCut)
+        {
+            IndexResources();
         }
 
         return cut;
@@ -248,6 +338,7 @@ public sealed class MetricsBuffer
         _histogramLength = 0;
         MonotonicSumsAreDeltas = false;
         _resources.Clear();
+        _resourcesByHash.Clear();
         _rejectedValues.Clear();
         _currentResource = -1;
     }

@@ -26,6 +26,49 @@ public sealed class MetricsBufferTests
     }
 
     [Fact]
+    public void Appending_a_buffer_keeps_its_points_resources_and_attributes_and_merges_equal_resources()
+    {
+        var target = new MetricsBuffer();
+        var targetBuilder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), target);
+        targetBuilder.SetResource(postgresqlDatabaseName: "shop");
+        targetBuilder.RecordPostgresqlCommitsDataPoint(1, 10);
+        var source = new MetricsBuffer();
+        var sourceBuilder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), source);
+        sourceBuilder.SetResource(postgresqlDatabaseName: "billing", postgresqlSchemaName: "public", postgresqlTableName: "invoices");
+        sourceBuilder.RecordPostgresqlOperationsDataPoint(2, 7, AttributeOperation.Ins);
+        sourceBuilder.SetResource(postgresqlDatabaseName: "shop");
+        sourceBuilder.RecordPostgresqlRollbacksDataPoint(2, 3);
+
+        target.Append(source);
+
+        Assert.Equal(3, target.Count);
+        Assert.Equal(2, target.Resources.Count);
+        var operations = target.Points[1];
+        Assert.Equal(7, operations.IntValue);
+        Assert.Equal("operation=ins", Assert.Single(target.GetAttributes(operations).ToArray()).ToString());
+        Assert.Equal("invoices", target.Resources[operations.ResourceIndex].Single(a => a.Key == "postgresql.table.name").StringValue);
+        Assert.Equal(target.Points[0].ResourceIndex, target.Points[2].ResourceIndex);
+    }
+
+    [Fact]
+    public void Thousands_of_table_resources_are_each_found_again_by_content()
+    {
+        var buffer = new MetricsBuffer();
+        var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
+        for (var round = 0; round < 2; round++)
+        {
+            for (var table = 0; table < 5000; table++)
+            {
+                builder.SetResource(postgresqlDatabaseName: "shop", postgresqlSchemaName: "public", postgresqlTableName: "t" + table);
+                builder.RecordPostgresqlTableSizeDataPoint(round, table);
+            }
+        }
+
+        Assert.Equal(5000, buffer.Resources.Count);
+        Assert.All(Enumerable.Range(0, 5000), table => Assert.Equal(buffer.Points[table].ResourceIndex, buffer.Points[5000 + table].ResourceIndex));
+    }
+
+    [Fact]
     public void A_disabled_metric_records_nothing()
     {
         var config = new PostgresqlMetricsConfig();
