@@ -202,9 +202,16 @@ internal sealed class CollectorHost : IAsyncDisposable
 
     private async ValueTask OnScraped(PostgresReceiver receiver, MetricsBuffer buffer, ScrapeResult result, CancellationToken cancellationToken)
     {
-        foreach (var error in result.Errors)
+        // Each problem is logged when it starts and when it ends, not on every scrape in between.
+        var (newProblems, resolved) = receiver.Problems.Update(result);
+        foreach (var problem in newProblems)
         {
-            _logger.LogWarning("Receiver {Receiver}: {Error}", receiver.Name, error.ToString());
+            _logger.LogWarning("Receiver {Receiver}: {Problem}", receiver.Name, problem);
+        }
+
+        foreach (var problem in resolved)
+        {
+            _logger.LogInformation("Receiver {Receiver}: {Problem}", receiver.Name, problem);
         }
 
         if (_console is { } console)

@@ -27,6 +27,9 @@ public sealed class PostgresReceiver : IReceiver
     /// <summary>The last scrape's result, or null before the first.</summary>
     public ScrapeResult? LastResult => _controller.LastResult;
 
+    /// <summary>Which of this receiver's scrape problems were already reported, so each is logged once.</summary>
+    public Scraping.ScrapeProblemLog Problems { get; } = new();
+
     /// <summary>Samples of long-running queries from the last scrape (with query monitoring on).</summary>
     public IReadOnlyList<Otlp.LogRecordData> QuerySamples => _scraper.QuerySamples;
 

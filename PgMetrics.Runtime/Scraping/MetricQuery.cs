@@ -29,6 +29,9 @@ public abstract class MetricQuery
     /// <summary>Whether any metric this query feeds is enabled; a query no one needs is not run.</summary>
     public abstract bool IsNeeded { get; }
 
+    /// <summary>Extensions and settings the query needs; checked before it runs.</summary>
+    public virtual QueryRequirements Requirements => QueryRequirements.None;
+
     /// <summary>The SQL for a server of this <c>server_version_num</c>, or null when the query does not apply to it.</summary>
     public abstract string? SelectSql(int serverVersionNum);
 

@@ -12,6 +12,7 @@ namespace PgMetrics.Runtime.Scraping;
 public sealed class PostgresScraper : IAsyncDisposable
 {
     private const string DatabasesParameter = "databases";
+    private const string RelationLimitParameter = "relation_limit";
     private const string ListDatabasesSql =
         "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname";
 
@@ -19,6 +20,7 @@ public sealed class PostgresScraper : IAsyncDisposable
     private readonly MetricSet _metricSet;
     private readonly NpgsqlConnectionStringBuilder _baseConnection;
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricsBuffer> _databaseBuffers = new(StringComparer.Ordinal);
     private readonly Queries.QueryPerformanceCollector? _queryMonitoring;
 
     /// <summary>Creates a scraper; no connection is opened until the first scrape.</summary>
@@ -60,16 +62,27 @@ public sealed class PostgresScraper : IAsyncDisposable
 
         var serverVersion = 0;
         IReadOnlyList<string> databases = [];
+        var skipped = new List<SkippedQuery>();
+        IReadOnlyDictionary<string, string> settings = new Dictionary<string, string>();
         try
         {
             await using var connection = await DataSourceFor(homeDatabase).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
             databases = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
+            settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, cancellationToken).ConfigureAwait(false);
+            var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
+            var extensions = await ServerFacts.ReadExtensionsAsync(connection, instanceQueries, cancellationToken).ConfigureAwait(false);
 
-            foreach (var query in _metricSet.Queries)
+            foreach (var query in instanceQueries)
             {
-                if (query.Scope != QueryScope.Instance || !query.IsNeeded || query.SelectSql(serverVersion) is not { } sql)
+                if (query.SelectSql(serverVersion) is not { } sql)
                 {
+                    continue;
+                }
+
+                if (ServerFacts.UnmetRequirement(query, settings, extensions) is { } unmet)
+                {
+                    skipped.Add(new SkippedQuery(query.Name, homeDatabase, unmet));
                     continue;
                 }
 
@@ -97,38 +110,95 @@ public sealed class PostgresScraper : IAsyncDisposable
         }
 
         var perDatabase = _metricSet.Queries.Where(q => q.Scope == QueryScope.PerDatabase && q.IsNeeded).ToList();
-        foreach (var database in perDatabase.Count == 0 ? [] : databases)
+        if (perDatabase.Count > 0 && databases.Count > 0)
         {
-            try
+            // Databases are scraped a few at a time, each into a buffer of its own, and merged in
+            // database order so the output does not depend on which finished first.
+            using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
+            var context = new DatabaseScrapeContext(perDatabase, serverVersion, settings, databases, timestamp);
+            var scrapes = await Task.WhenAll(databases.Select(async database =>
             {
-                await using var connection = await DataSourceFor(database).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var query in perDatabase)
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    if (query.SelectSql(serverVersion) is not { } sql)
-                    {
-                        continue;
-                    }
+                    return await ScrapeDatabaseAsync(database, context, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ConfigureAwait(false);
 
-                    queriesRun++;
-                    if (await RunQueryAsync(connection, query, sql, databases, buffer, timestamp, cancellationToken).ConfigureAwait(false) is { } error)
-                    {
-                        errors.Add(error with { Database = database });
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+            foreach (var scrape in scrapes)
             {
-                errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _baseConnection.Password));
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
+                buffer.Append(scrape.Buffer);
+                errors.AddRange(scrape.Errors);
+                skipped.AddRange(scrape.Skipped);
+                queriesRun += scrape.QueriesRun;
             }
         }
 
         return Finish();
 
-        ScrapeResult Finish() => new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed);
+        ScrapeResult Finish() => new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed) { Skipped = skipped };
+    }
+
+    private sealed record DatabaseScrapeContext(
+        IReadOnlyList<MetricQuery> Queries, int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp);
+
+    private sealed record DatabaseScrape(MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, int QueriesRun);
+
+    private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, DatabaseScrapeContext context, CancellationToken cancellationToken)
+    {
+        var buffer = DatabaseBuffer(database);
+        var errors = new List<ScrapeError>();
+        var skipped = new List<SkippedQuery>();
+        var queriesRun = 0;
+        try
+        {
+            await using var connection = await DataSourceFor(database).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var extensions = await ServerFacts.ReadExtensionsAsync(connection, context.Queries, cancellationToken).ConfigureAwait(false);
+            foreach (var query in context.Queries)
+            {
+                if (query.SelectSql(context.ServerVersion) is not { } sql)
+                {
+                    continue;
+                }
+
+                if (ServerFacts.UnmetRequirement(query, context.Settings, extensions) is { } unmet)
+                {
+                    skipped.Add(new SkippedQuery(query.Name, database, unmet));
+                    continue;
+                }
+
+                queriesRun++;
+                if (await RunQueryAsync(connection, query, sql, context.Databases, buffer, context.Timestamp, cancellationToken).ConfigureAwait(false) is { } error)
+                {
+                    errors.Add(error with { Database = database });
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+        {
+            errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _baseConnection.Password));
+        }
+
+        return new DatabaseScrape(buffer, errors, skipped, queriesRun);
+    }
+
+    private MetricsBuffer DatabaseBuffer(string database)
+    {
+        lock (_databaseBuffers)
+        {
+            if (!_databaseBuffers.TryGetValue(database, out var buffer))
+            {
+                buffer = new MetricsBuffer();
+                _databaseBuffers[database] = buffer;
+            }
+
+            buffer.Clear();
+            return buffer;
+        }
     }
 
     private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, IReadOnlyList<string> databases, MetricsBuffer buffer, long timestamp, CancellationToken cancellationToken)
@@ -140,6 +210,11 @@ public sealed class PostgresScraper : IAsyncDisposable
             if (sql.Contains("@" + DatabasesParameter, StringComparison.Ordinal))
             {
                 command.Parameters.Add(new NpgsqlParameter<string[]>(DatabasesParameter, [.. databases]));
+            }
+
+            if (sql.Contains("@" + RelationLimitParameter, StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter<int>(RelationLimitParameter, _options.MaxRelationsPerDatabase));
             }
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -182,14 +257,25 @@ public sealed class PostgresScraper : IAsyncDisposable
 
     private NpgsqlDataSource DataSourceFor(string database)
     {
-        if (!_dataSources.TryGetValue(database, out var dataSource))
+        lock (_dataSources)
         {
-            var builder = new NpgsqlConnectionStringBuilder(_baseConnection.ConnectionString) { Database = database };
-            dataSource = NpgsqlDataSource.Create(builder);
-            _dataSources[database] = dataSource;
-        }
+            if (!_dataSources.TryGetValue(database, out var dataSource))
+            {
+                // A scrape uses one connection per database at a time; idle ones close soon after, so a
+                // server with hundreds of databases does not hold hundreds of connections between scrapes.
+                var builder = new NpgsqlConnectionStringBuilder(_baseConnection.ConnectionString)
+                {
+                    Database = database,
+                    MaxPoolSize = 2,
+                    ConnectionIdleLifetime = 30,
+                    ConnectionPruningInterval = 10,
+                };
+                dataSource = NpgsqlDataSource.Create(builder);
+                _dataSources[database] = dataSource;
+            }
 
-        return dataSource;
+            return dataSource;
+        }
     }
 
     /// <inheritdoc/>

@@ -11,6 +11,9 @@ public sealed record ScrapeResult(
     IReadOnlyList<ScrapeError> Errors,
     TimeSpan Duration)
 {
+    /// <summary>Queries not run because the server lacks an extension or setting they need.</summary>
+    public IReadOnlyList<SkippedQuery> Skipped { get; init; } = [];
+
     /// <summary>Whether every query succeeded.</summary>
     public bool IsComplete => Errors.Count == 0;
 }

@@ -18,6 +18,16 @@ public sealed record ScraperOptions
     /// <summary>Query performance monitoring (top queries, wait events, blocking, long-running samples).</summary>
     public Queries.QueryMonitoringOptions QueryMonitoring { get; init; } = new();
 
+    /// <summary>
+    /// How many tables, indexes and functions per database the per-relation metrics cover (bound to
+    /// <c>@relation_limit</c> in metadata.yaml): the most active and largest first, so a server with
+    /// tens of thousands of tables stays within New Relic's cardinality limits and the scrape stays fast.
+    /// </summary>
+    public int MaxRelationsPerDatabase { get; init; } = 1000;
+
+    /// <summary>How many databases are scraped at the same time; each uses one connection of its own pool.</summary>
+    public int MaxConcurrentDatabases { get; init; } = 4;
+
     /// <summary>The longest any one query may run on the server (<c>statement_timeout</c>).</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,0 +1,72 @@
+using Npgsql;
+
+namespace PgMetrics.Runtime.Scraping;
+
+/// <summary>
+/// Reads the settings and extensions that queries' <see cref="QueryRequirements"/> refer to, and
+/// says which requirement a server does not meet. Only what some needed query asks for is read.
+/// </summary>
+internal static class ServerFacts
+{
+    public static async Task<IReadOnlyDictionary<string, string>> ReadSettingsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, CancellationToken cancellationToken)
+    {
+        var names = queries.Where(q => q.IsNeeded).SelectMany(q => q.Requirements.Settings).Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (names.Length == 0)
+        {
+            return settings;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(@names)", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("names", names));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            settings[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return settings;
+    }
+
+    /// <summary>The extensions installed in the connection's database, or an empty set when no query needs any.</summary>
+    public static async Task<IReadOnlySet<string>> ReadExtensionsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, CancellationToken cancellationToken)
+    {
+        var extensions = new HashSet<string>(StringComparer.Ordinal);
+        if (!queries.Any(q => q.Requirements.NeedsExtensions))
+        {
+            return extensions;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT extname FROM pg_catalog.pg_extension", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            extensions.Add(reader.GetString(0));
+        }
+
+        return extensions;
+    }
+
+    /// <summary>Why the query cannot run here, or null when every requirement is met.</summary>
+    public static string? UnmetRequirement(MetricQuery query, IReadOnlyDictionary<string, string> settings, IReadOnlySet<string> extensions)
+    {
+        foreach (var extension in query.Requirements.Extensions)
+        {
+            if (!extensions.Contains(extension))
+            {
+                return $"extension {extension} is not installed in this database (CREATE EXTENSION {extension})";
+            }
+        }
+
+        foreach (var setting in query.Requirements.Settings)
+        {
+            var value = settings.TryGetValue(setting.Name, out var actual) ? actual : null;
+            if (value is null || !setting.AcceptedValues.Contains(value, StringComparer.OrdinalIgnoreCase))
+            {
+                return $"setting {setting.Name} is {(value is null ? "not available" : "'" + value + "'")}; it must be one of {string.Join(", ", setting.AcceptedValues)}";
+            }
+        }
+
+        return null;
+    }
+}
