@@ -12,23 +12,6 @@ public sealed class CatalogueTests(PostgresServerPool servers)
 
     [Theory]
     [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
-    public async Task Every_enabled_metric_is_emitted_for_the_database(int major)
-    {
-        var server = await servers.GetAsync(major, Cancel);
-        await using var database = await TestDatabase.CreateAsync(server, Cancel);
-
-        var scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
-
-        Assert.Empty(scrape.Result.Errors);
-        Assert.Equal(major, scrape.Result.ServerVersionNum / 10000);
-        var enabled = new PostgresqlMetricsConfig();
-        var expected = PostgresqlMetricsConfig.MetricNames.Where(name => enabled.Find(name)!.Enabled).Order(StringComparer.Ordinal);
-        Assert.Equal(expected, scrape.MetricNames.Order(StringComparer.Ordinal));
-        Assert.Equal([null, database.Name], scrape.DatabaseNames.Order());
-    }
-
-    [Theory]
-    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
     public async Task Commits_and_rollbacks_grow_by_the_transactions_run(int major)
     {
         var server = await servers.GetAsync(major, Cancel);

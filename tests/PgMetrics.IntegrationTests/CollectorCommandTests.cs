@@ -24,7 +24,7 @@ public sealed class CollectorCommandTests(PostgresServerPool servers)
         }
 
         Assert.Contains(database.Name, output, StringComparison.Ordinal);
-        Assert.Contains("6 points from 2 queries", output, StringComparison.Ordinal);
+        Assert.Matches(@"\d{2,} points from \d{2,} queries", output);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class CollectorCommandTests(PostgresServerPool servers)
     {
         var server = await servers.GetAsync(major, Cancel);
 
-        var (exitCode, output, errors) = await RunCollectorAsync(["run", "--connection", server.ConnectionString, "--interval", "1s", "--duration", "3500ms"]);
+        var (exitCode, output, errors) = await RunCollectorAsync(["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", "3500ms"]);
 
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{output}\n{errors}");
         var scrapes = output.Split('\n').Count(line => line.Contains("scrape finished", StringComparison.Ordinal));

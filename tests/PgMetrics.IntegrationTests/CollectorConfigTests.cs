@@ -32,6 +32,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
                 password: ${"{"}env:PGMETRICS_PASSWORD{"}"}
                 collection_interval: 1s
                 initial_delay: 0s
+                databases: [postgres]
                 tls: {"{"}insecure: true{"}"}
             {extraReceiverLines}
             {extraReceivers}

@@ -127,6 +127,11 @@ public sealed class PostgresCluster : IPostgresServer
             "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off",
             "-c", "max_connections=100",
+            // What the catalogue tests need to see every metric: function statistics, and archiving
+            // that always succeeds so pg_stat_archiver has a last archived WAL file.
+            "-c", "track_functions=all",
+            "-c", "archive_mode=on",
+            "-c", "archive_command=true",
         ]);
         var server = Process.Start(start) ?? throw new InvalidOperationException("could not start postgres");
         server.OutputDataReceived += (_, e) => Append(log, e.Data);

@@ -21,7 +21,7 @@ public sealed class Scrape
     {
         await using var scraper = new PostgresScraper(
             new ScraperOptions { ConnectionString = connectionString, Databases = databases, ExcludeDatabases = excludeDatabases ?? [] },
-            new PostgresqlMetricSet());
+            new PostgresqlMetricSet(DatabaseLevelOnly()));
         var buffer = new MetricsBuffer();
         var scrape = new Scrape(await scraper.ScrapeAsync(buffer, cancellationToken));
         foreach (var point in buffer.Points)
@@ -31,6 +31,30 @@ public sealed class Scrape
         }
 
         return scrape;
+    }
+
+    /// <summary>
+    /// The default metrics minus those from per-database queries: those connect to the database under
+    /// test and their own transactions would show up in the commit counts these tests measure.
+    /// </summary>
+    private static PostgresqlMetricsConfig DatabaseLevelOnly()
+    {
+        var config = new PostgresqlMetricsConfig();
+        foreach (var name in PostgresqlMetricsConfig.MetricNames)
+        {
+            var alone = new PostgresqlMetricsConfig();
+            foreach (var other in PostgresqlMetricsConfig.MetricNames)
+            {
+                alone.Find(other)!.Enabled = other == name;
+            }
+
+            if (new PostgresqlMetricSet(alone).Queries.Any(q => q.IsNeeded && q.Scope == QueryScope.PerDatabase))
+            {
+                config.Find(name)!.Enabled = false;
+            }
+        }
+
+        return config;
     }
 
     public long Value(string metric, string? database)
