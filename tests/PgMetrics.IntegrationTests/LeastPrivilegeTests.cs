@@ -1,0 +1,116 @@
+using Npgsql;
+using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Scraping;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.IntegrationTests;
+
+/// <summary>
+/// The collector runs as a role that has only pg_monitor: it gets everything a superuser gets, and a
+/// query the role may not run is reported once and skipped while the rest is collected.
+/// </summary>
+public sealed class LeastPrivilegeTests(PostgresServerPool servers)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task A_pg_monitor_role_collects_every_default_metric_a_superuser_does(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 10)", Cancel);
+        await database.ExecuteAsync("VACUUM ANALYZE orders", Cancel);
+        await using var role = await MonitoringRole.CreateAsync(server);
+
+        var superuser = await ScrapeAsync(server.ConnectionString, database);
+        var monitor = await ScrapeAsync(role.ConnectionString, database);
+
+        Assert.Empty(monitor.Result.Errors);
+        Assert.Equal(superuser.MetricNames.Order(StringComparer.Ordinal), monitor.MetricNames.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            superuser.Of("postgresql.table.size", p => p.Database == database.Name).Select(p => p.Table).Order(StringComparer.Ordinal),
+            monitor.Of("postgresql.table.size", p => p.Database == database.Name).Select(p => p.Table).Order(StringComparer.Ordinal));
+        Assert.Contains(monitor.Of("postgresql.db_size"), p => p.Database == database.Name && p.Value > 0);
+    }
+
+    [Fact]
+    public async Task A_query_the_role_may_not_run_is_reported_once_and_the_rest_is_collected()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await using var role = await MonitoringRole.CreateAsync(server);
+        // Only this role loses the right to read the archiver's view; superusers in other tests are unaffected.
+        await role.ExecuteAsSuperuserAsync("REVOKE SELECT ON pg_catalog.pg_stat_archiver FROM PUBLIC");
+        try
+        {
+            await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = role.ConnectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
+            var problems = new ScrapeProblemLog();
+
+            var first = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+            var firstReport = problems.Update(first.Result);
+            var second = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+            var secondReport = problems.Update(second.Result);
+
+            var denied = Assert.Single(first.Result.Errors);
+            Assert.Equal(ScrapeErrorKind.Permission, denied.Kind);
+            Assert.Equal("archiver", denied.Query);
+            Assert.Contains("pg_stat_archiver", Assert.Single(firstReport.New), StringComparison.Ordinal);
+            Assert.Single(second.Result.Errors);
+            Assert.Empty(secondReport.New);
+            Assert.DoesNotContain(second.Points, p => p.Metric.StartsWith("postgresql.archiver.", StringComparison.Ordinal));
+            Assert.Contains(second.Points, p => p.Metric == "postgresql.commits" && p.Database == database.Name);
+            Assert.Contains(second.Points, p => p.Metric == "postgresql.bgwriter.buffers.allocated");
+        }
+        finally
+        {
+            await role.ExecuteAsSuperuserAsync("GRANT SELECT ON pg_catalog.pg_stat_archiver TO PUBLIC");
+        }
+    }
+
+    private static async Task<CollectedPoints> ScrapeAsync(string connectionString, TestDatabase database)
+    {
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = connectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
+        return await CollectedPoints.ScrapeAsync(scraper, Cancel);
+    }
+
+    /// <summary>A login role whose only privilege is membership of pg_monitor; dropped afterwards.</summary>
+    private sealed class MonitoringRole : IAsyncDisposable
+    {
+        private readonly IPostgresServer _server;
+
+        private MonitoringRole(IPostgresServer server, string name)
+        {
+            _server = server;
+            Name = name;
+            ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = name, Database = "postgres" }.ConnectionString;
+        }
+
+        public string Name { get; }
+
+        public string ConnectionString { get; }
+
+        public static async Task<MonitoringRole> CreateAsync(IPostgresServer server)
+        {
+            var role = new MonitoringRole(server, "pgm_monitor_" + Guid.NewGuid().ToString("N")[..10]);
+            await role.ExecuteAsSuperuserAsync($"CREATE ROLE {role.Name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE pg_monitor");
+            return role;
+        }
+
+        public async Task ExecuteAsSuperuserAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(_server.ConnectionString);
+            await connection.OpenAsync(Cancel);
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsSuperuserAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{Name}'");
+            await ExecuteAsSuperuserAsync($"DROP ROLE IF EXISTS {Name}");
+        }
+    }
+}
