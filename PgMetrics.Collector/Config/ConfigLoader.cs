@@ -15,7 +15,7 @@ namespace PgMetrics.Collector.Config;
 public sealed partial class ConfigLoader
 {
     private static readonly string[] TopLevelKeys = ["receivers", "exporters", "service"];
-    private static readonly string[] ReceiverKeys = ["endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay", "timeout", "metrics", "resource_attributes", "query_monitoring"];
+    private static readonly string[] ReceiverKeys = ["endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay", "timeout", "metrics", "resource_attributes", "query_monitoring", "max_relations_per_database", "max_concurrent_databases"];
     private static readonly string[] QueryMonitoringKeys = ["enabled", "top_n", "long_running_threshold"];
     private static readonly string[] TlsKeys = ["insecure", "insecure_skip_verify", "ca_file", "cert_file", "key_file"];
     private static readonly string[] NewRelicKeys = ["region", "endpoint", "api_key", "compression", "temporality", "spool_directory", "max_queue_mb", "cardinality"];
@@ -125,6 +125,8 @@ public sealed partial class ConfigLoader
                 Metrics = Switches(entries, "metrics", path, name => PostgresqlMetricsConfig.MetricNames.Contains(name), "metric"),
                 ResourceAttributes = Switches(entries, "resource_attributes", path, name => new PostgresqlResourceAttributesConfig().Find(name) is not null, "resource attribute"),
                 QueryMonitoring = ParseQueryMonitoring(entries, path),
+                MaxRelationsPerDatabase = Int(entries, "max_relations_per_database", path, minimum: 1) ?? defaults.MaxRelationsPerDatabase,
+                MaxConcurrentDatabases = Int(entries, "max_concurrent_databases", path, minimum: 1) ?? defaults.MaxConcurrentDatabases,
             });
             ValidateEndpoint(entries, path, transport);
         }

@@ -29,6 +29,15 @@ public sealed record ReceiverConfig
     /// <summary>Zero means the collection interval.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// <c>max_relations_per_database</c>: how many tables, indexes and functions per database the
+    /// per-relation metrics cover, most active and largest first.
+    /// </summary>
+    public int MaxRelationsPerDatabase { get; init; } = 1000;
+
+    /// <summary><c>max_concurrent_databases</c>: how many databases are scraped at once.</summary>
+    public int MaxConcurrentDatabases { get; init; } = 4;
+
     /// <summary><c>query_monitoring: {enabled, top_n, long_running_threshold}</c>: off by default.</summary>
     public Runtime.Queries.QueryMonitoringOptions QueryMonitoring { get; init; } = new();
 

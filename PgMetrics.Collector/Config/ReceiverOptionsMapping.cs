@@ -40,6 +40,8 @@ public static class ReceiverOptionsMapping
             Databases = receiver.Databases,
             ExcludeDatabases = receiver.ExcludeDatabases,
             QueryMonitoring = receiver.QueryMonitoring,
+            MaxRelationsPerDatabase = receiver.MaxRelationsPerDatabase,
+            MaxConcurrentDatabases = receiver.MaxConcurrentDatabases,
         };
     }
 

@@ -27,6 +27,8 @@ public sealed class ConfigLoaderTests
                 password: ${env:PGMETRICS_PASSWORD}
                 databases: [shop, billing]
                 exclude_databases: [template0]
+                max_relations_per_database: 250
+                max_concurrent_databases: 2
                 collection_interval: 30s
                 initial_delay: 2s
                 timeout: 20s
@@ -58,6 +60,8 @@ public sealed class ConfigLoaderTests
         var primary = config.Receivers[0];
         Assert.Equal(("postgresql", "db.internal:6432", "pgmetrics", "pg-S3cret!"), (primary.Name, primary.Endpoint, primary.Username, primary.Password));
         Assert.Equal(["shop", "billing"], primary.Databases);
+        Assert.Equal((250, 2), (primary.MaxRelationsPerDatabase, primary.MaxConcurrentDatabases));
+        Assert.Equal((1000, 4), (config.Receivers[1].MaxRelationsPerDatabase, config.Receivers[1].MaxConcurrentDatabases));
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20)), (primary.CollectionInterval, primary.InitialDelay, primary.Timeout));
         Assert.True(primary.Tls.InsecureSkipVerify);
         Assert.False(primary.Metrics["postgresql.db_size"]);
@@ -75,6 +79,7 @@ public sealed class ConfigLoaderTests
         { "receivers:\n  postgresql:\n    endpont: x:1\n", 3, 5, "receivers.postgresql.endpont", "unknown key" },
         { "receivers:\n  postgresql:\n    collection_interval: soon\n", 3, 26, "receivers.postgresql.collection_interval", "not a duration" },
         { "receivers:\n  postgresql:\n    databases: shop\n", 3, 16, "receivers.postgresql.databases", "must be a list" },
+        { "receivers:\n  postgresql:\n    max_relations_per_database: 0\n", 3, 33, "receivers.postgresql.max_relations_per_database", "at least 1" },
         { "receivers:\n  postgresql:\n    tls: {insecure: maybe}\n", 3, 21, "receivers.postgresql.tls.insecure", "not true or false" },
         { "receivers:\n  postgresql:\n    metrics:\n      postgresql.commitz: {enabled: false}\n", 4, 7, "receivers.postgresql.metrics.postgresql.commitz", "unknown metric" },
         { "receivers:\n  postgresql:\n    password: ${env:NOT_SET_ANYWHERE}\n", 3, 15, "receivers.postgresql.password", "NOT_SET_ANYWHERE is not set" },
