@@ -23,16 +23,35 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         await database.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 10)", Cancel);
         await database.ExecuteAsync("VACUUM ANALYZE orders", Cancel);
         await using var role = await MonitoringRole.CreateAsync(server);
+        // A standby makes the replication views non-empty; pg_monitor must see their LSN and lag columns too.
+        await using var standby = await WalReceiver.StartAsync(server.ConnectionString, Cancel);
 
-        var superuser = await ScrapeAsync(server.ConnectionString, database);
+        var superuser = await ScrapeUntilAsync(server.ConnectionString, database, s => s.Of("postgresql.replication.data_delay").Any());
         var monitor = await ScrapeAsync(role.ConnectionString, database);
 
         Assert.Empty(monitor.Result.Errors);
+        Assert.Empty(monitor.Result.Skipped);
         Assert.Equal(superuser.MetricNames.Order(StringComparer.Ordinal), monitor.MetricNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             superuser.Of("postgresql.table.size", p => p.Database == database.Name).Select(p => p.Table).Order(StringComparer.Ordinal),
             monitor.Of("postgresql.table.size", p => p.Database == database.Name).Select(p => p.Table).Order(StringComparer.Ordinal));
         Assert.Contains(monitor.Of("postgresql.db_size"), p => p.Database == database.Name && p.Value > 0);
+        Assert.Contains(monitor.Of("postgresql.replication_slot.retained_wal"), p => p.Attribute("slot_name") == standby.SlotName);
+    }
+
+    private static async Task<CollectedPoints> ScrapeUntilAsync(string connectionString, TestDatabase database, Func<CollectedPoints, bool> ready)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var scrape = await ScrapeAsync(connectionString, database);
+            if (ready(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(300, Cancel);
+        }
     }
 
     [Fact]
