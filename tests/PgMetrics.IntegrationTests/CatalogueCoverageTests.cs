@@ -47,13 +47,13 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         await using var lockHolder = await HoldLockAsync(database);
         await using var scraper = AllMetricsScraper(database);
 
-        var scrape = await ScrapeUntilAsync(scraper, s =>
+        var scrape = await CollectedPoints.ScrapeUntilAsync(scraper, s =>
             s.Of("postgresql.operations", p => p.Table == "orders" && p.Attribute("operation") == "ins").Any(p => p.Value == Rows + 1)
             && s.Of("postgresql.function.calls").Any(p => p.Value == 3)
             && s.Of("postgresql.wal.age").Any()
             && s.Of("postgresql.replication_slot.active", p => p.Attribute("slot_name") == standby.SlotName).Any(p => p.Value == 1)
             && s.Of("postgresql.wal.lag").Any()
-            && s.Of("postgresql.replication.data_delay").Any());
+            && s.Of("postgresql.replication.data_delay").Any(), Cancel);
 
         Assert.Empty(scrape.Result.Errors);
         var expected = PostgresqlMetricsConfig.MetricNames
@@ -89,7 +89,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
             new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [selected.Name], MaxRelationsPerDatabase = 10 },
             new PostgresqlMetricSet());
 
-        var scrape = await ScrapeUntilAsync(scraper, s => s.Of("postgresql.table.size").Select(p => p.Table).Contains("t_30"));
+        var scrape = await CollectedPoints.ScrapeUntilAsync(scraper, s => s.Of("postgresql.table.size").Select(p => p.Table).Contains("t_30"), Cancel);
 
         var tables = scrape.Of("postgresql.table.size").Select(p => p.Table!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(Enumerable.Range(21, 10).Select(i => $"t_{i}").Order(StringComparer.Ordinal), tables);
@@ -157,22 +157,6 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         await connection.OpenAsync(Cancel);
         await ExecuteAsync(connection, "BEGIN; LOCK TABLE orders IN SHARE MODE");
         return connection;
-    }
-
-    private static async Task<CollectedPoints> ScrapeUntilAsync(PostgresScraper scraper, Func<CollectedPoints, bool> ready)
-    {
-        // Statistics reach the views asynchronously (and WAL archiving and replication feedback take a moment).
-        var deadline = DateTime.UtcNow.AddSeconds(40);
-        while (true)
-        {
-            var scrape = await CollectedPoints.ScrapeAsync(scraper, Cancel);
-            if (ready(scrape) || DateTime.UtcNow > deadline)
-            {
-                return scrape;
-            }
-
-            await Task.Delay(300, Cancel);
-        }
     }
 
     private static async Task AssertAgreesWithServerViewsAsync(TestDatabase database, CollectedPoints scrape, WalReceiver standby, int major)

@@ -26,8 +26,12 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         // A standby makes the replication views non-empty; pg_monitor must see their LSN and lag columns too.
         await using var standby = await WalReceiver.StartAsync(server.ConnectionString, Cancel);
 
-        var superuser = await ScrapeUntilAsync(server.ConnectionString, database, s => s.Of("postgresql.replication.data_delay").Any());
-        var monitor = await ScrapeAsync(role.ConnectionString, database);
+        await using var superuserScraper = Scraper(server.ConnectionString, database);
+        // The statistics of the VACUUM ANALYZE reach the views a moment later; wait for them so both scrapes see the same.
+        var superuser = await CollectedPoints.ScrapeUntilAsync(
+            superuserScraper, s => s.Of("postgresql.replication.data_delay").Any() && s.Of("postgresql.table.analyze.age").Any(p => p.Table == "orders"), Cancel);
+        await using var monitorScraper = Scraper(role.ConnectionString, database);
+        var monitor = await CollectedPoints.ScrapeAsync(monitorScraper, Cancel);
 
         Assert.Empty(monitor.Result.Errors);
         Assert.Empty(monitor.Result.Skipped);
@@ -37,21 +41,6 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
             monitor.Of("postgresql.table.size", p => p.Database == database.Name).Select(p => p.Table).Order(StringComparer.Ordinal));
         Assert.Contains(monitor.Of("postgresql.db_size"), p => p.Database == database.Name && p.Value > 0);
         Assert.Contains(monitor.Of("postgresql.replication_slot.retained_wal"), p => p.Attribute("slot_name") == standby.SlotName);
-    }
-
-    private static async Task<CollectedPoints> ScrapeUntilAsync(string connectionString, TestDatabase database, Func<CollectedPoints, bool> ready)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var scrape = await ScrapeAsync(connectionString, database);
-            if (ready(scrape) || DateTime.UtcNow > deadline)
-            {
-                return scrape;
-            }
-
-            await Task.Delay(300, Cancel);
-        }
     }
 
     [Fact]
@@ -64,7 +53,7 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         await role.ExecuteAsSuperuserAsync("REVOKE SELECT ON pg_catalog.pg_stat_archiver FROM PUBLIC");
         try
         {
-            await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = role.ConnectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
+            await using var scraper = Scraper(role.ConnectionString, database);
             var problems = new ScrapeProblemLog();
 
             var first = await CollectedPoints.ScrapeAsync(scraper, Cancel);
@@ -88,11 +77,8 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         }
     }
 
-    private static async Task<CollectedPoints> ScrapeAsync(string connectionString, TestDatabase database)
-    {
-        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = connectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
-        return await CollectedPoints.ScrapeAsync(scraper, Cancel);
-    }
+    private static PostgresScraper Scraper(string connectionString, TestDatabase database)
+        => new(new ScraperOptions { ConnectionString = connectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
 
     /// <summary>A login role whose only privilege is membership of pg_monitor; dropped afterwards.</summary>
     private sealed class MonitoringRole : IAsyncDisposable

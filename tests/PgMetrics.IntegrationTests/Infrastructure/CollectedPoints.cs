@@ -50,6 +50,25 @@ public sealed class CollectedPoints
         return new CollectedPoints(result, points);
     }
 
+    /// <summary>
+    /// Scrapes until <paramref name="ready"/> holds or 40 s pass: statistics reach the views
+    /// asynchronously, and WAL archiving and replication feedback take a moment.
+    /// </summary>
+    public static async Task<CollectedPoints> ScrapeUntilAsync(PostgresScraper scraper, Func<CollectedPoints, bool> ready, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (true)
+        {
+            var scrape = await ScrapeAsync(scraper, cancellationToken);
+            if (ready(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(300, cancellationToken);
+        }
+    }
+
     /// <summary>The points of a metric that match the filter.</summary>
     public IEnumerable<CollectedPoint> Of(string metric, Func<CollectedPoint, bool>? filter = null)
         => Points.Where(p => p.Metric == metric && (filter is null || filter(p)));
