@@ -56,6 +56,11 @@ internal static class OnceCommand
                     {
                         Console.Error.WriteLine($"warning: {name}: {scrapeError}");
                     }
+
+                    foreach (var skipped in result.Skipped)
+                    {
+                        Console.Error.WriteLine($"skipped: {name}: {skipped}");
+                    }
                 }
                 else
                 {

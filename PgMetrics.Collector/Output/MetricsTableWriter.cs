@@ -49,6 +49,11 @@ internal sealed class MetricsTableWriter(IAnsiConsole console)
         {
             console.MarkupLineInterpolated($"[yellow]warning:[/] {error.ToString()}");
         }
+
+        foreach (var skipped in result.Skipped)
+        {
+            console.MarkupLineInterpolated($"[grey]skipped:[/] {skipped.ToString()}");
+        }
     }
 
     private static string FormatAttributes(IReadOnlyList<KeyValue> attributes)

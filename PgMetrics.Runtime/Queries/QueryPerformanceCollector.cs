@@ -19,7 +19,7 @@ public sealed class QueryPerformanceCollector
         FROM pg_stat_statements s
         JOIN pg_database d ON d.oid = s.dbid
         JOIN pg_roles r ON r.oid = s.userid
-        WHERE s.queryid IS NOT NULL
+        WHERE s.queryid IS NOT NULL AND s.query NOT LIKE '%/* pgmetrics */'
         """;
 
     private const string WaitEventsSql = """
@@ -81,7 +81,7 @@ public sealed class QueryPerformanceCollector
 
     private async Task CollectTopQueriesAsync(NpgsqlConnection connection, int serverVersionNum, MetricsBuffer buffer, long timestamp, List<ScrapeError> errors, CancellationToken cancellationToken)
     {
-        await using (var check = new NpgsqlCommand("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection))
+        await using (var check = CollectorSql.Command("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection))
         {
             if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
             {
@@ -102,7 +102,7 @@ public sealed class QueryPerformanceCollector
             serverVersionNum >= 130000 ? "s.wal_bytes::bigint" : "NULL::bigint");
         var current = new Dictionary<(long, string, string), StatementTotals>();
         var deltas = new List<(StatementTotals Delta, string Query, string Database, string User)>();
-        await using (var command = new NpgsqlCommand(sql, connection))
+        await using (var command = CollectorSql.Command(sql, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -156,7 +156,7 @@ public sealed class QueryPerformanceCollector
 
     private static async Task CollectWaitEventsAsync(NpgsqlConnection connection, MetricsBuffer buffer, long timestamp, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(WaitEventsSql, connection);
+        await using var command = CollectorSql.Command(WaitEventsSql, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -167,7 +167,7 @@ public sealed class QueryPerformanceCollector
 
     private static async Task CollectBlockingAsync(NpgsqlConnection connection, MetricsBuffer buffer, long timestamp, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(BlockingSql, connection);
+        await using var command = CollectorSql.Command(BlockingSql, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -184,7 +184,7 @@ public sealed class QueryPerformanceCollector
     private async Task CollectSamplesAsync(NpgsqlConnection connection, long timestamp, CancellationToken cancellationToken)
     {
         var samples = new List<LogRecordData>();
-        await using var command = new NpgsqlCommand(LongRunningSql, connection);
+        await using var command = CollectorSql.Command(LongRunningSql, connection);
         command.Parameters.Add(new NpgsqlParameter<double>("threshold", _options.LongRunningThreshold.TotalSeconds));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && samples.Count < _options.MaxSamples)

@@ -206,7 +206,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         var checkpoint = buffer.Checkpoint();
         try
         {
-            await using var command = new NpgsqlCommand(sql, connection);
+            await using var command = CollectorSql.Command(sql, connection);
             if (sql.Contains("@" + DatabasesParameter, StringComparison.Ordinal))
             {
                 command.Parameters.Add(new NpgsqlParameter<string[]>(DatabasesParameter, [.. databases]));
@@ -236,14 +236,14 @@ public sealed class PostgresScraper : IAsyncDisposable
 
     private static async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int", connection);
+        await using var command = CollectorSql.Command("SELECT current_setting('server_version_num')::int", connection);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     private async Task<IReadOnlyList<string>> SelectDatabasesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var all = new List<string>();
-        await using (var command = new NpgsqlCommand(ListDatabasesSql, connection))
+        await using (var command = CollectorSql.Command(ListDatabasesSql, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -17,7 +17,7 @@ internal static class ServerFacts
             return settings;
         }
 
-        await using var command = new NpgsqlCommand("SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(@names)", connection);
+        await using var command = CollectorSql.Command("SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(@names)", connection);
         command.Parameters.Add(new NpgsqlParameter<string[]>("names", names));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -37,7 +37,7 @@ internal static class ServerFacts
             return extensions;
         }
 
-        await using var command = new NpgsqlCommand("SELECT extname FROM pg_catalog.pg_extension", connection);
+        await using var command = CollectorSql.Command("SELECT extname FROM pg_catalog.pg_extension", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

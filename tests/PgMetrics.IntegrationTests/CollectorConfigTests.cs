@@ -66,6 +66,22 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
     }
 
     [Fact]
+    public async Task Once_says_which_queries_it_skipped_and_why()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, "    metrics: {postgresql.vector.search.calls: {enabled: true}}"));
+
+        var (exitCode, output, errors) = await CollectorProcess.RunAsync(["once", "--config", ConfigPath], Secrets);
+
+        Assert.True(exitCode == 0, errors);
+        // "skipped:" may carry a colour code of its own, so the reason is checked apart from it.
+        Assert.Contains("skipped:", output, StringComparison.Ordinal);
+        Assert.Contains("query 'vector_searches' skipped in database 'postgres': extension vector is not installed", output, StringComparison.Ordinal);
+        Assert.Contains("postgresql.commits", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Once_prints_the_scrape_as_OTLP_JSON()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
