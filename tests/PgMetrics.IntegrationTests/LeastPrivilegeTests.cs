@@ -22,14 +22,18 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
         await database.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 10)", Cancel);
         await database.ExecuteAsync("VACUUM ANALYZE orders", Cancel);
+        await database.ExecuteAsync("SELECT pg_switch_wal()", Cancel);
         await using var role = await MonitoringRole.CreateAsync(server);
         // A standby makes the replication views non-empty; pg_monitor must see their LSN and lag columns too.
         await using var standby = await WalReceiver.StartAsync(server.ConnectionString, Cancel);
 
         await using var superuserScraper = Scraper(server.ConnectionString, database);
-        // The statistics of the VACUUM ANALYZE reach the views a moment later; wait for them so both scrapes see the same.
+        // The ANALYZE statistics, the standby's first report and the archiving of the switched WAL file
+        // show a moment later; wait for all three so both scrapes see the same server.
         var superuser = await CollectedPoints.ScrapeUntilAsync(
-            superuserScraper, s => s.Of("postgresql.replication.data_delay").Any() && s.Of("postgresql.table.analyze.age").Any(p => p.Table == "orders"), Cancel);
+            superuserScraper,
+            s => s.Of("postgresql.replication.data_delay").Any() && s.Of("postgresql.table.analyze.age").Any(p => p.Table == "orders") && s.Of("postgresql.wal.age").Any(),
+            Cancel);
         await using var monitorScraper = Scraper(role.ConnectionString, database);
         var monitor = await CollectedPoints.ScrapeAsync(monitorScraper, Cancel);
 
