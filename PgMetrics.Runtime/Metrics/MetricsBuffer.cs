@@ -93,10 +93,24 @@ public sealed class MetricsBuffer
         _pendingResource.Add(attribute);
     }
 
+    /// <summary>
+    /// Attributes put first on every resource begun from now on, such as the server a scrape reads
+    /// from, so the resources of two servers never merge. Resources copied from another buffer keep
+    /// the attributes they have.
+    /// </summary>
+    public KeyValue[] CommonResourceAttributes { get; set; } = [];
+
     /// <summary>Ends the resource description; an identical earlier resource is reused.</summary>
-    public void EndResource()
+    public void EndResource() => EndResource(withCommonAttributes: true);
+
+    private void EndResource(bool withCommonAttributes)
     {
         _resourceOpen = false;
+        if (withCommonAttributes && CommonResourceAttributes.Length > 0)
+        {
+            _pendingResource.InsertRange(0, CommonResourceAttributes);
+        }
+
         var pending = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingResource);
         if (_currentResource >= 0 && _resources[_currentResource].AsSpan().SequenceEqual(pending))
         {
@@ -250,7 +264,7 @@ public sealed class MetricsBuffer
             AddResourceAttribute(attribute);
         }
 
-        EndResource();
+        EndResource(withCommonAttributes: false);
         var index = _currentResource;
         _currentResource = current;
         return index;

@@ -13,6 +13,8 @@ public sealed class PostgresScraper : IAsyncDisposable
 {
     private const string DatabasesParameter = "databases";
     private const string RelationLimitParameter = "relation_limit";
+    private const string ServerAddressAttribute = "server.address";
+    private const string ServerPortAttribute = "server.port";
     private const string ListDatabasesSql =
         "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname";
 
@@ -54,6 +56,9 @@ public sealed class PostgresScraper : IAsyncDisposable
     public async Task<ScrapeResult> ScrapeAsync(MetricsBuffer buffer, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        var serverAttributes = ServerAttributes();
+        var callerCommonAttributes = buffer.CommonResourceAttributes;
+        buffer.CommonResourceAttributes = serverAttributes;
         var errors = new List<ScrapeError>();
         var pointsBefore = buffer.Count;
         var queriesRun = 0;
@@ -115,7 +120,7 @@ public sealed class PostgresScraper : IAsyncDisposable
             // Databases are scraped a few at a time, each into a buffer of its own, and merged in
             // database order so the output does not depend on which finished first.
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
-            var context = new DatabaseScrapeContext(perDatabase, serverVersion, settings, databases, timestamp);
+            var context = new DatabaseScrapeContext(perDatabase, serverVersion, settings, databases, timestamp, serverAttributes);
             var scrapes = await Task.WhenAll(databases.Select(async database =>
             {
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -140,17 +145,22 @@ public sealed class PostgresScraper : IAsyncDisposable
 
         return Finish();
 
-        ScrapeResult Finish() => new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed) { Skipped = skipped };
+        ScrapeResult Finish()
+        {
+            buffer.CommonResourceAttributes = callerCommonAttributes;
+            return new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed) { Skipped = skipped };
+        }
     }
 
     private sealed record DatabaseScrapeContext(
-        IReadOnlyList<MetricQuery> Queries, int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp);
+        IReadOnlyList<MetricQuery> Queries, int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp, KeyValue[] ServerAttributes);
 
     private sealed record DatabaseScrape(MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, int QueriesRun);
 
     private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, DatabaseScrapeContext context, CancellationToken cancellationToken)
     {
         var buffer = DatabaseBuffer(database);
+        buffer.CommonResourceAttributes = context.ServerAttributes;
         var errors = new List<ScrapeError>();
         var skipped = new List<SkippedQuery>();
         var queriesRun = 0;
@@ -184,6 +194,26 @@ public sealed class PostgresScraper : IAsyncDisposable
         }
 
         return new DatabaseScrape(buffer, errors, skipped, queriesRun);
+    }
+
+    /// <summary>
+    /// <c>server.address</c> and <c>server.port</c>, when the metric set declares and enables them: they
+    /// go on every resource, so the same database name on two servers stays two resources.
+    /// </summary>
+    private KeyValue[] ServerAttributes()
+    {
+        var attributes = new List<KeyValue>(2);
+        if (_metricSet.FindResourceAttribute(ServerAddressAttribute) is { Enabled: true })
+        {
+            attributes.Add(KeyValue.String(ServerAddressAttribute, _baseConnection.Host ?? "localhost"));
+        }
+
+        if (_metricSet.FindResourceAttribute(ServerPortAttribute) is { Enabled: true })
+        {
+            attributes.Add(KeyValue.Int(ServerPortAttribute, _baseConnection.Port));
+        }
+
+        return [.. attributes];
     }
 
     private MetricsBuffer DatabaseBuffer(string database)

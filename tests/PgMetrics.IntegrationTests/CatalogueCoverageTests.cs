@@ -58,6 +58,9 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
             && s.Of("postgresql.replication.data_delay").Any(), Cancel);
 
         Assert.Empty(scrape.Result.Errors);
+        // Every resource names the server, so two servers' databases (or server-wide metrics) never merge.
+        var endpoint = new NpgsqlConnectionStringBuilder(server.ConnectionString);
+        Assert.All(scrape.Points, p => Assert.Equal((endpoint.Host, endpoint.Port.ToString(CultureInfo.InvariantCulture)), (p.Resource["server.address"], p.Resource["server.port"])));
         var expected = PostgresqlMetricsConfig.MetricNames
             .Where(name => !NeedPgvector.Contains(name))
             .Where(name => !IntroducedIn.TryGetValue(name, out var since) || major >= since)

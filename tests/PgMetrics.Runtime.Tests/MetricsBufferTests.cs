@@ -51,6 +51,26 @@ public sealed class MetricsBufferTests
     }
 
     [Fact]
+    public void Common_resource_attributes_lead_every_new_resource_and_keep_two_servers_apart()
+    {
+        var buffer = new MetricsBuffer();
+        var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
+
+        buffer.CommonResourceAttributes = [KeyValue.String("server.address", "primary"), KeyValue.Int("server.port", 5432)];
+        builder.SetResource(postgresqlDatabaseName: "shop");
+        builder.RecordPostgresqlCommitsDataPoint(1, 10);
+        buffer.CommonResourceAttributes = [KeyValue.String("server.address", "replica"), KeyValue.Int("server.port", 5432)];
+        builder.SetResource(postgresqlDatabaseName: "shop");
+        builder.RecordPostgresqlCommitsDataPoint(1, 20);
+        var copy = new MetricsBuffer();
+        copy.Append(buffer);
+
+        Assert.Equal(2, buffer.Resources.Count);
+        Assert.Equal("server.address=primary, server.port=5432, postgresql.database.name=shop", string.Join(", ", buffer.Resources[0].Select(a => a.ToString())));
+        Assert.Equal(buffer.Resources.Select(r => string.Join(", ", r.Select(a => a.ToString()))), copy.Resources.Select(r => string.Join(", ", r.Select(a => a.ToString()))));
+    }
+
+    [Fact]
     public void Thousands_of_table_resources_are_each_found_again_by_content()
     {
         var buffer = new MetricsBuffer();

@@ -14,6 +14,10 @@ public static partial class PostgresqlAttributeNames
     public const string PostgresqlTableName = "postgresql.table.name";
     /// <summary>The name of the index on a table.</summary>
     public const string PostgresqlIndexName = "postgresql.index.name";
+    /// <summary>The address of the PostgreSQL server (the host of the receiver's endpoint, or its socket directory).</summary>
+    public const string ServerAddress = "server.address";
+    /// <summary>The port number of the PostgreSQL server.</summary>
+    public const string ServerPort = "server.port";
     /// <summary>The source of a buffer write.</summary>
     public const string BgBufferSource = "source";
     /// <summary>The type of checkpoint state.</summary>

@@ -17,7 +17,7 @@ public sealed partial class PostgresqlMetricsBuilder
     }
 
     /// <summary>Makes the resource with these attributes the one later data points belong to; null attributes are left out.</summary>
-    public void SetResource(string? postgresqlDatabaseName = null, string? postgresqlSchemaName = null, string? postgresqlTableName = null, string? postgresqlIndexName = null)
+    public void SetResource(string? postgresqlDatabaseName = null, string? postgresqlSchemaName = null, string? postgresqlTableName = null, string? postgresqlIndexName = null, string? serverAddress = null, long? serverPort = null)
     {
         _buffer.BeginResource();
         if (postgresqlDatabaseName is not null && _config.ResourceAttributes.PostgresqlDatabaseName.Enabled)
@@ -35,6 +35,14 @@ public sealed partial class PostgresqlMetricsBuilder
         if (postgresqlIndexName is not null && _config.ResourceAttributes.PostgresqlIndexName.Enabled)
         {
             _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlIndexName, postgresqlIndexName));
+        }
+        if (serverAddress is not null && _config.ResourceAttributes.ServerAddress.Enabled)
+        {
+            _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ServerAddress, serverAddress));
+        }
+        if (serverPort is not null && _config.ResourceAttributes.ServerPort.Enabled)
+        {
+            _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.ServerPort, serverPort.Value));
         }
         _buffer.EndResource();
     }

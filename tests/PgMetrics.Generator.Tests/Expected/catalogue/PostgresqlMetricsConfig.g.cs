@@ -281,6 +281,12 @@ public sealed partial class PostgresqlResourceAttributesConfig
     /// <summary><c>postgresql.index.name</c>: The name of the index on a table.</summary>
     public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig PostgresqlIndexName { get; } = new(enabled: true);
 
+    /// <summary><c>server.address</c>: The address of the PostgreSQL server (the host of the receiver's endpoint, or its socket directory).</summary>
+    public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig ServerAddress { get; } = new(enabled: true);
+
+    /// <summary><c>server.port</c>: The port number of the PostgreSQL server.</summary>
+    public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig ServerPort { get; } = new(enabled: true);
+
     /// <summary>Finds a resource attribute's settings by its name; null when none has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig? Find(string attributeName)
     {
@@ -290,6 +296,8 @@ public sealed partial class PostgresqlResourceAttributesConfig
             case "postgresql.schema.name": return PostgresqlSchemaName;
             case "postgresql.table.name": return PostgresqlTableName;
             case "postgresql.index.name": return PostgresqlIndexName;
+            case "server.address": return ServerAddress;
+            case "server.port": return ServerPort;
             default: return null;
         }
     }
