@@ -9,9 +9,11 @@ public sealed class MetricsBuffer
     private readonly List<KeyValue[]> _resources = [];
     private readonly List<KeyValue> _pendingResource = [];
 
-    // Resource content hash -> indexes with that hash, so a scrape with thousands of per-table resources
-    // finds an existing one in constant time instead of comparing against every resource.
-    private readonly Dictionary<int, List<int>> _resourcesByHash = [];
+    // Resource content hash -> the newest resource with that hash; older ones with the same hash are
+    // chained through _previousWithSameHash. A scrape with thousands of per-table resources finds an
+    // existing one in constant time instead of comparing against every resource.
+    private readonly Dictionary<int, int> _resourcesByHash = [];
+    private readonly List<int> _previousWithSameHash = [];
     private readonly Dictionary<string, int> _rejectedValues = new(StringComparer.Ordinal);
     private DataPoint[] _points = new DataPoint[256];
     private KeyValue[] _attributes = new KeyValue[256];
@@ -117,42 +119,37 @@ public sealed class MetricsBuffer
             return;
         }
 
-        var hash = ResourceHash(pending);
-        if (_resourcesByHash.TryGetValue(hash, out var candidates))
+        _currentResource = FindOrAddResource(pending, adopt: null);
+    }
+
+    /// <summary>The index of the resource with these attributes, added if new (as <paramref name="adopt"/> itself when given, else as a copy).</summary>
+    private int FindOrAddResource(ReadOnlySpan<KeyValue> attributes, KeyValue[]? adopt)
+    {
+        var hash = ResourceHash(attributes);
+        var newest = _resourcesByHash.TryGetValue(hash, out var found) ? found : -1;
+        for (var candidate = newest; candidate >= 0; candidate = _previousWithSameHash[candidate])
         {
-            foreach (var candidate in candidates)
+            if (_resources[candidate].AsSpan().SequenceEqual(attributes))
             {
-                if (_resources[candidate].AsSpan().SequenceEqual(pending))
-                {
-                    _currentResource = candidate;
-                    return;
-                }
+                return candidate;
             }
         }
-        else
-        {
-            candidates = [];
-            _resourcesByHash[hash] = candidates;
-        }
 
-        _resources.Add([.. _pendingResource]);
-        _currentResource = _resources.Count - 1;
-        candidates.Add(_currentResource);
+        _resources.Add(adopt ?? attributes.ToArray());
+        _previousWithSameHash.Add(newest);
+        _resourcesByHash[hash] = _resources.Count - 1;
+        return _resources.Count - 1;
     }
 
     private void IndexResources()
     {
         _resourcesByHash.Clear();
+        _previousWithSameHash.Clear();
         for (var i = 0; i < _resources.Count; i++)
         {
             var hash = ResourceHash(_resources[i]);
-            if (!_resourcesByHash.TryGetValue(hash, out var candidates))
-            {
-                candidates = [];
-                _resourcesByHash[hash] = candidates;
-            }
-
-            candidates.Add(i);
+            _previousWithSameHash.Add(_resourcesByHash.TryGetValue(hash, out var newest) ? newest : -1);
+            _resourcesByHash[hash] = i;
         }
     }
 
@@ -173,10 +170,13 @@ public sealed class MetricsBuffer
     /// </summary>
     public void Append(MetricsBuffer source)
     {
+        // The source's resource arrays are shared rather than copied, saving an array per table and
+        // index each scrape: the source lets go of them on its next Clear, and neither side changes
+        // them except to shorten over-long values, which both would send shortened anyway.
         var resourceMap = new int[source._resources.Count];
         for (var i = 0; i < resourceMap.Length; i++)
         {
-            resourceMap[i] = AddResource(source._resources[i]);
+            resourceMap[i] = FindOrAddResource(source._resources[i], adopt: source._resources[i]);
         }
 
         var current = _currentResource;
@@ -353,6 +353,7 @@ public sealed class MetricsBuffer
         MonotonicSumsAreDeltas = false;
         _resources.Clear();
         _resourcesByHash.Clear();
+        _previousWithSameHash.Clear();
         _rejectedValues.Clear();
         _currentResource = -1;
     }
