@@ -75,8 +75,23 @@ public sealed class CatalogueTests(PostgresServerPool servers)
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
 
         var expectedMax = long.Parse(await database.ScalarAsync<string>("SHOW max_connections", Cancel), System.Globalization.CultureInfo.InvariantCulture);
-        var scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
-        var expectedCount = await database.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE NOT datistemplate", Cancel);
+        // Other tests create and drop databases on the same server; compare against a count that did
+        // not change while the scrape ran.
+        const string CountSql = "SELECT count(*) FROM pg_database WHERE NOT datistemplate";
+        Scrape scrape;
+        long expectedCount;
+        var attempts = 0;
+        do
+        {
+            var before = await database.ScalarAsync<long>(CountSql, Cancel);
+            scrape = await Scrape.RunAsync(server.ConnectionString, [database.Name], Cancel);
+            expectedCount = await database.ScalarAsync<long>(CountSql, Cancel);
+            if (before == expectedCount)
+            {
+                break;
+            }
+        }
+        while (++attempts < 20);
 
         Assert.Equal(expectedMax, scrape.Value("postgresql.connection.max", null));
         Assert.Equal(expectedCount, scrape.Value("postgresql.database.count", null));
