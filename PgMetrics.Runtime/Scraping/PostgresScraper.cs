@@ -11,8 +11,6 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed class PostgresScraper : IAsyncDisposable
 {
-    private const string DatabasesParameter = "databases";
-    private const string RelationLimitParameter = "relation_limit";
     private const string ServerAddressAttribute = "server.address";
     private const string ServerPortAttribute = "server.port";
     private const string ListDatabasesSql =
@@ -68,38 +66,20 @@ public sealed class PostgresScraper : IAsyncDisposable
         var serverVersion = 0;
         IReadOnlyList<string> databases = [];
         var skipped = new List<SkippedQuery>();
-        IReadOnlyDictionary<string, string> settings = new Dictionary<string, string>();
+        ScrapeContext context;
         try
         {
             await using var connection = await DataSourceFor(homeDatabase).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
             databases = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
-            settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, cancellationToken).ConfigureAwait(false);
+            var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, cancellationToken).ConfigureAwait(false);
+            context = new ScrapeContext(serverVersion, settings, databases, timestamp, serverAttributes);
             var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
-            var extensions = await ServerFacts.ReadExtensionsAsync(connection, instanceQueries, cancellationToken).ConfigureAwait(false);
-
-            foreach (var query in instanceQueries)
+            var (instanceQueriesRun, stopped) = await RunQueriesAsync(connection, instanceQueries, context, buffer, errors, skipped, cancellationToken).ConfigureAwait(false);
+            queriesRun += instanceQueriesRun;
+            if (stopped)
             {
-                if (query.SelectSql(serverVersion) is not { } sql)
-                {
-                    continue;
-                }
-
-                if (ServerFacts.UnmetRequirement(query, settings, extensions) is { } unmet)
-                {
-                    skipped.Add(new SkippedQuery(query.Name, homeDatabase, unmet));
-                    continue;
-                }
-
-                queriesRun++;
-                if (await RunQueryAsync(connection, query, sql, databases, buffer, timestamp, cancellationToken).ConfigureAwait(false) is { } error)
-                {
-                    errors.Add(error);
-                    if (error.Kind is ScrapeErrorKind.Connection or ScrapeErrorKind.Timeout && cancellationToken.IsCancellationRequested)
-                    {
-                        return Finish();
-                    }
-                }
+                return Finish();
             }
 
             if (_queryMonitoring is not null)
@@ -117,22 +97,10 @@ public sealed class PostgresScraper : IAsyncDisposable
         var perDatabase = _metricSet.Queries.Where(q => q.Scope == QueryScope.PerDatabase && q.IsNeeded).ToList();
         if (perDatabase.Count > 0 && databases.Count > 0)
         {
-            // Databases are scraped a few at a time, each into a buffer of its own, and merged in
-            // database order so the output does not depend on which finished first.
+            // Databases are scraped a few at a time (the gate), each into a buffer of its own, and merged
+            // in database order so the output does not depend on which finished first.
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
-            var context = new DatabaseScrapeContext(perDatabase, serverVersion, settings, databases, timestamp, serverAttributes);
-            var scrapes = await Task.WhenAll(databases.Select(async database =>
-            {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    return await ScrapeDatabaseAsync(database, context, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            })).ConfigureAwait(false);
+            var scrapes = await Task.WhenAll(databases.Select(database => ScrapeDatabaseAsync(database, perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
 
             foreach (var scrape in scrapes)
             {
@@ -152,48 +120,78 @@ public sealed class PostgresScraper : IAsyncDisposable
         }
     }
 
-    private sealed record DatabaseScrapeContext(
-        IReadOnlyList<MetricQuery> Queries, int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp, KeyValue[] ServerAttributes);
+    /// <summary>What every query of one scrape shares, whichever database it runs in.</summary>
+    private sealed record ScrapeContext(
+        int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp, KeyValue[] ServerAttributes);
 
     private sealed record DatabaseScrape(MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, int QueriesRun);
 
-    private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, DatabaseScrapeContext context, CancellationToken cancellationToken)
+    private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         var buffer = DatabaseBuffer(database);
         buffer.CommonResourceAttributes = context.ServerAttributes;
         var errors = new List<ScrapeError>();
         var skipped = new List<SkippedQuery>();
         var queriesRun = 0;
+        var entered = false;
         try
         {
+            // Waiting for a turn is inside the try, so a scrape cancelled while databases queue is an error value, not an exception.
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            entered = true;
             await using var connection = await DataSourceFor(database).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var extensions = await ServerFacts.ReadExtensionsAsync(connection, context.Queries, cancellationToken).ConfigureAwait(false);
-            foreach (var query in context.Queries)
-            {
-                if (query.SelectSql(context.ServerVersion) is not { } sql)
-                {
-                    continue;
-                }
-
-                if (ServerFacts.UnmetRequirement(query, context.Settings, extensions) is { } unmet)
-                {
-                    skipped.Add(new SkippedQuery(query.Name, database, unmet));
-                    continue;
-                }
-
-                queriesRun++;
-                if (await RunQueryAsync(connection, query, sql, context.Databases, buffer, context.Timestamp, cancellationToken).ConfigureAwait(false) is { } error)
-                {
-                    errors.Add(error with { Database = database });
-                }
-            }
+            (queriesRun, _) = await RunQueriesAsync(connection, queries, context, buffer, errors, skipped, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
         {
             errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _baseConnection.Password));
         }
+        finally
+        {
+            if (entered)
+            {
+                gate.Release();
+            }
+        }
 
         return new DatabaseScrape(buffer, errors, skipped, queriesRun);
+    }
+
+    /// <summary>
+    /// Runs the queries that apply to this server version in the connection's database, skipping those
+    /// whose requirements it does not meet. Returns how many ran, and whether it stopped early because
+    /// the scrape was cancelled (the remaining queries would only fail the same way).
+    /// </summary>
+    private async Task<(int QueriesRun, bool Stopped)> RunQueriesAsync(
+        NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, MetricsBuffer buffer, List<ScrapeError> errors, List<SkippedQuery> skipped, CancellationToken cancellationToken)
+    {
+        var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, cancellationToken).ConfigureAwait(false);
+        var queriesRun = 0;
+        foreach (var query in queries)
+        {
+            if (query.SelectSql(context.ServerVersion) is not { } sql)
+            {
+                continue;
+            }
+
+            if (ServerFacts.UnmetRequirement(query, context.Settings, extensions) is { } unmet)
+            {
+                skipped.Add(new SkippedQuery(query.Name, connection.Database, unmet));
+                continue;
+            }
+
+            queriesRun++;
+            if (await RunQueryAsync(connection, query, sql, context.Databases, buffer, context.Timestamp, cancellationToken).ConfigureAwait(false) is { } error)
+            {
+                errors.Add(error);
+                if (error.Kind is ScrapeErrorKind.Connection or ScrapeErrorKind.Timeout && cancellationToken.IsCancellationRequested)
+                {
+                    return (queriesRun, true);
+                }
+            }
+        }
+
+        return (queriesRun, false);
     }
 
     /// <summary>
@@ -237,15 +235,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         try
         {
             await using var command = CollectorSql.Command(sql, connection);
-            if (sql.Contains("@" + DatabasesParameter, StringComparison.Ordinal))
-            {
-                command.Parameters.Add(new NpgsqlParameter<string[]>(DatabasesParameter, [.. databases]));
-            }
-
-            if (sql.Contains("@" + RelationLimitParameter, StringComparison.Ordinal))
-            {
-                command.Parameters.Add(new NpgsqlParameter<int>(RelationLimitParameter, _options.MaxRelationsPerDatabase));
-            }
+            QueryParameters.Bind(command, databases, _options.MaxRelationsPerDatabase);
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (query.ReadResult(reader, buffer, timestamp) is { } shapeError)
