@@ -23,8 +23,6 @@ public class CatalogueScrapeBenchmarks
     private const int PostgresMajor = 17;
     private const string BenchDatabase = "bench";
     private const string InstanceDatabase = "postgres";
-    private const string DatabasesParameter = "databases";
-    private const string RelationLimitParameter = "relation_limit";
     private const int TableCount = 10_000;
     private const int TablesPerCreateBatch = 500;
 
@@ -155,20 +153,12 @@ public class CatalogueScrapeBenchmarks
         return valuesRead;
     }
 
-    // Binds @databases and @relation_limit to what PostgresScraper binds them to, and reads each
-    // column with a typed getter where the type is a common one, so the baseline does not pay for boxing.
+    // Binds @databases and @relation_limit as PostgresScraper does, and reads each column with a
+    // typed getter where the type is a common one, so the baseline does not pay for boxing.
     private async Task<long> ReadEveryValueAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        if (sql.Contains("@" + DatabasesParameter, StringComparison.Ordinal))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string[]>(DatabasesParameter, [BenchDatabase]));
-        }
-
-        if (sql.Contains("@" + RelationLimitParameter, StringComparison.Ordinal))
-        {
-            command.Parameters.Add(new NpgsqlParameter<int>(RelationLimitParameter, _scraperOptions.MaxRelationsPerDatabase));
-        }
+        QueryParameters.Bind(command, [BenchDatabase], _scraperOptions.MaxRelationsPerDatabase);
 
         await using var reader = await command.ExecuteReaderAsync();
         var valuesRead = 0L;

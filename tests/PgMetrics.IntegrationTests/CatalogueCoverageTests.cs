@@ -115,7 +115,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         await database.ExecuteAsync("CREATE EXTENSION pg_stat_statements; CREATE TABLE items (id int PRIMARY KEY, note text)", Cancel);
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(Cancel);
-        var version = (await RowAsync(database, "SELECT current_setting('server_version_num')::int"))[0];
+        var version = (await database.RowAsync("SELECT current_setting('server_version_num')::int", Cancel))[0];
 
         var ran = new List<string>();
         foreach (var query in AllMetrics().Queries)
@@ -126,8 +126,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
             }
 
             await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string[]>("databases", [database.Name]));
-            command.Parameters.Add(new NpgsqlParameter<int>("relation_limit", 10));
+            QueryParameters.Bind(command, [database.Name], relationLimit: 10);
             await using var reader = await command.ExecuteReaderAsync(Cancel);
             Assert.Null(query.ReadResult(reader, new Runtime.Metrics.MetricsBuffer(), 1));
             ran.Add(query.Name);
@@ -207,7 +206,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         bool Orders(CollectedPoint p) => InDatabase(p) && p.Table == "orders" && p.Resource["postgresql.schema.name"] == "public";
 
         // Per-table and per-index counters of the test's own tables are quiet once settled: they must match exactly.
-        var table = await RowAsync(database, "SELECT n_live_tup, n_dead_tup, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd, seq_scan, vacuum_count, pg_relation_size(relid) FROM pg_stat_user_tables WHERE relname = 'orders'");
+        var table = await database.RowAsync("SELECT n_live_tup, n_dead_tup, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd, seq_scan, vacuum_count, pg_relation_size(relid) FROM pg_stat_user_tables WHERE relname = 'orders'", Cancel);
         Assert.Equal(table[0], scrape.Single("postgresql.rows", p => Orders(p) && p.Attribute("state") == "live").Value);
         Assert.Equal(table[1], scrape.Single("postgresql.rows", p => Orders(p) && p.Attribute("state") == "dead").Value);
         // The rolled-back insert counts too: n_tup_ins counts tuples inserted, committed or not.
@@ -224,13 +223,13 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         Assert.Equal(1, scrape.Single("postgresql.table.count", InDatabase).Value);
         Assert.True(scrape.Single("postgresql.table.bloat", Orders).Value >= 0);
 
-        var io = await RowAsync(database, "SELECT heap_blks_hit, heap_blks_read, idx_blks_hit FROM pg_statio_user_tables WHERE relname = 'orders'");
+        var io = await database.RowAsync("SELECT heap_blks_hit, heap_blks_read, idx_blks_hit FROM pg_statio_user_tables WHERE relname = 'orders'", Cancel);
         Assert.Equal(io[0], scrape.Single("postgresql.blocks_read", p => Orders(p) && p.Attribute("source") == "heap_hit").Value);
         Assert.Equal(io[1], scrape.Single("postgresql.blocks_read", p => Orders(p) && p.Attribute("source") == "heap_read").Value);
         Assert.Equal(io[2], scrape.Single("postgresql.blocks_read", p => Orders(p) && p.Attribute("source") == "idx_hit").Value);
         Assert.Equal(8, scrape.Of("postgresql.blocks_read", Orders).Count());
 
-        var index = await RowAsync(database, "SELECT idx_scan, pg_relation_size(indexrelid) FROM pg_stat_user_indexes WHERE indexrelname = 'orders_customer'");
+        var index = await database.RowAsync("SELECT idx_scan, pg_relation_size(indexrelid) FROM pg_stat_user_indexes WHERE indexrelname = 'orders_customer'", Cancel);
         bool CustomerIndex(CollectedPoint p) => Orders(p) && p.Index == "orders_customer";
         Assert.Equal(index[0], scrape.Single("postgresql.index.scans", CustomerIndex).Value);
         Assert.True(index[0] >= 1, "the workload scans the customer index");
@@ -244,7 +243,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         Assert.Equal(1, scrape.Single("postgresql.function.calls", p => InDatabase(p) && p.Attribute("function") == "order_total(a integer)").Value);
 
         // Database counters: this test's database is quiet apart from the scrapes themselves.
-        var stats = await RowAsync(database, $"SELECT tup_inserted, tup_deleted, deadlocks, temp_files, confl_lock FROM pg_stat_database JOIN pg_stat_database_conflicts USING (datid) WHERE pg_stat_database.datname = '{db}'");
+        var stats = await database.RowAsync($"SELECT tup_inserted, tup_deleted, deadlocks, temp_files, confl_lock FROM pg_stat_database JOIN pg_stat_database_conflicts USING (datid) WHERE pg_stat_database.datname = '{db}'", Cancel);
         Assert.True(scrape.Single("postgresql.tup_inserted", InDatabase).Value >= Rows);
         Assert.InRange(scrape.Single("postgresql.tup_inserted", InDatabase).Value, Rows, stats[0]);
         Assert.InRange(scrape.Single("postgresql.tup_deleted", InDatabase).Value, 50, stats[1]);
@@ -253,7 +252,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         Assert.Equal(5, scrape.Of("postgresql.query.conflicts", InDatabase).Count());
         Assert.Equal(stats[4], scrape.Single("postgresql.query.conflicts", p => InDatabase(p) && p.Attribute("postgresql.conflict.type") == "lock").Value);
         Assert.True(scrape.Single("postgresql.query.execution.time", InDatabase).Value > 0);
-        var xidAge = await RowAsync(database, $"SELECT age(datfrozenxid) FROM pg_database WHERE datname = '{db}'");
+        var xidAge = await database.RowAsync($"SELECT age(datfrozenxid) FROM pg_database WHERE datname = '{db}'", Cancel);
         Assert.InRange(scrape.Single("postgresql.database.frozen_xid.age", InDatabase).Value, 1, xidAge[0]);
 
         // Locks: the held SHARE lock on orders, by relation and by mode.
@@ -261,7 +260,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         Assert.True(scrape.Single("postgresql.locks", p => InDatabase(p) && p.Attribute("mode") == "ShareLock" && p.Attribute("granted") == "true").Value >= 1);
 
         // Connections: utilisation is the client connections over what non-superusers may open.
-        var limits = await RowAsync(database, "SELECT current_setting('max_connections')::bigint - current_setting('superuser_reserved_connections')::bigint");
+        var limits = await database.RowAsync("SELECT current_setting('max_connections')::bigint - current_setting('superuser_reserved_connections')::bigint", Cancel);
         var connections = scrape.Single("postgresql.connection.count").Value;
         Assert.True(connections >= 2, "the scraper's and the lock holder's sessions");
         Assert.Equal(connections / limits[0], scrape.Single("postgresql.connection.utilization").Value, 9);
@@ -274,7 +273,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         Assert.Contains(scrape.Of("postgresql.wal.delay"), p => p.Attribute("operation") == "replay" && p.Value >= 0);
 
         // Archiving always succeeds on the test servers (archive_command=true) and the workload switched WAL.
-        var archiver = await RowAsync(database, "SELECT archived_count, failed_count FROM pg_stat_archiver");
+        var archiver = await database.RowAsync("SELECT archived_count, failed_count FROM pg_stat_archiver", Cancel);
         Assert.InRange(scrape.Single("postgresql.archiver.archived").Value, 1, archiver[0]);
         Assert.Equal(archiver[1], scrape.Single("postgresql.archiver.failed").Value);
         Assert.InRange(scrape.Single("postgresql.wal.age").Value, 0, 600);
@@ -282,12 +281,12 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         // Server-wide counters move with other tests on the same server: they must lie between two readings of the view.
         var checkpoints = scrape.Single("postgresql.bgwriter.checkpoint.count", p => p.Attribute("type") == "requested").Value;
         var checkpointsView = major >= 17 ? "SELECT num_requested FROM pg_stat_checkpointer" : "SELECT checkpoints_req FROM pg_stat_bgwriter";
-        Assert.InRange(checkpoints, 1, (await RowAsync(database, checkpointsView))[0]);
+        Assert.InRange(checkpoints, 1, (await database.RowAsync(checkpointsView, Cancel))[0]);
         Assert.Equal(major >= 17 ? 2 : 4, scrape.Of("postgresql.bgwriter.buffers.writes").Count());
         Assert.Equal(2, scrape.Of("postgresql.bgwriter.duration").Count());
         if (major >= 14)
         {
-            Assert.InRange(scrape.Single("postgresql.wal.bytes").Value, 1, (await RowAsync(database, "SELECT wal_bytes::bigint FROM pg_stat_wal"))[0]);
+            Assert.InRange(scrape.Single("postgresql.wal.bytes").Value, 1, (await database.RowAsync("SELECT wal_bytes::bigint FROM pg_stat_wal", Cancel))[0]);
         }
 
         if (major >= 16)
@@ -300,15 +299,5 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         {
             Assert.Equal(3, scrape.Of("postgresql.checkpointer.restartpoints").Count());
         }
-    }
-
-    private static async Task<long[]> RowAsync(TestDatabase database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync(Cancel);
-        Assert.True(await reader.ReadAsync(Cancel), $"no row from: {sql}");
-        return Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture)).ToArray();
     }
 }
