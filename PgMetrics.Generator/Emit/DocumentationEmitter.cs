@@ -66,11 +66,7 @@ internal static class DocumentationEmitter
     /// <summary>The PostgreSQL major versions the metric's queries cover, e.g. "12+" or "14–16".</summary>
     private static string Versions(MetadataSpec spec, MetricSpec metric)
     {
-        var variants = metric.Sources
-            .Select(s => spec.Queries.FirstOrDefault(q => q.Name == s.Query))
-            .Where(q => q is not null)
-            .SelectMany(q => q!.Variants)
-            .ToList();
+        var variants = SourceQueries(spec, metric).SelectMany(q => q.Variants).ToList();
         if (variants.Count == 0)
         {
             return "–";

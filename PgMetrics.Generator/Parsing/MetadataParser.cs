@@ -232,7 +232,7 @@ internal sealed class MetadataParser
                     Report(DiagnosticDescriptors.InvalidName, settingKey.Span, settingKey.Value, "setting", "use a PostgreSQL setting name such as track_functions");
                 }
 
-                var values = OptionalStringList(new Dictionary<string, YamlNode> { [settingKey.Value] = settingValue }, settingKey.Value, where + " requires settings");
+                var values = StringList(settingValue, settingKey.Value, where + " requires settings");
                 if (values.Count > 0)
                 {
                     settings.Add(new SettingRequirementSpec(settingKey.Value, values.ToImmutableEquatableArray()));
@@ -552,9 +552,12 @@ internal sealed class MetadataParser
     }
 
     private List<string> OptionalStringList(Dictionary<string, YamlNode> entries, string key, string where)
+        => entries.TryGetValue(key, out var node) ? StringList(node, key, where) : [];
+
+    private List<string> StringList(YamlNode node, string key, string where)
     {
         var result = new List<string>();
-        if (!entries.TryGetValue(key, out var node) || !ExpectSequence(node, where + " " + key, out var sequence))
+        if (!ExpectSequence(node, where + " " + key, out var sequence))
         {
             return result;
         }
