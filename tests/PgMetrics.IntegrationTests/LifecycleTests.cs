@@ -23,6 +23,42 @@ public sealed class LifecycleTests(PostgresServerPool servers)
         return set;
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Per_database_queries_run_in_at_most_max_concurrent_databases_at_once(int limit)
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        var databases = new List<Infrastructure.TestDatabase>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                databases.Add(await Infrastructure.TestDatabase.CreateAsync(server, Cancel));
+            }
+
+            // Each database's query sleeps, then counts this scraper's busy sessions (its own application name).
+            await using var scraper = new PostgresScraper(
+                new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [.. databases.Select(d => d.Name)], MaxConcurrentDatabases = limit, ApplicationName = "pgm_gate_" + Guid.NewGuid().ToString("N")[..8] },
+                Only("lifecycle.concurrent_databases"));
+            var buffer = new MetricsBuffer();
+            var result = await scraper.ScrapeAsync(buffer, Cancel);
+
+            Assert.Empty(result.Errors);
+            var counts = buffer.Points.ToArray().Select(p => p.IntValue).ToList();
+            Assert.Equal(4, counts.Count);
+            // Never more than the limit; and more than the smaller limit allows when the limit is 4, so the gate really widens.
+            Assert.InRange(counts.Max(), Math.Min(limit, 3), limit);
+        }
+        finally
+        {
+            foreach (var database in databases)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task Scrapes_never_overlap_when_one_outlasts_the_interval()
     {
