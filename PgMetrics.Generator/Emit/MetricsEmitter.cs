@@ -162,15 +162,14 @@ internal sealed class MetricsEmitter
     private string EmitDescriptors()
     {
         var w = Begin();
-        w.Line("/// <summary>The " + Xml(_spec.Type) + " metrics' fixed parts, with their OTLP name, description and unit pre-encoded.</summary>");
+        w.Line("/// <summary>The " + Xml(_spec.Type) + " metrics' fixed parts: name, description, unit and OTLP data type.</summary>");
         w.Open("public static partial class " + _prefix + "MetricDescriptors");
         foreach (var metric in _spec.Metrics)
         {
             w.Line("/// <summary><c>" + Xml(metric.Name) + "</c>: " + Xml(metric.Description) + "</summary>");
             w.Line("public static readonly " + RuntimeNamespace + ".MetricDescriptor " + Pascal(metric.Name) + " = new(");
             w.Line("    " + Literal(metric.Name) + ", " + Literal(metric.Description) + ", " + Literal(metric.Unit) + ",");
-            w.Line("    " + RuntimeNamespace + ".MetricKind." + metric.Kind + ", " + RuntimeNamespace + ".MetricValueType." + metric.ValueType + ", isMonotonic: " + Bool(metric.Monotonic) + ", " + RuntimeNamespace + ".AggregationTemporality." + metric.Temporality + ",");
-            w.Line("    otlpHeader: new byte[] { " + OtlpHeaderBytes(metric) + " });");
+            w.Line("    " + RuntimeNamespace + ".MetricKind." + metric.Kind + ", " + RuntimeNamespace + ".MetricValueType." + metric.ValueType + ", isMonotonic: " + Bool(metric.Monotonic) + ", " + RuntimeNamespace + ".AggregationTemporality." + metric.Temporality + ");");
             w.Line();
         }
 
@@ -217,15 +216,15 @@ internal sealed class MetricsEmitter
             var valueType = metric.ValueType == NumberType.Int ? "long" : "double";
             var isHistogram = metric.Kind == MetricKind.Histogram;
             var signature = new StringBuilder(isHistogram
-                ? "long timestamp, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts"
-                : "long timestamp, " + valueType + " value");
+                ? "long timeUnixNano, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts"
+                : "long timeUnixNano, " + valueType + " value");
             foreach (var attribute in attributes)
             {
                 signature.Append(", ").Append(AttributeParameterType(attribute)).Append(' ').Append(Camel(attribute.Key));
             }
 
             w.Line();
-            w.Line("/// <summary>Records a data point of <c>" + Xml(metric.Name) + "</c> (" + Xml(metric.Unit) + "): " + Xml(metric.Description) + "</summary>");
+            w.Line("/// <summary>Records a data point of <c>" + Xml(metric.Name) + "</c> (" + Xml(metric.Unit) + ") taken at <paramref name=\"timeUnixNano\"/> (Unix nanoseconds): " + Xml(metric.Description) + "</summary>");
             w.Open("public void Record" + Pascal(metric.Name) + "DataPoint(" + signature + ")");
             w.Open("if (!_config." + Pascal(metric.Name) + ".Enabled)");
             w.Line("return;");
@@ -234,8 +233,8 @@ internal sealed class MetricsEmitter
             var attributeValues = attributes.Select(a => RuntimeNamespace + ".KeyValue." + FactoryName(a.Type) + "(" + _prefix + "AttributeNames." + Pascal(a.Key) + ", " + Camel(a.Key) + (a.EnumValues.Count > 0 ? ".ToOtlpString()" : string.Empty) + ")").ToList();
             var attributeArgument = attributeValues.Count == 0 ? string.Empty : ", [" + string.Join(", ", attributeValues) + "]";
             w.Line(isHistogram
-                ? "_buffer.AddHistogramPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timestamp, count, sum, explicitBounds, bucketCounts" + attributeArgument + ");"
-                : "_buffer.AddPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timestamp, value" + attributeArgument + ");");
+                ? "_buffer.AddHistogramPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timeUnixNano, count, sum, explicitBounds, bucketCounts" + attributeArgument + ");"
+                : "_buffer.AddPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timeUnixNano, value" + attributeArgument + ");");
             w.Close();
         }
 
@@ -364,7 +363,7 @@ internal sealed class MetricsEmitter
         w.Close();
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Open("protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, " + RuntimeNamespace + ".MetricsBuffer buffer, long timestamp)");
+        w.Open("protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, " + RuntimeNamespace + ".MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)");
         w.Line("var builder = new " + _prefix + "MetricsBuilder(_config, buffer);");
         var resourceColumns = query.Columns.Where(c => c.ResourceAttribute is not null).ToList();
         if (resourceColumns.Count == 0)
@@ -385,7 +384,7 @@ internal sealed class MetricsEmitter
             var attribute = _spec.Attributes.First(a => a.Key == column.Attribute);
             w.Line("var " + Camel(column.Name) + "Known = " + EnumName(attribute) + "Text.TryParse(row." + Pascal(column.Name) + ", out var " + Camel(column.Name) + "Value);");
             w.Open("if (!" + Camel(column.Name) + "Known)");
-            w.Line("buffer.RejectValue(Name, " + Literal(column.Name) + ", row." + Pascal(column.Name) + ");");
+            w.Line("rejected.Count(Name, " + Literal(column.Name) + ");");
             w.Close();
         }
 
@@ -406,7 +405,7 @@ internal sealed class MetricsEmitter
     {
         var valueColumn = query.Columns.First(c => c.Name == source.Column);
         var conditions = new List<string> { "row." + Pascal(valueColumn.Name) + " is { } " + Camel(valueColumn.Name) + "For" + Pascal(metric.Name) };
-        var arguments = new List<string> { "timestamp", Camel(valueColumn.Name) + "For" + Pascal(metric.Name) };
+        var arguments = new List<string> { "timeUnixNano", Camel(valueColumn.Name) + "For" + Pascal(metric.Name) };
         foreach (var key in metric.AttributeKeys)
         {
             var attribute = _spec.Attributes.First(a => a.Key == key);
@@ -439,32 +438,6 @@ internal sealed class MetricsEmitter
     }
 
     private bool IsEnum(string attributeKey) => _spec.Attributes.Any(a => a.Key == attributeKey && a.EnumValues.Count > 0);
-
-    private static string OtlpHeaderBytes(MetricSpec metric)
-    {
-        // Fields 1 (name), 2 (description) and 3 (unit) of opentelemetry.proto.metrics.v1.Metric,
-        // encoded once here so the exporter copies bytes instead of encoding strings per export.
-        var bytes = new List<byte>();
-        AppendStringField(bytes, 1, metric.Name);
-        AppendStringField(bytes, 2, metric.Description);
-        AppendStringField(bytes, 3, metric.Unit);
-        return string.Join(", ", bytes.Select(b => "0x" + b.ToString("X2", CultureInfo.InvariantCulture)));
-    }
-
-    private static void AppendStringField(List<byte> bytes, int fieldNumber, string value)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(value);
-        bytes.Add((byte)((fieldNumber << 3) | 2));
-        var length = (uint)utf8.Length;
-        while (length >= 0x80)
-        {
-            bytes.Add((byte)(length | 0x80));
-            length >>= 7;
-        }
-
-        bytes.Add((byte)length);
-        bytes.AddRange(utf8);
-    }
 
     private string EnumName(AttributeSpec attribute) => "Attribute" + Pascal(attribute.Key);
 

@@ -6,9 +6,15 @@ namespace PgMetrics.Runtime.Metrics;
 /// </summary>
 public sealed class MetricDescriptor
 {
-    /// <summary>Creates a descriptor; called by generated code.</summary>
-    /// <param name="otlpHeader">The metric's name, description and unit already encoded as OTLP protobuf fields.</param>
-    public MetricDescriptor(string name, string description, string unit, MetricKind kind, MetricValueType valueType, bool isMonotonic, AggregationTemporality temporality, byte[] otlpHeader)
+    /// <summary>Creates a descriptor: generated code makes one per metric, self-observability one per instrument.</summary>
+    /// <param name="name">The OpenTelemetry metric name, e.g. <c>postgresql.commits</c>.</param>
+    /// <param name="description">What the metric measures.</param>
+    /// <param name="unit">The UCUM unit, e.g. <c>By</c>, <c>s</c> or <c>{connection}</c>.</param>
+    /// <param name="kind">The OTLP data type.</param>
+    /// <param name="valueType">Whether points carry integers or doubles.</param>
+    /// <param name="isMonotonic">For sums: whether the value only grows until a reset.</param>
+    /// <param name="temporality">For sums and histograms: how values aggregate over time, as recorded.</param>
+    public MetricDescriptor(string name, string description, string unit, MetricKind kind, MetricValueType valueType, bool isMonotonic, AggregationTemporality temporality = AggregationTemporality.Cumulative)
     {
         Name = name;
         Description = description;
@@ -17,7 +23,7 @@ public sealed class MetricDescriptor
         ValueType = valueType;
         IsMonotonic = isMonotonic;
         Temporality = temporality;
-        OtlpHeader = otlpHeader;
+        OtlpHeader = Otlp.OtlpMetricHeader.Encode(name, description, unit);
     }
 
     /// <summary>The OpenTelemetry metric name, e.g. <c>postgresql.commits</c>.</summary>
@@ -41,21 +47,8 @@ public sealed class MetricDescriptor
     /// <summary>For sums: how the values are aggregated over time.</summary>
     public AggregationTemporality Temporality { get; }
 
-    /// <summary>Fields 1–3 (name, description, unit) of the OTLP <c>Metric</c> message, pre-encoded.</summary>
-    public ReadOnlyMemory<byte> OtlpHeader { get; }
-
-    /// <summary>
-    /// A descriptor made at run time (self-observability instruments), with its OTLP header encoded
-    /// here instead of by the generator.
-    /// </summary>
-    public static MetricDescriptor Create(string name, string description, string unit, MetricKind kind, MetricValueType valueType, bool isMonotonic)
-    {
-        var header = new Otlp.ProtobufBuffer();
-        header.WriteString(1, name);
-        header.WriteString(2, description);
-        header.WriteString(3, unit);
-        return new MetricDescriptor(name, description, unit, kind, valueType, isMonotonic, AggregationTemporality.Cumulative, header.WrittenSpan.ToArray());
-    }
+    /// <summary>Fields 1–3 (name, description, unit) of the OTLP <c>Metric</c> message, encoded once by the OTLP writer's vocabulary.</summary>
+    internal ReadOnlyMemory<byte> OtlpHeader { get; }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

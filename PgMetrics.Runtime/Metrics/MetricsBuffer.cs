@@ -14,7 +14,6 @@ public sealed class MetricsBuffer
     // existing one in constant time instead of comparing against every resource.
     private readonly Dictionary<int, int> _resourcesByHash = [];
     private readonly List<int> _previousWithSameHash = [];
-    private readonly Dictionary<string, int> _rejectedValues = new(StringComparer.Ordinal);
     private DataPoint[] _points = new DataPoint[256];
     private KeyValue[] _attributes = new KeyValue[256];
     private double[] _histogramBounds = [];
@@ -63,9 +62,6 @@ public sealed class MetricsBuffer
 
     /// <summary>The distinct resources points were recorded under.</summary>
     public IReadOnlyList<KeyValue[]> Resources => _resources;
-
-    /// <summary>Values a query returned that metadata.yaml does not declare, by <c>query.column</c>, with how often.</summary>
-    public IReadOnlyDictionary<string, int> RejectedValues => _rejectedValues;
 
     /// <summary>The attributes of a point.</summary>
     public ReadOnlySpan<KeyValue> GetAttributes(in DataPoint point) => _attributes.AsSpan(point.AttributeStart, point.AttributeCount);
@@ -195,22 +191,22 @@ public sealed class MetricsBuffer
         }
 
         _currentResource = current;
-        foreach (var (key, count) in source._rejectedValues)
-        {
-            _rejectedValues[key] = _rejectedValues.GetValueOrDefault(key) + count;
-        }
     }
 
-    /// <summary>Records an integer point of <paramref name="metric"/> under the current resource.</summary>
-    public void AddPoint(MetricDescriptor metric, long timestamp, long value, ReadOnlySpan<KeyValue> attributes = default)
-        => Add(metric, timestamp, value, 0, attributes);
+    /// <summary>Records an integer point of <paramref name="metric"/>, taken at <paramref name="timeUnixNano"/> (Unix nanoseconds), under the current resource.</summary>
+    public void AddPoint(MetricDescriptor metric, long timeUnixNano, long value, ReadOnlySpan<KeyValue> attributes = default)
+        => Add(metric, timeUnixNano, value, 0, attributes);
 
-    /// <summary>Records a floating-point point of <paramref name="metric"/> under the current resource.</summary>
-    public void AddPoint(MetricDescriptor metric, long timestamp, double value, ReadOnlySpan<KeyValue> attributes = default)
-        => Add(metric, timestamp, 0, value, attributes);
+    /// <summary>Records a floating-point point of <paramref name="metric"/>, taken at <paramref name="timeUnixNano"/> (Unix nanoseconds), under the current resource.</summary>
+    public void AddPoint(MetricDescriptor metric, long timeUnixNano, double value, ReadOnlySpan<KeyValue> attributes = default)
+        => Add(metric, timeUnixNano, 0, value, attributes);
 
-    /// <summary>Records a histogram point: <paramref name="bucketCounts"/> has one entry more than <paramref name="explicitBounds"/>.</summary>
-    public void AddHistogramPoint(MetricDescriptor metric, long timestamp, long count, double sum, ReadOnlySpan<double> explicitBounds, ReadOnlySpan<long> bucketCounts, ReadOnlySpan<KeyValue> attributes = default)
+    /// <summary>
+    /// Records a histogram point taken at <paramref name="timeUnixNano"/> (Unix nanoseconds):
+    /// <paramref name="bucketCounts"/> has one entry more than <paramref name="explicitBounds"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bucket counts are not one more than the bounds.</exception>
+    public void AddHistogramPoint(MetricDescriptor metric, long timeUnixNano, long count, double sum, ReadOnlySpan<double> explicitBounds, ReadOnlySpan<long> bucketCounts, ReadOnlySpan<KeyValue> attributes = default)
     {
         if (bucketCounts.Length != explicitBounds.Length + 1)
         {
@@ -224,7 +220,7 @@ public sealed class MetricsBuffer
         explicitBounds.CopyTo(_histogramBounds.AsSpan(start));
         bucketCounts.CopyTo(_histogramCounts.AsSpan(start));
         _histogramLength += bucketCounts.Length;
-        Add(metric, timestamp, count, sum, attributes, start, explicitBounds.Length);
+        Add(metric, timeUnixNano, count, sum, attributes, start, explicitBounds.Length);
     }
 
     /// <summary>Makes this buffer an independent copy of <paramref name="source"/>, reusing its own arrays.</summary>
@@ -271,11 +267,11 @@ public sealed class MetricsBuffer
     }
 
     /// <summary>Records a point under an existing resource, whatever the current one is.</summary>
-    public void AddPointToResource(int resourceIndex, MetricDescriptor metric, long timestamp, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes)
+    public void AddPointToResource(int resourceIndex, MetricDescriptor metric, long timeUnixNano, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes)
     {
         var current = _currentResource;
         _currentResource = resourceIndex;
-        Add(metric, timestamp, intValue, doubleValue, attributes);
+        Add(metric, timeUnixNano, intValue, doubleValue, attributes);
         _currentResource = current;
     }
 
@@ -323,13 +319,6 @@ public sealed class MetricsBuffer
         return true;
     }
 
-    /// <summary>Notes that a query returned a value metadata.yaml does not declare; the value itself is not kept.</summary>
-    public void RejectValue(string query, string column, string? value)
-    {
-        var key = query + "." + column;
-        _rejectedValues[key] = _rejectedValues.GetValueOrDefault(key) + 1;
-    }
-
     /// <summary>Marks the current end of the buffer, to undo a query that fails halfway through its rows.</summary>
     public (int Points, int Attributes) Checkpoint() => (_pointCount, _attributeCount);
 
@@ -354,11 +343,10 @@ public sealed class MetricsBuffer
         _resources.Clear();
         _resourcesByHash.Clear();
         _previousWithSameHash.Clear();
-        _rejectedValues.Clear();
         _currentResource = -1;
     }
 
-    private void Add(MetricDescriptor metric, long timestamp, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes, int histogramStart = 0, int histogramBoundCount = 0)
+    private void Add(MetricDescriptor metric, long timeUnixNano, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes, int histogramStart = 0, int histogramBoundCount = 0)
     {
         if (_currentResource < 0)
         {
@@ -377,7 +365,7 @@ public sealed class MetricsBuffer
         }
 
         attributes.CopyTo(_attributes.AsSpan(_attributeCount));
-        _points[_pointCount++] = new DataPoint(metric, _currentResource, timestamp, intValue, doubleValue, _attributeCount, attributes.Length, histogramStart, histogramBoundCount);
+        _points[_pointCount++] = new DataPoint(metric, _currentResource, timeUnixNano, intValue, doubleValue, _attributeCount, attributes.Length, histogramStart, histogramBoundCount);
         _attributeCount += attributes.Length;
     }
 

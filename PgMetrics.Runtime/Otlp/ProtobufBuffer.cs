@@ -14,8 +14,10 @@ internal sealed class ProtobufBuffer
     private const int LengthSlotSize = 4;
     private const int MaxMessageLength = (1 << 28) - 1;
 
-    private byte[] _bytes = new byte[64 * 1024];
+    private byte[] _bytes;
     private int _length;
+
+    public ProtobufBuffer(int initialCapacity = 64 * 1024) => _bytes = new byte[initialCapacity];
 
     public int Length => _length;
 

@@ -17,5 +17,5 @@ public static class QueryMetrics
     public static readonly MetricDescriptor BlockedWait = Gauge("postgresql.blocking.wait_time", "How long a blocked session has waited, per blocked and blocking pid.", "s", MetricValueType.Double);
 
     private static MetricDescriptor Gauge(string name, string description, string unit, MetricValueType valueType)
-        => MetricDescriptor.Create(name, description, unit, MetricKind.Gauge, valueType, isMonotonic: false);
+        => new MetricDescriptor(name, description, unit, MetricKind.Gauge, valueType, isMonotonic: false);
 }

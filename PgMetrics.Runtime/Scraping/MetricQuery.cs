@@ -39,7 +39,11 @@ public abstract class MetricQuery
     /// Checks the result's columns against metadata.yaml once, then records every row.
     /// Returns null on success, or what is wrong with the result's shape.
     /// </summary>
-    public string? ReadResult(NpgsqlDataReader reader, MetricsBuffer buffer, long timestamp)
+    /// <param name="reader">The query's result, positioned before its first row.</param>
+    /// <param name="buffer">Where the rows' data points go, under the buffer's current common resource attributes.</param>
+    /// <param name="timeUnixNano">The points' timestamp, in Unix nanoseconds.</param>
+    /// <param name="rejected">Counts values of enum columns that metadata.yaml does not declare.</param>
+    public string? ReadResult(NpgsqlDataReader reader, MetricsBuffer buffer, long timeUnixNano, RejectedValueCounter rejected)
     {
         if (reader.FieldCount != Columns.Count)
         {
@@ -55,10 +59,10 @@ public abstract class MetricQuery
             }
         }
 
-        RecordRows(reader, buffer, timestamp);
+        RecordRows(reader, buffer, timeUnixNano, rejected);
         return null;
     }
 
-    /// <summary>Reads every row and records its data points; generated.</summary>
-    protected abstract void RecordRows(NpgsqlDataReader reader, MetricsBuffer buffer, long timestamp);
+    /// <summary>Reads every row and records its data points at <paramref name="timeUnixNano"/> (Unix nanoseconds); generated.</summary>
+    protected abstract void RecordRows(NpgsqlDataReader reader, MetricsBuffer buffer, long timeUnixNano, RejectedValueCounter rejected);
 }

@@ -66,6 +66,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         var serverVersion = 0;
         IReadOnlyList<string> databases = [];
         var skipped = new List<SkippedQuery>();
+        var rejected = new List<RejectedValue>();
         ScrapeContext context;
         try
         {
@@ -75,7 +76,9 @@ public sealed class PostgresScraper : IAsyncDisposable
             var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, cancellationToken).ConfigureAwait(false);
             context = new ScrapeContext(serverVersion, settings, databases, timestamp, serverAttributes);
             var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
-            var (instanceQueriesRun, stopped) = await RunQueriesAsync(connection, instanceQueries, context, buffer, errors, skipped, cancellationToken).ConfigureAwait(false);
+            var instanceRejected = new RejectedValueCounter();
+            var (instanceQueriesRun, stopped) = await RunQueriesAsync(connection, instanceQueries, context, buffer, errors, skipped, instanceRejected, cancellationToken).ConfigureAwait(false);
+            rejected.AddRange(instanceRejected.ToProblems(null));
             queriesRun += instanceQueriesRun;
             if (stopped)
             {
@@ -107,6 +110,7 @@ public sealed class PostgresScraper : IAsyncDisposable
                 buffer.Append(scrape.Buffer);
                 errors.AddRange(scrape.Errors);
                 skipped.AddRange(scrape.Skipped);
+                rejected.AddRange(scrape.Rejected);
                 queriesRun += scrape.QueriesRun;
             }
         }
@@ -116,7 +120,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         ScrapeResult Finish()
         {
             buffer.CommonResourceAttributes = callerCommonAttributes;
-            return new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed) { Skipped = skipped };
+            return new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed) { Skipped = skipped, RejectedValues = rejected };
         }
     }
 
@@ -124,7 +128,7 @@ public sealed class PostgresScraper : IAsyncDisposable
     private sealed record ScrapeContext(
         int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp, KeyValue[] ServerAttributes);
 
-    private sealed record DatabaseScrape(MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, int QueriesRun);
+    private sealed record DatabaseScrape(MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, IReadOnlyList<RejectedValue> Rejected, int QueriesRun);
 
     private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
@@ -132,6 +136,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         buffer.CommonResourceAttributes = context.ServerAttributes;
         var errors = new List<ScrapeError>();
         var skipped = new List<SkippedQuery>();
+        var rejected = new RejectedValueCounter();
         var queriesRun = 0;
         var entered = false;
         try
@@ -140,7 +145,7 @@ public sealed class PostgresScraper : IAsyncDisposable
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             entered = true;
             await using var connection = await DataSourceFor(database).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            (queriesRun, _) = await RunQueriesAsync(connection, queries, context, buffer, errors, skipped, cancellationToken).ConfigureAwait(false);
+            (queriesRun, _) = await RunQueriesAsync(connection, queries, context, buffer, errors, skipped, rejected, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
         {
@@ -154,7 +159,7 @@ public sealed class PostgresScraper : IAsyncDisposable
             }
         }
 
-        return new DatabaseScrape(buffer, errors, skipped, queriesRun);
+        return new DatabaseScrape(buffer, errors, skipped, rejected.ToProblems(database).ToList(), queriesRun);
     }
 
     /// <summary>
@@ -163,7 +168,7 @@ public sealed class PostgresScraper : IAsyncDisposable
     /// the scrape was cancelled (the remaining queries would only fail the same way).
     /// </summary>
     private async Task<(int QueriesRun, bool Stopped)> RunQueriesAsync(
-        NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, MetricsBuffer buffer, List<ScrapeError> errors, List<SkippedQuery> skipped, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, MetricsBuffer buffer, List<ScrapeError> errors, List<SkippedQuery> skipped, RejectedValueCounter rejected, CancellationToken cancellationToken)
     {
         var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, cancellationToken).ConfigureAwait(false);
         var queriesRun = 0;
@@ -181,7 +186,7 @@ public sealed class PostgresScraper : IAsyncDisposable
             }
 
             queriesRun++;
-            if (await RunQueryAsync(connection, query, sql, context.Databases, buffer, context.Timestamp, cancellationToken).ConfigureAwait(false) is { } error)
+            if (await RunQueryAsync(connection, query, sql, context.Databases, buffer, context.Timestamp, rejected, cancellationToken).ConfigureAwait(false) is { } error)
             {
                 errors.Add(error);
                 if (error.Kind is ScrapeErrorKind.Connection or ScrapeErrorKind.Timeout && cancellationToken.IsCancellationRequested)
@@ -229,7 +234,7 @@ public sealed class PostgresScraper : IAsyncDisposable
         }
     }
 
-    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, IReadOnlyList<string> databases, MetricsBuffer buffer, long timestamp, CancellationToken cancellationToken)
+    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, IReadOnlyList<string> databases, MetricsBuffer buffer, long timestamp, RejectedValueCounter rejected, CancellationToken cancellationToken)
     {
         var checkpoint = buffer.Checkpoint();
         try
@@ -238,7 +243,7 @@ public sealed class PostgresScraper : IAsyncDisposable
             QueryParameters.Bind(command, databases, _options.MaxRelationsPerDatabase);
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (query.ReadResult(reader, buffer, timestamp) is { } shapeError)
+            if (query.ReadResult(reader, buffer, timestamp, rejected) is { } shapeError)
             {
                 buffer.RollbackTo(checkpoint);
                 return new ScrapeError(ScrapeErrorKind.Query, query.Name, connection.Database, shapeError);

@@ -27,6 +27,11 @@ public sealed class ScrapeProblemLog
             current.TryAdd($"skip|{skip.Query}|{skip.Database}|{skip.Reason}", (skip.ToString(), $"query '{skip.Query}' in database '{skip.Database}' runs again"));
         }
 
+        foreach (var rejected in result.RejectedValues)
+        {
+            current.TryAdd($"rejected|{rejected.Query}|{rejected.Column}|{rejected.Database}", (rejected.ToString(), $"query '{rejected.Query}' returns only declared values of '{rejected.Column}' again"));
+        }
+
         var fresh = new List<string>();
         foreach (var (key, problem) in current)
         {

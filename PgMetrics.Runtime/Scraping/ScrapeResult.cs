@@ -14,6 +14,9 @@ public sealed record ScrapeResult(
     /// <summary>Queries not run because the server lacks an extension or setting they need.</summary>
     public IReadOnlyList<SkippedQuery> Skipped { get; init; } = [];
 
+    /// <summary>Rows whose enum column held a value metadata.yaml does not declare; their points were not recorded.</summary>
+    public IReadOnlyList<RejectedValue> RejectedValues { get; init; } = [];
+
     /// <summary>Whether every query succeeded.</summary>
     public bool IsComplete => Errors.Count == 0;
 }

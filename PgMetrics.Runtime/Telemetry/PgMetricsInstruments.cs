@@ -20,6 +20,7 @@ public static class PgMetricsInstruments
 
     private static readonly Histogram<double> ScrapeDuration = Meter.CreateHistogram<double>("pgmetrics.scrape.duration", "s", "How long a scrape took.");
     private static readonly Counter<long> ScrapeErrors = Meter.CreateCounter<long>("pgmetrics.scrape.errors", "{error}", "Failed queries and connections, by kind and query.");
+    private static readonly Counter<long> RejectedValues = Meter.CreateCounter<long>("pgmetrics.scrape.rejected_values", "{row}", "Rows whose enum column held a value metadata.yaml does not declare, by query and column.");
     private static readonly Counter<long> PointsCollected = Meter.CreateCounter<long>("pgmetrics.points.collected", "{point}", "Data points recorded by scrapes.");
     private static readonly Counter<long> PointsExported = Meter.CreateCounter<long>("pgmetrics.points.exported", "{point}", "Data points the receiver accepted.");
     private static readonly Counter<long> BytesExported = Meter.CreateCounter<long>("pgmetrics.bytes.exported", "By", "Uncompressed request bytes the receiver accepted.");
@@ -44,6 +45,11 @@ public static class PgMetricsInstruments
         foreach (var error in result.Errors)
         {
             ScrapeErrors.Add(1, tag, new("kind", error.Kind.ToString().ToLowerInvariant()), new("query", error.Query ?? "(connection)"));
+        }
+
+        foreach (var rejected in result.RejectedValues)
+        {
+            RejectedValues.Add(rejected.Rows, tag, new("query", rejected.Query), new("column", rejected.Column));
         }
     }
 

@@ -99,9 +99,9 @@ public sealed class SelfMetricsCollector : IDisposable
         {
             descriptor = instrument switch
             {
-                Histogram<double> => MetricDescriptor.Create(instrument.Name, instrument.Description ?? string.Empty, instrument.Unit ?? "1", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false),
-                Counter<long> => MetricDescriptor.Create(instrument.Name, instrument.Description ?? string.Empty, instrument.Unit ?? "1", MetricKind.Sum, MetricValueType.Int, isMonotonic: true),
-                _ => MetricDescriptor.Create(instrument.Name, instrument.Description ?? string.Empty, instrument.Unit ?? "1", MetricKind.Gauge, MetricValueType.Int, isMonotonic: false),
+                Histogram<double> => new MetricDescriptor(instrument.Name, instrument.Description ?? string.Empty, instrument.Unit ?? "1", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false),
+                Counter<long> => new MetricDescriptor(instrument.Name, instrument.Description ?? string.Empty, instrument.Unit ?? "1", MetricKind.Sum, MetricValueType.Int, isMonotonic: true),
+                _ => new MetricDescriptor(instrument.Name, instrument.Description ?? string.Empty, instrument.Unit ?? "1", MetricKind.Gauge, MetricValueType.Int, isMonotonic: false),
             };
             _descriptors[instrument] = descriptor;
         }

@@ -128,7 +128,9 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
             await using var command = new NpgsqlCommand(sql, connection);
             QueryParameters.Bind(command, [database.Name], relationLimit: 10);
             await using var reader = await command.ExecuteReaderAsync(Cancel);
-            Assert.Null(query.ReadResult(reader, new Runtime.Metrics.MetricsBuffer(), 1));
+            var rejected = new RejectedValueCounter();
+            Assert.Null(query.ReadResult(reader, new Runtime.Metrics.MetricsBuffer(), 1, rejected));
+            Assert.True(rejected.IsEmpty, query.Name + ": " + string.Join("; ", rejected.ToProblems(database.Name)));
             ran.Add(query.Name);
         }
 

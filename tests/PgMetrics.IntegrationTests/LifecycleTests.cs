@@ -60,6 +60,25 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     }
 
     [Fact]
+    public async Task Rows_with_an_undeclared_enum_value_are_counted_in_the_result_and_record_nothing()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.states"));
+        var buffer = new MetricsBuffer();
+
+        var result = await scraper.ScrapeAsync(buffer, Cancel);
+
+        Assert.Empty(result.Errors);
+        var rejected = Assert.Single(result.RejectedValues);
+        Assert.Equal(("states", "state", 2), (rejected.Query, rejected.Column, rejected.Rows));
+        Assert.DoesNotContain("mystery", rejected.ToString(), StringComparison.Ordinal);
+        var recorded = buffer.Points.ToArray().Select(p => (buffer.GetAttributes(p)[0].StringValue, p.IntValue)).Order().ToArray();
+        Assert.Equal([("active", 3L), ("idle", 2L)], recorded);
+        var (reported, _) = new ScrapeProblemLog().Update(result);
+        Assert.Contains(reported, problem => problem.Contains("'state'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Scrapes_never_overlap_when_one_outlasts_the_interval()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);

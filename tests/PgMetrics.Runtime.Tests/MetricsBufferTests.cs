@@ -5,7 +5,7 @@ namespace PgMetrics.Runtime.Tests;
 
 public sealed class MetricsBufferTests
 {
-    private static readonly MetricDescriptor Histogram = new("test.duration", "Durations.", "ms", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false, AggregationTemporality.Cumulative, []);
+    private static readonly MetricDescriptor Histogram = new("test.duration", "Durations.", "ms", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false, AggregationTemporality.Cumulative);
 
     [Fact]
     public void Points_recorded_under_equal_resources_share_one_resource()
@@ -168,12 +168,10 @@ public sealed class MetricsBufferTests
             buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, i, (long)i, [KeyValue.Bool("x", true)]);
         }
 
-        buffer.RejectValue("q", "c", "v");
         buffer.Clear();
         buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 1L);
 
         Assert.Equal(1, buffer.Count);
         Assert.Empty(buffer.GetAttributes(buffer.Points[0]).ToArray());
-        Assert.Empty(buffer.RejectedValues);
     }
 }

@@ -9,8 +9,7 @@ namespace PgMetrics.Runtime.Tests.Otlp;
 /// <summary>What the writer encodes is what an independent decoder reads, for every compression.</summary>
 public sealed class OtlpEncodingTests
 {
-    private static readonly MetricDescriptor Durations = new("test.duration", "Durations.", "ms", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false, AggregationTemporality.Cumulative,
-        [0x0A, 0x0D, .. "test.duration"u8, 0x12, 0x0A, .. "Durations."u8, 0x1A, 0x02, .. "ms"u8]);
+    private static readonly MetricDescriptor Durations = new("test.duration", "Durations.", "ms", MetricKind.Histogram, MetricValueType.Double, isMonotonic: false, AggregationTemporality.Cumulative);
 
     [Theory]
     [InlineData(OtlpCompression.Gzip, "gzip")]

@@ -3,32 +3,28 @@
 #nullable enable
 namespace Sample.Metadata;
 
-/// <summary>The sample_app metrics' fixed parts, with their OTLP name, description and unit pre-encoded.</summary>
+/// <summary>The sample_app metrics' fixed parts: name, description, unit and OTLP data type.</summary>
 public static partial class SampleAppMetricDescriptors
 {
     /// <summary><c>sample.blocks_read</c>: Blocks read, by source.</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor SampleBlocksRead = new(
         "sample.blocks_read", "Blocks read, by source.", "{block}",
-        global::PgMetrics.Runtime.Metrics.MetricKind.Sum, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: true, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative,
-        otlpHeader: new byte[] { 0x0A, 0x12, 0x73, 0x61, 0x6D, 0x70, 0x6C, 0x65, 0x2E, 0x62, 0x6C, 0x6F, 0x63, 0x6B, 0x73, 0x5F, 0x72, 0x65, 0x61, 0x64, 0x12, 0x17, 0x42, 0x6C, 0x6F, 0x63, 0x6B, 0x73, 0x20, 0x72, 0x65, 0x61, 0x64, 0x2C, 0x20, 0x62, 0x79, 0x20, 0x73, 0x6F, 0x75, 0x72, 0x63, 0x65, 0x2E, 0x1A, 0x07, 0x7B, 0x62, 0x6C, 0x6F, 0x63, 0x6B, 0x7D });
+        global::PgMetrics.Runtime.Metrics.MetricKind.Sum, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: true, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary><c>sample.connections</c>: Connections by state and role.</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor SampleConnections = new(
         "sample.connections", "Connections by state and role.", "{connection}",
-        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative,
-        otlpHeader: new byte[] { 0x0A, 0x12, 0x73, 0x61, 0x6D, 0x70, 0x6C, 0x65, 0x2E, 0x63, 0x6F, 0x6E, 0x6E, 0x65, 0x63, 0x74, 0x69, 0x6F, 0x6E, 0x73, 0x12, 0x1E, 0x43, 0x6F, 0x6E, 0x6E, 0x65, 0x63, 0x74, 0x69, 0x6F, 0x6E, 0x73, 0x20, 0x62, 0x79, 0x20, 0x73, 0x74, 0x61, 0x74, 0x65, 0x20, 0x61, 0x6E, 0x64, 0x20, 0x72, 0x6F, 0x6C, 0x65, 0x2E, 0x1A, 0x0C, 0x7B, 0x63, 0x6F, 0x6E, 0x6E, 0x65, 0x63, 0x74, 0x69, 0x6F, 0x6E, 0x7D });
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary><c>sample.cache_ratio</c>: Share of reads served from cache.</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor SampleCacheRatio = new(
         "sample.cache_ratio", "Share of reads served from cache.", "1",
-        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative,
-        otlpHeader: new byte[] { 0x0A, 0x12, 0x73, 0x61, 0x6D, 0x70, 0x6C, 0x65, 0x2E, 0x63, 0x61, 0x63, 0x68, 0x65, 0x5F, 0x72, 0x61, 0x74, 0x69, 0x6F, 0x12, 0x21, 0x53, 0x68, 0x61, 0x72, 0x65, 0x20, 0x6F, 0x66, 0x20, 0x72, 0x65, 0x61, 0x64, 0x73, 0x20, 0x73, 0x65, 0x72, 0x76, 0x65, 0x64, 0x20, 0x66, 0x72, 0x6F, 0x6D, 0x20, 0x63, 0x61, 0x63, 0x68, 0x65, 0x2E, 0x1A, 0x01, 0x31 });
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary><c>sample.query.duration</c>: Query durations, recorded from code.</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor SampleQueryDuration = new(
         "sample.query.duration", "Query durations, recorded from code.", "ms",
-        global::PgMetrics.Runtime.Metrics.MetricKind.Histogram, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative,
-        otlpHeader: new byte[] { 0x0A, 0x15, 0x73, 0x61, 0x6D, 0x70, 0x6C, 0x65, 0x2E, 0x71, 0x75, 0x65, 0x72, 0x79, 0x2E, 0x64, 0x75, 0x72, 0x61, 0x74, 0x69, 0x6F, 0x6E, 0x12, 0x24, 0x51, 0x75, 0x65, 0x72, 0x79, 0x20, 0x64, 0x75, 0x72, 0x61, 0x74, 0x69, 0x6F, 0x6E, 0x73, 0x2C, 0x20, 0x72, 0x65, 0x63, 0x6F, 0x72, 0x64, 0x65, 0x64, 0x20, 0x66, 0x72, 0x6F, 0x6D, 0x20, 0x63, 0x6F, 0x64, 0x65, 0x2E, 0x1A, 0x02, 0x6D, 0x73 });
+        global::PgMetrics.Runtime.Metrics.MetricKind.Histogram, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary>Every metric, in metadata.yaml order.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::PgMetrics.Runtime.Metrics.MetricDescriptor> All { get; } = new global::PgMetrics.Runtime.Metrics.MetricDescriptor[] { SampleBlocksRead, SampleConnections, SampleCacheRatio, SampleQueryDuration };

@@ -31,47 +31,47 @@ public sealed partial class SampleAppMetricsBuilder
         _buffer.EndResource();
     }
 
-    /// <summary>Records a data point of <c>sample.blocks_read</c> ({block}): Blocks read, by source.</summary>
-    public void RecordSampleBlocksReadDataPoint(long timestamp, long value, AttributeSource source)
+    /// <summary>Records a data point of <c>sample.blocks_read</c> ({block}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Blocks read, by source.</summary>
+    public void RecordSampleBlocksReadDataPoint(long timeUnixNano, long value, AttributeSource source)
     {
         if (!_config.SampleBlocksRead.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(SampleAppMetricDescriptors.SampleBlocksRead, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.Source, source.ToOtlpString())]);
+        _buffer.AddPoint(SampleAppMetricDescriptors.SampleBlocksRead, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.Source, source.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>sample.connections</c> ({connection}): Connections by state and role.</summary>
-    public void RecordSampleConnectionsDataPoint(long timestamp, long value, AttributeState state, string userName)
+    /// <summary>Records a data point of <c>sample.connections</c> ({connection}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Connections by state and role.</summary>
+    public void RecordSampleConnectionsDataPoint(long timeUnixNano, long value, AttributeState state, string userName)
     {
         if (!_config.SampleConnections.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(SampleAppMetricDescriptors.SampleConnections, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.State, state.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.UserName, userName)]);
+        _buffer.AddPoint(SampleAppMetricDescriptors.SampleConnections, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.State, state.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.UserName, userName)]);
     }
 
-    /// <summary>Records a data point of <c>sample.cache_ratio</c> (1): Share of reads served from cache.</summary>
-    public void RecordSampleCacheRatioDataPoint(long timestamp, double value)
+    /// <summary>Records a data point of <c>sample.cache_ratio</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Share of reads served from cache.</summary>
+    public void RecordSampleCacheRatioDataPoint(long timeUnixNano, double value)
     {
         if (!_config.SampleCacheRatio.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(SampleAppMetricDescriptors.SampleCacheRatio, timestamp, value);
+        _buffer.AddPoint(SampleAppMetricDescriptors.SampleCacheRatio, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>sample.query.duration</c> (ms): Query durations, recorded from code.</summary>
-    public void RecordSampleQueryDurationDataPoint(long timestamp, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts, AttributeState state)
+    /// <summary>Records a data point of <c>sample.query.duration</c> (ms) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Query durations, recorded from code.</summary>
+    public void RecordSampleQueryDurationDataPoint(long timeUnixNano, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts, AttributeState state)
     {
         if (!_config.SampleQueryDuration.Enabled)
         {
             return;
         }
 
-        _buffer.AddHistogramPoint(SampleAppMetricDescriptors.SampleQueryDuration, timestamp, count, sum, explicitBounds, bucketCounts, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.State, state.ToOtlpString())]);
+        _buffer.AddHistogramPoint(SampleAppMetricDescriptors.SampleQueryDuration, timeUnixNano, count, sum, explicitBounds, bucketCounts, [global::PgMetrics.Runtime.Metrics.KeyValue.String(SampleAppAttributeNames.State, state.ToOtlpString())]);
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class TableIoQuery : global::PgMetrics.Runtime.Scraping.Me
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new SampleAppMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -93,15 +93,15 @@ public sealed partial class TableIoQuery : global::PgMetrics.Runtime.Scraping.Me
             builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlTableName: row.Relname);
             if (row.HeapBlksRead is { } heapBlksReadForSampleBlocksRead)
             {
-                builder.RecordSampleBlocksReadDataPoint(timestamp, heapBlksReadForSampleBlocksRead, AttributeSource.HeapRead);
+                builder.RecordSampleBlocksReadDataPoint(timeUnixNano, heapBlksReadForSampleBlocksRead, AttributeSource.HeapRead);
             }
             if (row.HeapBlksHit is { } heapBlksHitForSampleBlocksRead)
             {
-                builder.RecordSampleBlocksReadDataPoint(timestamp, heapBlksHitForSampleBlocksRead, AttributeSource.HeapHit);
+                builder.RecordSampleBlocksReadDataPoint(timeUnixNano, heapBlksHitForSampleBlocksRead, AttributeSource.HeapHit);
             }
             if (row.Ratio is { } ratioForSampleCacheRatio)
             {
-                builder.RecordSampleCacheRatioDataPoint(timestamp, ratioForSampleCacheRatio);
+                builder.RecordSampleCacheRatioDataPoint(timeUnixNano, ratioForSampleCacheRatio);
             }
         }
     }
@@ -149,7 +149,7 @@ public sealed partial class ActivityQuery : global::PgMetrics.Runtime.Scraping.M
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new SampleAppMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -159,11 +159,11 @@ public sealed partial class ActivityQuery : global::PgMetrics.Runtime.Scraping.M
             var stateKnown = AttributeStateText.TryParse(row.State, out var stateValue);
             if (!stateKnown)
             {
-                buffer.RejectValue(Name, "state", row.State);
+                rejected.Count(Name, "state");
             }
             if (row.Count is { } countForSampleConnections && stateKnown && row.Usename is { } usenameForSampleConnectionsFromCount)
             {
-                builder.RecordSampleConnectionsDataPoint(timestamp, countForSampleConnections, stateValue, usenameForSampleConnectionsFromCount);
+                builder.RecordSampleConnectionsDataPoint(timeUnixNano, countForSampleConnections, stateValue, usenameForSampleConnectionsFromCount);
             }
         }
     }

@@ -47,674 +47,674 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.EndResource();
     }
 
-    /// <summary>Records a data point of <c>postgresql.backends</c> (1): The number of backend processes associated with each database. Counts backends across all connection states (active, idle, idle-in-transaction) and all backend types, including non-client backends such as autovacuum and parallel workers.</summary>
-    public void RecordPostgresqlBackendsDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.backends</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of backend processes associated with each database. Counts backends across all connection states (active, idle, idle-in-transaction) and all backend types, including non-client backends such as autovacuum and parallel workers.</summary>
+    public void RecordPostgresqlBackendsDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlBackends.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBackends, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBackends, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.bgwriter.buffers.allocated</c> ({buffers}): Number of buffers allocated.</summary>
-    public void RecordPostgresqlBgwriterBuffersAllocatedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.bgwriter.buffers.allocated</c> ({buffers}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of buffers allocated.</summary>
+    public void RecordPostgresqlBgwriterBuffersAllocatedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlBgwriterBuffersAllocated.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterBuffersAllocated, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterBuffersAllocated, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.bgwriter.buffers.writes</c> ({buffers}): Number of buffers written.</summary>
-    public void RecordPostgresqlBgwriterBuffersWritesDataPoint(long timestamp, long value, AttributeBgBufferSource bgBufferSource)
+    /// <summary>Records a data point of <c>postgresql.bgwriter.buffers.writes</c> ({buffers}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of buffers written.</summary>
+    public void RecordPostgresqlBgwriterBuffersWritesDataPoint(long timeUnixNano, long value, AttributeBgBufferSource bgBufferSource)
     {
         if (!_config.PostgresqlBgwriterBuffersWrites.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterBuffersWrites, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgBufferSource, bgBufferSource.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterBuffersWrites, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgBufferSource, bgBufferSource.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.bgwriter.checkpoint.count</c> ({checkpoints}): The number of checkpoints performed.</summary>
-    public void RecordPostgresqlBgwriterCheckpointCountDataPoint(long timestamp, long value, AttributeBgCheckpointType bgCheckpointType)
+    /// <summary>Records a data point of <c>postgresql.bgwriter.checkpoint.count</c> ({checkpoints}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of checkpoints performed.</summary>
+    public void RecordPostgresqlBgwriterCheckpointCountDataPoint(long timeUnixNano, long value, AttributeBgCheckpointType bgCheckpointType)
     {
         if (!_config.PostgresqlBgwriterCheckpointCount.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterCheckpointCount, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgCheckpointType, bgCheckpointType.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterCheckpointCount, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgCheckpointType, bgCheckpointType.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.bgwriter.duration</c> (ms): Total time spent writing and syncing files to disk by checkpoints.</summary>
-    public void RecordPostgresqlBgwriterDurationDataPoint(long timestamp, double value, AttributeBgDurationType bgDurationType)
+    /// <summary>Records a data point of <c>postgresql.bgwriter.duration</c> (ms) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Total time spent writing and syncing files to disk by checkpoints.</summary>
+    public void RecordPostgresqlBgwriterDurationDataPoint(long timeUnixNano, double value, AttributeBgDurationType bgDurationType)
     {
         if (!_config.PostgresqlBgwriterDuration.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterDuration, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgDurationType, bgDurationType.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterDuration, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BgDurationType, bgDurationType.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.bgwriter.maxwritten</c> (1): Number of times the background writer stopped a cleaning scan because it had written too many buffers.</summary>
-    public void RecordPostgresqlBgwriterMaxwrittenDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.bgwriter.maxwritten</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of times the background writer stopped a cleaning scan because it had written too many buffers.</summary>
+    public void RecordPostgresqlBgwriterMaxwrittenDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlBgwriterMaxwritten.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterMaxwritten, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBgwriterMaxwritten, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.blks_hit</c> ({blks_hit}): Number of times disk blocks were found already in the buffer cache.</summary>
-    public void RecordPostgresqlBlksHitDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.blks_hit</c> ({blks_hit}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of times disk blocks were found already in the buffer cache.</summary>
+    public void RecordPostgresqlBlksHitDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlBlksHit.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlksHit, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlksHit, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.blks_read</c> ({blks_read}): Number of disk blocks read in this database.</summary>
-    public void RecordPostgresqlBlksReadDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.blks_read</c> ({blks_read}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of disk blocks read in this database.</summary>
+    public void RecordPostgresqlBlksReadDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlBlksRead.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlksRead, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlksRead, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.blocks_read</c> (1): The number of blocks read.</summary>
-    public void RecordPostgresqlBlocksReadDataPoint(long timestamp, long value, AttributeSource source)
+    /// <summary>Records a data point of <c>postgresql.blocks_read</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of blocks read.</summary>
+    public void RecordPostgresqlBlocksReadDataPoint(long timeUnixNano, long value, AttributeSource source)
     {
         if (!_config.PostgresqlBlocksRead.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlocksRead, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Source, source.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlocksRead, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Source, source.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.commits</c> (1): The number of commits.</summary>
-    public void RecordPostgresqlCommitsDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.commits</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of commits.</summary>
+    public void RecordPostgresqlCommitsDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlCommits.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.connection.max</c> ({connections}): Configured maximum number of client connections allowed</summary>
-    public void RecordPostgresqlConnectionMaxDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.connection.max</c> ({connections}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Configured maximum number of client connections allowed</summary>
+    public void RecordPostgresqlConnectionMaxDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlConnectionMax.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionMax, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionMax, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.database.count</c> ({databases}): Number of user databases.</summary>
-    public void RecordPostgresqlDatabaseCountDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.database.count</c> ({databases}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of user databases.</summary>
+    public void RecordPostgresqlDatabaseCountDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlDatabaseCount.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseCount, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseCount, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.database.locks</c> ({lock}): The number of database locks.</summary>
-    public void RecordPostgresqlDatabaseLocksDataPoint(long timestamp, long value, string relation, string mode, string lockType)
+    /// <summary>Records a data point of <c>postgresql.database.locks</c> ({lock}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of database locks.</summary>
+    public void RecordPostgresqlDatabaseLocksDataPoint(long timeUnixNano, long value, string relation, string mode, string lockType)
     {
         if (!_config.PostgresqlDatabaseLocks.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseLocks, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Relation, relation), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.LockType, lockType)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseLocks, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Relation, relation), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.LockType, lockType)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.db_size</c> (By): The database disk usage.</summary>
-    public void RecordPostgresqlDbSizeDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.db_size</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The database disk usage.</summary>
+    public void RecordPostgresqlDbSizeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlDbSize.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDbSize, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDbSize, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.deadlocks</c> ({deadlock}): The number of deadlocks.</summary>
-    public void RecordPostgresqlDeadlocksDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.deadlocks</c> ({deadlock}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of deadlocks.</summary>
+    public void RecordPostgresqlDeadlocksDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlDeadlocks.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDeadlocks, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDeadlocks, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.function.calls</c> ({call}): The number of calls made to a function. Requires `track_functions=pl|all` in Postgres config.</summary>
-    public void RecordPostgresqlFunctionCallsDataPoint(long timestamp, long value, string function)
+    /// <summary>Records a data point of <c>postgresql.function.calls</c> ({call}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of calls made to a function. Requires `track_functions=pl|all` in Postgres config.</summary>
+    public void RecordPostgresqlFunctionCallsDataPoint(long timeUnixNano, long value, string function)
     {
         if (!_config.PostgresqlFunctionCalls.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlFunctionCalls, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Function, function)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlFunctionCalls, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Function, function)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.index.scans</c> ({scans}): The number of index scans on a table.</summary>
-    public void RecordPostgresqlIndexScansDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.index.scans</c> ({scans}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of index scans on a table.</summary>
+    public void RecordPostgresqlIndexScansDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlIndexScans.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexScans, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexScans, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.index.size</c> (By): The size of the index on disk.</summary>
-    public void RecordPostgresqlIndexSizeDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.index.size</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The size of the index on disk.</summary>
+    public void RecordPostgresqlIndexSizeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlIndexSize.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexSize, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexSize, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.operations</c> (1): The number of db row operations.</summary>
-    public void RecordPostgresqlOperationsDataPoint(long timestamp, long value, AttributeOperation operation)
+    /// <summary>Records a data point of <c>postgresql.operations</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of db row operations.</summary>
+    public void RecordPostgresqlOperationsDataPoint(long timeUnixNano, long value, AttributeOperation operation)
     {
         if (!_config.PostgresqlOperations.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlOperations, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Operation, operation.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlOperations, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Operation, operation.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.query.conflicts</c> ({query}): Number of queries canceled due to conflicts with recovery on this database. Conflicts only occur on standby servers; this metric will be zero on primary servers.</summary>
-    public void RecordPostgresqlQueryConflictsDataPoint(long timestamp, long value, AttributePostgresqlConflictType postgresqlConflictType)
+    /// <summary>Records a data point of <c>postgresql.query.conflicts</c> ({query}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of queries canceled due to conflicts with recovery on this database. Conflicts only occur on standby servers; this metric will be zero on primary servers.</summary>
+    public void RecordPostgresqlQueryConflictsDataPoint(long timeUnixNano, long value, AttributePostgresqlConflictType postgresqlConflictType)
     {
         if (!_config.PostgresqlQueryConflicts.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryConflicts, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlConflictType, postgresqlConflictType.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryConflicts, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlConflictType, postgresqlConflictType.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.query.execution.time</c> (s): The total execution time of SQL statements currently tracked by pg_stat_statements for the database.</summary>
-    public void RecordPostgresqlQueryExecutionTimeDataPoint(long timestamp, double value)
+    /// <summary>Records a data point of <c>postgresql.query.execution.time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The total execution time of SQL statements currently tracked by pg_stat_statements for the database.</summary>
+    public void RecordPostgresqlQueryExecutionTimeDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlQueryExecutionTime.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryExecutionTime, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryExecutionTime, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.replication.data_delay</c> (By): The amount of data delayed in replication.</summary>
-    public void RecordPostgresqlReplicationDataDelayDataPoint(long timestamp, long value, string replicationClient)
+    /// <summary>Records a data point of <c>postgresql.replication.data_delay</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The amount of data delayed in replication.</summary>
+    public void RecordPostgresqlReplicationDataDelayDataPoint(long timeUnixNano, long value, string replicationClient)
     {
         if (!_config.PostgresqlReplicationDataDelay.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationDataDelay, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationDataDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.rollbacks</c> (1): The number of rollbacks.</summary>
-    public void RecordPostgresqlRollbacksDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.rollbacks</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of rollbacks.</summary>
+    public void RecordPostgresqlRollbacksDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlRollbacks.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRollbacks, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRollbacks, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.rows</c> (1): The number of rows in the database.</summary>
-    public void RecordPostgresqlRowsDataPoint(long timestamp, long value, AttributeState state)
+    /// <summary>Records a data point of <c>postgresql.rows</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of rows in the database.</summary>
+    public void RecordPostgresqlRowsDataPoint(long timeUnixNano, long value, AttributeState state)
     {
         if (!_config.PostgresqlRows.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRows, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.State, state.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRows, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.State, state.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.sequential_scans</c> ({sequential_scan}): The number of sequential scans.</summary>
-    public void RecordPostgresqlSequentialScansDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.sequential_scans</c> ({sequential_scan}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of sequential scans.</summary>
+    public void RecordPostgresqlSequentialScansDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlSequentialScans.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSequentialScans, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSequentialScans, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.table.count</c> ({table}): Number of user tables in a database.</summary>
-    public void RecordPostgresqlTableCountDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.table.count</c> ({table}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of user tables in a database.</summary>
+    public void RecordPostgresqlTableCountDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTableCount.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableCount, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableCount, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.table.size</c> (By): Disk space used by a table.</summary>
-    public void RecordPostgresqlTableSizeDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.table.size</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Disk space used by a table.</summary>
+    public void RecordPostgresqlTableSizeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTableSize.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableSize, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableSize, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.table.vacuum.count</c> ({vacuum}): Number of times a table has manually been vacuumed.</summary>
-    public void RecordPostgresqlTableVacuumCountDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.table.vacuum.count</c> ({vacuum}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of times a table has manually been vacuumed.</summary>
+    public void RecordPostgresqlTableVacuumCountDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTableVacuumCount.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableVacuumCount, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableVacuumCount, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.temp.io</c> (By): Total amount of data written to temporary files by queries.</summary>
-    public void RecordPostgresqlTempIoDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.temp.io</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Total amount of data written to temporary files by queries.</summary>
+    public void RecordPostgresqlTempIoDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTempIo.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTempIo, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTempIo, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.temp_files</c> ({temp_file}): The number of temp files.</summary>
-    public void RecordPostgresqlTempFilesDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.temp_files</c> ({temp_file}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of temp files.</summary>
+    public void RecordPostgresqlTempFilesDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTempFiles.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTempFiles, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTempFiles, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.tup_deleted</c> ({tup_deleted}): Number of rows deleted by queries in the database.</summary>
-    public void RecordPostgresqlTupDeletedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.tup_deleted</c> ({tup_deleted}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of rows deleted by queries in the database.</summary>
+    public void RecordPostgresqlTupDeletedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTupDeleted.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupDeleted, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupDeleted, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.tup_fetched</c> ({tup_fetched}): Number of rows fetched by queries in the database.</summary>
-    public void RecordPostgresqlTupFetchedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.tup_fetched</c> ({tup_fetched}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of rows fetched by queries in the database.</summary>
+    public void RecordPostgresqlTupFetchedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTupFetched.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupFetched, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupFetched, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.tup_inserted</c> ({tup_inserted}): Number of rows inserted by queries in the database.</summary>
-    public void RecordPostgresqlTupInsertedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.tup_inserted</c> ({tup_inserted}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of rows inserted by queries in the database.</summary>
+    public void RecordPostgresqlTupInsertedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTupInserted.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupInserted, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupInserted, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.tup_returned</c> ({tup_returned}): Number of rows returned by queries in the database.</summary>
-    public void RecordPostgresqlTupReturnedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.tup_returned</c> ({tup_returned}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of rows returned by queries in the database.</summary>
+    public void RecordPostgresqlTupReturnedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTupReturned.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupReturned, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupReturned, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.tup_updated</c> ({tup_updated}): Number of rows updated by queries in the database.</summary>
-    public void RecordPostgresqlTupUpdatedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.tup_updated</c> ({tup_updated}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Number of rows updated by queries in the database.</summary>
+    public void RecordPostgresqlTupUpdatedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTupUpdated.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupUpdated, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTupUpdated, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.vector.insert.duration</c> (s): The cumulative execution time of statements that insert vectors into pgvector tables.</summary>
-    public void RecordPostgresqlVectorInsertDurationDataPoint(long timestamp, double value)
+    /// <summary>Records a data point of <c>postgresql.vector.insert.duration</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The cumulative execution time of statements that insert vectors into pgvector tables.</summary>
+    public void RecordPostgresqlVectorInsertDurationDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlVectorInsertDuration.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorInsertDuration, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorInsertDuration, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.vector.insert.rows</c> ({vectors}): The number of vectors inserted into pgvector tables.</summary>
-    public void RecordPostgresqlVectorInsertRowsDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.vector.insert.rows</c> ({vectors}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of vectors inserted into pgvector tables.</summary>
+    public void RecordPostgresqlVectorInsertRowsDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlVectorInsertRows.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorInsertRows, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorInsertRows, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.vector.search.calls</c> ({search}): The number of vector similarity search operations executed, grouped by the distance function used.</summary>
-    public void RecordPostgresqlVectorSearchCallsDataPoint(long timestamp, long value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
+    /// <summary>Records a data point of <c>postgresql.vector.search.calls</c> ({search}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of vector similarity search operations executed, grouped by the distance function used.</summary>
+    public void RecordPostgresqlVectorSearchCallsDataPoint(long timeUnixNano, long value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
     {
         if (!_config.PostgresqlVectorSearchCalls.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchCalls, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchCalls, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.vector.search.duration</c> (s): The cumulative execution time of vector similarity searches, grouped by the distance function used.</summary>
-    public void RecordPostgresqlVectorSearchDurationDataPoint(long timestamp, double value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
+    /// <summary>Records a data point of <c>postgresql.vector.search.duration</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The cumulative execution time of vector similarity searches, grouped by the distance function used.</summary>
+    public void RecordPostgresqlVectorSearchDurationDataPoint(long timeUnixNano, double value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
     {
         if (!_config.PostgresqlVectorSearchDuration.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchDuration, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchDuration, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.vector.search.rows_returned</c> ({rows}): The cumulative number of rows returned by vector similarity searches, grouped by the distance function used.</summary>
-    public void RecordPostgresqlVectorSearchRowsReturnedDataPoint(long timestamp, long value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
+    /// <summary>Records a data point of <c>postgresql.vector.search.rows_returned</c> ({rows}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The cumulative number of rows returned by vector similarity searches, grouped by the distance function used.</summary>
+    public void RecordPostgresqlVectorSearchRowsReturnedDataPoint(long timeUnixNano, long value, AttributePostgresqlDistanceFunctionName postgresqlDistanceFunctionName)
     {
         if (!_config.PostgresqlVectorSearchRowsReturned.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchRowsReturned, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlVectorSearchRowsReturned, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlDistanceFunctionName, postgresqlDistanceFunctionName.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.age</c> (s): Age of the oldest WAL file.</summary>
-    public void RecordPostgresqlWalAgeDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.wal.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the oldest WAL file.</summary>
+    public void RecordPostgresqlWalAgeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlWalAge.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalAge, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalAge, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.delay</c> (s): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
-    public void RecordPostgresqlWalDelayDataPoint(long timestamp, double value, AttributeWalOperationLag walOperationLag, string replicationClient)
+    /// <summary>Records a data point of <c>postgresql.wal.delay</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
+    public void RecordPostgresqlWalDelayDataPoint(long timeUnixNano, double value, AttributeWalOperationLag walOperationLag, string replicationClient)
     {
         if (!_config.PostgresqlWalDelay.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalDelay, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.lag</c> (s): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
-    public void RecordPostgresqlWalLagDataPoint(long timestamp, long value, AttributeWalOperationLag walOperationLag, string replicationClient)
+    /// <summary>Records a data point of <c>postgresql.wal.lag</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
+    public void RecordPostgresqlWalLagDataPoint(long timeUnixNano, long value, AttributeWalOperationLag walOperationLag, string replicationClient)
     {
         if (!_config.PostgresqlWalLag.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalLag, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalLag, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.locks</c> ({lock}): Locks held or awaited in the database, by lock mode.</summary>
-    public void RecordPostgresqlLocksDataPoint(long timestamp, long value, string mode, bool lockGranted)
+    /// <summary>Records a data point of <c>postgresql.locks</c> ({lock}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Locks held or awaited in the database, by lock mode.</summary>
+    public void RecordPostgresqlLocksDataPoint(long timeUnixNano, long value, string mode, bool lockGranted)
     {
         if (!_config.PostgresqlLocks.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlLocks, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.Bool(PostgresqlAttributeNames.LockGranted, lockGranted)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlLocks, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.Bool(PostgresqlAttributeNames.LockGranted, lockGranted)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
-    public void RecordPostgresqlDatabaseFrozenXidAgeDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    public void RecordPostgresqlDatabaseFrozenXidAgeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlDatabaseFrozenXidAge.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseFrozenXidAge, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseFrozenXidAge, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.connection.count</c> ({connections}): Client connections open now (client backends in pg_stat_activity).</summary>
-    public void RecordPostgresqlConnectionCountDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.connection.count</c> ({connections}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client connections open now (client backends in pg_stat_activity).</summary>
+    public void RecordPostgresqlConnectionCountDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlConnectionCount.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionCount, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionCount, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.connection.utilization</c> (1): Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused.</summary>
-    public void RecordPostgresqlConnectionUtilizationDataPoint(long timestamp, double value)
+    /// <summary>Records a data point of <c>postgresql.connection.utilization</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused.</summary>
+    public void RecordPostgresqlConnectionUtilizationDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlConnectionUtilization.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionUtilization, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionUtilization, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.table.vacuum.age</c> (s): Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
-    public void RecordPostgresqlTableVacuumAgeDataPoint(long timestamp, double value)
+    /// <summary>Records a data point of <c>postgresql.table.vacuum.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
+    public void RecordPostgresqlTableVacuumAgeDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlTableVacuumAge.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableVacuumAge, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableVacuumAge, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.table.analyze.age</c> (s): Time since the table was last analyzed, manually or by autovacuum; no point for a table never analyzed.</summary>
-    public void RecordPostgresqlTableAnalyzeAgeDataPoint(long timestamp, double value)
+    /// <summary>Records a data point of <c>postgresql.table.analyze.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the table was last analyzed, manually or by autovacuum; no point for a table never analyzed.</summary>
+    public void RecordPostgresqlTableAnalyzeAgeDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlTableAnalyzeAge.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableAnalyzeAge, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableAnalyzeAge, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.table.bloat</c> (By): Estimated bytes of a table's heap not used by live rows, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
-    public void RecordPostgresqlTableBloatDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.table.bloat</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Estimated bytes of a table's heap not used by live rows, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
+    public void RecordPostgresqlTableBloatDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlTableBloat.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableBloat, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableBloat, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.index.bloat</c> (By): Estimated bytes of a B-tree index not used by entries, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
-    public void RecordPostgresqlIndexBloatDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.index.bloat</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Estimated bytes of a B-tree index not used by entries, from planner statistics (an estimate; needs ANALYZE and SELECT on the table for pg_stats).</summary>
+    public void RecordPostgresqlIndexBloatDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlIndexBloat.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexBloat, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIndexBloat, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.replication_slot.retained_wal</c> (By): WAL the server keeps for a replication slot (current WAL position minus the slot's restart_lsn); grows without bound when a slot's consumer is gone.</summary>
-    public void RecordPostgresqlReplicationSlotRetainedWalDataPoint(long timestamp, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    /// <summary>Records a data point of <c>postgresql.replication_slot.retained_wal</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL the server keeps for a replication slot (current WAL position minus the slot's restart_lsn); grows without bound when a slot's consumer is gone.</summary>
+    public void RecordPostgresqlReplicationSlotRetainedWalDataPoint(long timeUnixNano, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
     {
         if (!_config.PostgresqlReplicationSlotRetainedWal.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotRetainedWal, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotRetainedWal, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.replication_slot.active</c> (1): Whether a consumer is connected to the replication slot (1) or not (0).</summary>
-    public void RecordPostgresqlReplicationSlotActiveDataPoint(long timestamp, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    /// <summary>Records a data point of <c>postgresql.replication_slot.active</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Whether a consumer is connected to the replication slot (1) or not (0).</summary>
+    public void RecordPostgresqlReplicationSlotActiveDataPoint(long timeUnixNano, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
     {
         if (!_config.PostgresqlReplicationSlotActive.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotActive, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotActive, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.archiver.archived</c> ({files}): WAL files archived successfully.</summary>
-    public void RecordPostgresqlArchiverArchivedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.archiver.archived</c> ({files}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL files archived successfully.</summary>
+    public void RecordPostgresqlArchiverArchivedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlArchiverArchived.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlArchiverArchived, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlArchiverArchived, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.archiver.failed</c> ({files}): Failed attempts to archive a WAL file.</summary>
-    public void RecordPostgresqlArchiverFailedDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.archiver.failed</c> ({files}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Failed attempts to archive a WAL file.</summary>
+    public void RecordPostgresqlArchiverFailedDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlArchiverFailed.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlArchiverFailed, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlArchiverFailed, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.records</c> ({records}): WAL records generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
-    public void RecordPostgresqlWalRecordsDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.wal.records</c> ({records}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL records generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalRecordsDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlWalRecords.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalRecords, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalRecords, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.full_page_images</c> ({pages}): Full page images written to WAL (pg_stat_wal, PostgreSQL 14 and later).</summary>
-    public void RecordPostgresqlWalFullPageImagesDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.wal.full_page_images</c> ({pages}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Full page images written to WAL (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalFullPageImagesDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlWalFullPageImages.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalFullPageImages, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalFullPageImages, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.bytes</c> (By): WAL generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
-    public void RecordPostgresqlWalBytesDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.wal.bytes</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL generated (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalBytesDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlWalBytes.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalBytes, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalBytes, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.wal.buffers_full</c> ({events}): Times WAL was written to disk because the WAL buffers were full (pg_stat_wal, PostgreSQL 14 and later).</summary>
-    public void RecordPostgresqlWalBuffersFullDataPoint(long timestamp, long value)
+    /// <summary>Records a data point of <c>postgresql.wal.buffers_full</c> ({events}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Times WAL was written to disk because the WAL buffers were full (pg_stat_wal, PostgreSQL 14 and later).</summary>
+    public void RecordPostgresqlWalBuffersFullDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlWalBuffersFull.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalBuffersFull, timestamp, value);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalBuffersFull, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.checkpointer.restartpoints</c> ({restartpoints}): Restartpoints on a standby, by why they ran, and those completed (pg_stat_checkpointer, PostgreSQL 17 and later).</summary>
-    public void RecordPostgresqlCheckpointerRestartpointsDataPoint(long timestamp, long value, AttributeRestartpointType restartpointType)
+    /// <summary>Records a data point of <c>postgresql.checkpointer.restartpoints</c> ({restartpoints}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Restartpoints on a standby, by why they ran, and those completed (pg_stat_checkpointer, PostgreSQL 17 and later).</summary>
+    public void RecordPostgresqlCheckpointerRestartpointsDataPoint(long timeUnixNano, long value, AttributeRestartpointType restartpointType)
     {
         if (!_config.PostgresqlCheckpointerRestartpoints.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCheckpointerRestartpoints, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.RestartpointType, restartpointType.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCheckpointerRestartpoints, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.RestartpointType, restartpointType.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.io.operations</c> ({operations}): I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).</summary>
-    public void RecordPostgresqlIoOperationsDataPoint(long timestamp, long value, string ioBackendType, string ioObject, string ioContext, AttributeIoOperation ioOperation)
+    /// <summary>Records a data point of <c>postgresql.io.operations</c> ({operations}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).</summary>
+    public void RecordPostgresqlIoOperationsDataPoint(long timeUnixNano, long value, string ioBackendType, string ioObject, string ioContext, AttributeIoOperation ioOperation)
     {
         if (!_config.PostgresqlIoOperations.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIoOperations, timestamp, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoBackendType, ioBackendType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoObject, ioObject), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoContext, ioContext), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoOperation, ioOperation.ToOtlpString())]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIoOperations, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoBackendType, ioBackendType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoObject, ioObject), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoContext, ioContext), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoOperation, ioOperation.ToOtlpString())]);
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scra
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -87,19 +87,19 @@ public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scra
             var row = ServerSettingsRow.Read(reader);
             if (row.MaxConnections is { } maxConnectionsForPostgresqlConnectionMax)
             {
-                builder.RecordPostgresqlConnectionMaxDataPoint(timestamp, maxConnectionsForPostgresqlConnectionMax);
+                builder.RecordPostgresqlConnectionMaxDataPoint(timeUnixNano, maxConnectionsForPostgresqlConnectionMax);
             }
             if (row.DatabaseCount is { } databaseCountForPostgresqlDatabaseCount)
             {
-                builder.RecordPostgresqlDatabaseCountDataPoint(timestamp, databaseCountForPostgresqlDatabaseCount);
+                builder.RecordPostgresqlDatabaseCountDataPoint(timeUnixNano, databaseCountForPostgresqlDatabaseCount);
             }
             if (row.ClientConnections is { } clientConnectionsForPostgresqlConnectionCount)
             {
-                builder.RecordPostgresqlConnectionCountDataPoint(timestamp, clientConnectionsForPostgresqlConnectionCount);
+                builder.RecordPostgresqlConnectionCountDataPoint(timeUnixNano, clientConnectionsForPostgresqlConnectionCount);
             }
             if (row.ConnectionUtilization is { } connectionUtilizationForPostgresqlConnectionUtilization)
             {
-                builder.RecordPostgresqlConnectionUtilizationDataPoint(timestamp, connectionUtilizationForPostgresqlConnectionUtilization);
+                builder.RecordPostgresqlConnectionUtilizationDataPoint(timeUnixNano, connectionUtilizationForPostgresqlConnectionUtilization);
             }
         }
     }
@@ -157,7 +157,7 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -166,63 +166,63 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.Numbackends is { } numbackendsForPostgresqlBackends)
             {
-                builder.RecordPostgresqlBackendsDataPoint(timestamp, numbackendsForPostgresqlBackends);
+                builder.RecordPostgresqlBackendsDataPoint(timeUnixNano, numbackendsForPostgresqlBackends);
             }
             if (row.BlksHit is { } blksHitForPostgresqlBlksHit)
             {
-                builder.RecordPostgresqlBlksHitDataPoint(timestamp, blksHitForPostgresqlBlksHit);
+                builder.RecordPostgresqlBlksHitDataPoint(timeUnixNano, blksHitForPostgresqlBlksHit);
             }
             if (row.BlksRead is { } blksReadForPostgresqlBlksRead)
             {
-                builder.RecordPostgresqlBlksReadDataPoint(timestamp, blksReadForPostgresqlBlksRead);
+                builder.RecordPostgresqlBlksReadDataPoint(timeUnixNano, blksReadForPostgresqlBlksRead);
             }
             if (row.XactCommit is { } xactCommitForPostgresqlCommits)
             {
-                builder.RecordPostgresqlCommitsDataPoint(timestamp, xactCommitForPostgresqlCommits);
+                builder.RecordPostgresqlCommitsDataPoint(timeUnixNano, xactCommitForPostgresqlCommits);
             }
             if (row.DbSize is { } dbSizeForPostgresqlDbSize)
             {
-                builder.RecordPostgresqlDbSizeDataPoint(timestamp, dbSizeForPostgresqlDbSize);
+                builder.RecordPostgresqlDbSizeDataPoint(timeUnixNano, dbSizeForPostgresqlDbSize);
             }
             if (row.Deadlocks is { } deadlocksForPostgresqlDeadlocks)
             {
-                builder.RecordPostgresqlDeadlocksDataPoint(timestamp, deadlocksForPostgresqlDeadlocks);
+                builder.RecordPostgresqlDeadlocksDataPoint(timeUnixNano, deadlocksForPostgresqlDeadlocks);
             }
             if (row.XactRollback is { } xactRollbackForPostgresqlRollbacks)
             {
-                builder.RecordPostgresqlRollbacksDataPoint(timestamp, xactRollbackForPostgresqlRollbacks);
+                builder.RecordPostgresqlRollbacksDataPoint(timeUnixNano, xactRollbackForPostgresqlRollbacks);
             }
             if (row.TempBytes is { } tempBytesForPostgresqlTempIo)
             {
-                builder.RecordPostgresqlTempIoDataPoint(timestamp, tempBytesForPostgresqlTempIo);
+                builder.RecordPostgresqlTempIoDataPoint(timeUnixNano, tempBytesForPostgresqlTempIo);
             }
             if (row.TempFiles is { } tempFilesForPostgresqlTempFiles)
             {
-                builder.RecordPostgresqlTempFilesDataPoint(timestamp, tempFilesForPostgresqlTempFiles);
+                builder.RecordPostgresqlTempFilesDataPoint(timeUnixNano, tempFilesForPostgresqlTempFiles);
             }
             if (row.TupDeleted is { } tupDeletedForPostgresqlTupDeleted)
             {
-                builder.RecordPostgresqlTupDeletedDataPoint(timestamp, tupDeletedForPostgresqlTupDeleted);
+                builder.RecordPostgresqlTupDeletedDataPoint(timeUnixNano, tupDeletedForPostgresqlTupDeleted);
             }
             if (row.TupFetched is { } tupFetchedForPostgresqlTupFetched)
             {
-                builder.RecordPostgresqlTupFetchedDataPoint(timestamp, tupFetchedForPostgresqlTupFetched);
+                builder.RecordPostgresqlTupFetchedDataPoint(timeUnixNano, tupFetchedForPostgresqlTupFetched);
             }
             if (row.TupInserted is { } tupInsertedForPostgresqlTupInserted)
             {
-                builder.RecordPostgresqlTupInsertedDataPoint(timestamp, tupInsertedForPostgresqlTupInserted);
+                builder.RecordPostgresqlTupInsertedDataPoint(timeUnixNano, tupInsertedForPostgresqlTupInserted);
             }
             if (row.TupReturned is { } tupReturnedForPostgresqlTupReturned)
             {
-                builder.RecordPostgresqlTupReturnedDataPoint(timestamp, tupReturnedForPostgresqlTupReturned);
+                builder.RecordPostgresqlTupReturnedDataPoint(timeUnixNano, tupReturnedForPostgresqlTupReturned);
             }
             if (row.TupUpdated is { } tupUpdatedForPostgresqlTupUpdated)
             {
-                builder.RecordPostgresqlTupUpdatedDataPoint(timestamp, tupUpdatedForPostgresqlTupUpdated);
+                builder.RecordPostgresqlTupUpdatedDataPoint(timeUnixNano, tupUpdatedForPostgresqlTupUpdated);
             }
             if (row.FrozenXidAge is { } frozenXidAgeForPostgresqlDatabaseFrozenXidAge)
             {
-                builder.RecordPostgresqlDatabaseFrozenXidAgeDataPoint(timestamp, frozenXidAgeForPostgresqlDatabaseFrozenXidAge);
+                builder.RecordPostgresqlDatabaseFrozenXidAgeDataPoint(timeUnixNano, frozenXidAgeForPostgresqlDatabaseFrozenXidAge);
             }
         }
     }
@@ -270,7 +270,7 @@ public sealed partial class DatabaseConflictsQuery : global::PgMetrics.Runtime.S
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -279,23 +279,23 @@ public sealed partial class DatabaseConflictsQuery : global::PgMetrics.Runtime.S
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.ConflTablespace is { } conflTablespaceForPostgresqlQueryConflicts)
             {
-                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflTablespaceForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Tablespace);
+                builder.RecordPostgresqlQueryConflictsDataPoint(timeUnixNano, conflTablespaceForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Tablespace);
             }
             if (row.ConflLock is { } conflLockForPostgresqlQueryConflicts)
             {
-                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflLockForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Lock);
+                builder.RecordPostgresqlQueryConflictsDataPoint(timeUnixNano, conflLockForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Lock);
             }
             if (row.ConflSnapshot is { } conflSnapshotForPostgresqlQueryConflicts)
             {
-                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflSnapshotForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Snapshot);
+                builder.RecordPostgresqlQueryConflictsDataPoint(timeUnixNano, conflSnapshotForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Snapshot);
             }
             if (row.ConflBufferpin is { } conflBufferpinForPostgresqlQueryConflicts)
             {
-                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflBufferpinForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Bufferpin);
+                builder.RecordPostgresqlQueryConflictsDataPoint(timeUnixNano, conflBufferpinForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Bufferpin);
             }
             if (row.ConflDeadlock is { } conflDeadlockForPostgresqlQueryConflicts)
             {
-                builder.RecordPostgresqlQueryConflictsDataPoint(timestamp, conflDeadlockForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Deadlock);
+                builder.RecordPostgresqlQueryConflictsDataPoint(timeUnixNano, conflDeadlockForPostgresqlQueryConflicts, AttributePostgresqlConflictType.Deadlock);
             }
         }
     }
@@ -352,7 +352,7 @@ public sealed partial class BgwriterQuery : global::PgMetrics.Runtime.Scraping.M
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -361,43 +361,43 @@ public sealed partial class BgwriterQuery : global::PgMetrics.Runtime.Scraping.M
             var row = BgwriterRow.Read(reader);
             if (row.BuffersAlloc is { } buffersAllocForPostgresqlBgwriterBuffersAllocated)
             {
-                builder.RecordPostgresqlBgwriterBuffersAllocatedDataPoint(timestamp, buffersAllocForPostgresqlBgwriterBuffersAllocated);
+                builder.RecordPostgresqlBgwriterBuffersAllocatedDataPoint(timeUnixNano, buffersAllocForPostgresqlBgwriterBuffersAllocated);
             }
             if (row.BuffersBackend is { } buffersBackendForPostgresqlBgwriterBuffersWrites)
             {
-                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersBackendForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Backend);
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timeUnixNano, buffersBackendForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Backend);
             }
             if (row.BuffersBackendFsync is { } buffersBackendFsyncForPostgresqlBgwriterBuffersWrites)
             {
-                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersBackendFsyncForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.BackendFsync);
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timeUnixNano, buffersBackendFsyncForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.BackendFsync);
             }
             if (row.BuffersCheckpoint is { } buffersCheckpointForPostgresqlBgwriterBuffersWrites)
             {
-                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersCheckpointForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Checkpoints);
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timeUnixNano, buffersCheckpointForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Checkpoints);
             }
             if (row.BuffersClean is { } buffersCleanForPostgresqlBgwriterBuffersWrites)
             {
-                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timestamp, buffersCleanForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Bgwriter);
+                builder.RecordPostgresqlBgwriterBuffersWritesDataPoint(timeUnixNano, buffersCleanForPostgresqlBgwriterBuffersWrites, AttributeBgBufferSource.Bgwriter);
             }
             if (row.CheckpointsReq is { } checkpointsReqForPostgresqlBgwriterCheckpointCount)
             {
-                builder.RecordPostgresqlBgwriterCheckpointCountDataPoint(timestamp, checkpointsReqForPostgresqlBgwriterCheckpointCount, AttributeBgCheckpointType.Requested);
+                builder.RecordPostgresqlBgwriterCheckpointCountDataPoint(timeUnixNano, checkpointsReqForPostgresqlBgwriterCheckpointCount, AttributeBgCheckpointType.Requested);
             }
             if (row.CheckpointsTimed is { } checkpointsTimedForPostgresqlBgwriterCheckpointCount)
             {
-                builder.RecordPostgresqlBgwriterCheckpointCountDataPoint(timestamp, checkpointsTimedForPostgresqlBgwriterCheckpointCount, AttributeBgCheckpointType.Scheduled);
+                builder.RecordPostgresqlBgwriterCheckpointCountDataPoint(timeUnixNano, checkpointsTimedForPostgresqlBgwriterCheckpointCount, AttributeBgCheckpointType.Scheduled);
             }
             if (row.CheckpointSyncTime is { } checkpointSyncTimeForPostgresqlBgwriterDuration)
             {
-                builder.RecordPostgresqlBgwriterDurationDataPoint(timestamp, checkpointSyncTimeForPostgresqlBgwriterDuration, AttributeBgDurationType.Sync);
+                builder.RecordPostgresqlBgwriterDurationDataPoint(timeUnixNano, checkpointSyncTimeForPostgresqlBgwriterDuration, AttributeBgDurationType.Sync);
             }
             if (row.CheckpointWriteTime is { } checkpointWriteTimeForPostgresqlBgwriterDuration)
             {
-                builder.RecordPostgresqlBgwriterDurationDataPoint(timestamp, checkpointWriteTimeForPostgresqlBgwriterDuration, AttributeBgDurationType.Write);
+                builder.RecordPostgresqlBgwriterDurationDataPoint(timeUnixNano, checkpointWriteTimeForPostgresqlBgwriterDuration, AttributeBgDurationType.Write);
             }
             if (row.MaxwrittenClean is { } maxwrittenCleanForPostgresqlBgwriterMaxwritten)
             {
-                builder.RecordPostgresqlBgwriterMaxwrittenDataPoint(timestamp, maxwrittenCleanForPostgresqlBgwriterMaxwritten);
+                builder.RecordPostgresqlBgwriterMaxwrittenDataPoint(timeUnixNano, maxwrittenCleanForPostgresqlBgwriterMaxwritten);
             }
         }
     }
@@ -442,7 +442,7 @@ public sealed partial class CheckpointerQuery : global::PgMetrics.Runtime.Scrapi
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -451,15 +451,15 @@ public sealed partial class CheckpointerQuery : global::PgMetrics.Runtime.Scrapi
             var row = CheckpointerRow.Read(reader);
             if (row.RestartpointsTimed is { } restartpointsTimedForPostgresqlCheckpointerRestartpoints)
             {
-                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timestamp, restartpointsTimedForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Timed);
+                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timeUnixNano, restartpointsTimedForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Timed);
             }
             if (row.RestartpointsReq is { } restartpointsReqForPostgresqlCheckpointerRestartpoints)
             {
-                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timestamp, restartpointsReqForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Requested);
+                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timeUnixNano, restartpointsReqForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Requested);
             }
             if (row.RestartpointsDone is { } restartpointsDoneForPostgresqlCheckpointerRestartpoints)
             {
-                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timestamp, restartpointsDoneForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Done);
+                builder.RecordPostgresqlCheckpointerRestartpointsDataPoint(timeUnixNano, restartpointsDoneForPostgresqlCheckpointerRestartpoints, AttributeRestartpointType.Done);
             }
         }
     }
@@ -505,7 +505,7 @@ public sealed partial class WalStatsQuery : global::PgMetrics.Runtime.Scraping.M
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -514,19 +514,19 @@ public sealed partial class WalStatsQuery : global::PgMetrics.Runtime.Scraping.M
             var row = WalStatsRow.Read(reader);
             if (row.WalRecords is { } walRecordsForPostgresqlWalRecords)
             {
-                builder.RecordPostgresqlWalRecordsDataPoint(timestamp, walRecordsForPostgresqlWalRecords);
+                builder.RecordPostgresqlWalRecordsDataPoint(timeUnixNano, walRecordsForPostgresqlWalRecords);
             }
             if (row.WalFpi is { } walFpiForPostgresqlWalFullPageImages)
             {
-                builder.RecordPostgresqlWalFullPageImagesDataPoint(timestamp, walFpiForPostgresqlWalFullPageImages);
+                builder.RecordPostgresqlWalFullPageImagesDataPoint(timeUnixNano, walFpiForPostgresqlWalFullPageImages);
             }
             if (row.WalBytes is { } walBytesForPostgresqlWalBytes)
             {
-                builder.RecordPostgresqlWalBytesDataPoint(timestamp, walBytesForPostgresqlWalBytes);
+                builder.RecordPostgresqlWalBytesDataPoint(timeUnixNano, walBytesForPostgresqlWalBytes);
             }
             if (row.WalBuffersFull is { } walBuffersFullForPostgresqlWalBuffersFull)
             {
-                builder.RecordPostgresqlWalBuffersFullDataPoint(timestamp, walBuffersFullForPostgresqlWalBuffersFull);
+                builder.RecordPostgresqlWalBuffersFullDataPoint(timeUnixNano, walBuffersFullForPostgresqlWalBuffersFull);
             }
         }
     }
@@ -577,7 +577,7 @@ public sealed partial class IoStatsQuery : global::PgMetrics.Runtime.Scraping.Me
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -586,27 +586,27 @@ public sealed partial class IoStatsQuery : global::PgMetrics.Runtime.Scraping.Me
             var row = IoStatsRow.Read(reader);
             if (row.Reads is { } readsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromReads && row.Object is { } @objectForPostgresqlIoOperationsFromReads && row.Context is { } contextForPostgresqlIoOperationsFromReads)
             {
-                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, readsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromReads, @objectForPostgresqlIoOperationsFromReads, contextForPostgresqlIoOperationsFromReads, AttributeIoOperation.Read);
+                builder.RecordPostgresqlIoOperationsDataPoint(timeUnixNano, readsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromReads, @objectForPostgresqlIoOperationsFromReads, contextForPostgresqlIoOperationsFromReads, AttributeIoOperation.Read);
             }
             if (row.Writes is { } writesForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromWrites && row.Object is { } @objectForPostgresqlIoOperationsFromWrites && row.Context is { } contextForPostgresqlIoOperationsFromWrites)
             {
-                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, writesForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromWrites, @objectForPostgresqlIoOperationsFromWrites, contextForPostgresqlIoOperationsFromWrites, AttributeIoOperation.Write);
+                builder.RecordPostgresqlIoOperationsDataPoint(timeUnixNano, writesForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromWrites, @objectForPostgresqlIoOperationsFromWrites, contextForPostgresqlIoOperationsFromWrites, AttributeIoOperation.Write);
             }
             if (row.Extends is { } extendsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromExtends && row.Object is { } @objectForPostgresqlIoOperationsFromExtends && row.Context is { } contextForPostgresqlIoOperationsFromExtends)
             {
-                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, extendsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromExtends, @objectForPostgresqlIoOperationsFromExtends, contextForPostgresqlIoOperationsFromExtends, AttributeIoOperation.Extend);
+                builder.RecordPostgresqlIoOperationsDataPoint(timeUnixNano, extendsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromExtends, @objectForPostgresqlIoOperationsFromExtends, contextForPostgresqlIoOperationsFromExtends, AttributeIoOperation.Extend);
             }
             if (row.Hits is { } hitsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromHits && row.Object is { } @objectForPostgresqlIoOperationsFromHits && row.Context is { } contextForPostgresqlIoOperationsFromHits)
             {
-                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, hitsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromHits, @objectForPostgresqlIoOperationsFromHits, contextForPostgresqlIoOperationsFromHits, AttributeIoOperation.Hit);
+                builder.RecordPostgresqlIoOperationsDataPoint(timeUnixNano, hitsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromHits, @objectForPostgresqlIoOperationsFromHits, contextForPostgresqlIoOperationsFromHits, AttributeIoOperation.Hit);
             }
             if (row.Evictions is { } evictionsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromEvictions && row.Object is { } @objectForPostgresqlIoOperationsFromEvictions && row.Context is { } contextForPostgresqlIoOperationsFromEvictions)
             {
-                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, evictionsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromEvictions, @objectForPostgresqlIoOperationsFromEvictions, contextForPostgresqlIoOperationsFromEvictions, AttributeIoOperation.Eviction);
+                builder.RecordPostgresqlIoOperationsDataPoint(timeUnixNano, evictionsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromEvictions, @objectForPostgresqlIoOperationsFromEvictions, contextForPostgresqlIoOperationsFromEvictions, AttributeIoOperation.Eviction);
             }
             if (row.Fsyncs is { } fsyncsForPostgresqlIoOperations && row.BackendType is { } backendTypeForPostgresqlIoOperationsFromFsyncs && row.Object is { } @objectForPostgresqlIoOperationsFromFsyncs && row.Context is { } contextForPostgresqlIoOperationsFromFsyncs)
             {
-                builder.RecordPostgresqlIoOperationsDataPoint(timestamp, fsyncsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromFsyncs, @objectForPostgresqlIoOperationsFromFsyncs, contextForPostgresqlIoOperationsFromFsyncs, AttributeIoOperation.Fsync);
+                builder.RecordPostgresqlIoOperationsDataPoint(timeUnixNano, fsyncsForPostgresqlIoOperations, backendTypeForPostgresqlIoOperationsFromFsyncs, @objectForPostgresqlIoOperationsFromFsyncs, contextForPostgresqlIoOperationsFromFsyncs, AttributeIoOperation.Fsync);
             }
         }
     }
@@ -656,7 +656,7 @@ public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scrapin
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -665,31 +665,31 @@ public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scrapin
             var row = ReplicationRow.Read(reader);
             if (row.DataDelay is { } dataDelayForPostgresqlReplicationDataDelay && row.ClientAddr is { } clientAddrForPostgresqlReplicationDataDelayFromDataDelay)
             {
-                builder.RecordPostgresqlReplicationDataDelayDataPoint(timestamp, dataDelayForPostgresqlReplicationDataDelay, clientAddrForPostgresqlReplicationDataDelayFromDataDelay);
+                builder.RecordPostgresqlReplicationDataDelayDataPoint(timeUnixNano, dataDelayForPostgresqlReplicationDataDelay, clientAddrForPostgresqlReplicationDataDelayFromDataDelay);
             }
             if (row.FlushDelay is { } flushDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromFlushDelay)
             {
-                builder.RecordPostgresqlWalDelayDataPoint(timestamp, flushDelayForPostgresqlWalDelay, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalDelayFromFlushDelay);
+                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, flushDelayForPostgresqlWalDelay, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalDelayFromFlushDelay);
             }
             if (row.ReplayDelay is { } replayDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromReplayDelay)
             {
-                builder.RecordPostgresqlWalDelayDataPoint(timestamp, replayDelayForPostgresqlWalDelay, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalDelayFromReplayDelay);
+                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, replayDelayForPostgresqlWalDelay, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalDelayFromReplayDelay);
             }
             if (row.WriteDelay is { } writeDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromWriteDelay)
             {
-                builder.RecordPostgresqlWalDelayDataPoint(timestamp, writeDelayForPostgresqlWalDelay, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalDelayFromWriteDelay);
+                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, writeDelayForPostgresqlWalDelay, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalDelayFromWriteDelay);
             }
             if (row.FlushLag is { } flushLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromFlushLag)
             {
-                builder.RecordPostgresqlWalLagDataPoint(timestamp, flushLagForPostgresqlWalLag, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalLagFromFlushLag);
+                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, flushLagForPostgresqlWalLag, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalLagFromFlushLag);
             }
             if (row.ReplayLag is { } replayLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromReplayLag)
             {
-                builder.RecordPostgresqlWalLagDataPoint(timestamp, replayLagForPostgresqlWalLag, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalLagFromReplayLag);
+                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, replayLagForPostgresqlWalLag, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalLagFromReplayLag);
             }
             if (row.WriteLag is { } writeLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromWriteLag)
             {
-                builder.RecordPostgresqlWalLagDataPoint(timestamp, writeLagForPostgresqlWalLag, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalLagFromWriteLag);
+                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, writeLagForPostgresqlWalLag, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalLagFromWriteLag);
             }
         }
     }
@@ -735,7 +735,7 @@ public sealed partial class ReplicationSlotsQuery : global::PgMetrics.Runtime.Sc
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -745,15 +745,15 @@ public sealed partial class ReplicationSlotsQuery : global::PgMetrics.Runtime.Sc
             var slotTypeKnown = AttributeReplicationSlotTypeText.TryParse(row.SlotType, out var slotTypeValue);
             if (!slotTypeKnown)
             {
-                buffer.RejectValue(Name, "slot_type", row.SlotType);
+                rejected.Count(Name, "slot_type");
             }
             if (row.RetainedWal is { } retainedWalForPostgresqlReplicationSlotRetainedWal && row.SlotName is { } slotNameForPostgresqlReplicationSlotRetainedWalFromRetainedWal && slotTypeKnown)
             {
-                builder.RecordPostgresqlReplicationSlotRetainedWalDataPoint(timestamp, retainedWalForPostgresqlReplicationSlotRetainedWal, slotNameForPostgresqlReplicationSlotRetainedWalFromRetainedWal, slotTypeValue);
+                builder.RecordPostgresqlReplicationSlotRetainedWalDataPoint(timeUnixNano, retainedWalForPostgresqlReplicationSlotRetainedWal, slotNameForPostgresqlReplicationSlotRetainedWalFromRetainedWal, slotTypeValue);
             }
             if (row.Active is { } activeForPostgresqlReplicationSlotActive && row.SlotName is { } slotNameForPostgresqlReplicationSlotActiveFromActive && slotTypeKnown)
             {
-                builder.RecordPostgresqlReplicationSlotActiveDataPoint(timestamp, activeForPostgresqlReplicationSlotActive, slotNameForPostgresqlReplicationSlotActiveFromActive, slotTypeValue);
+                builder.RecordPostgresqlReplicationSlotActiveDataPoint(timeUnixNano, activeForPostgresqlReplicationSlotActive, slotNameForPostgresqlReplicationSlotActiveFromActive, slotTypeValue);
             }
         }
     }
@@ -798,7 +798,7 @@ public sealed partial class ArchiverQuery : global::PgMetrics.Runtime.Scraping.M
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -807,15 +807,15 @@ public sealed partial class ArchiverQuery : global::PgMetrics.Runtime.Scraping.M
             var row = ArchiverRow.Read(reader);
             if (row.WalAge is { } walAgeForPostgresqlWalAge)
             {
-                builder.RecordPostgresqlWalAgeDataPoint(timestamp, walAgeForPostgresqlWalAge);
+                builder.RecordPostgresqlWalAgeDataPoint(timeUnixNano, walAgeForPostgresqlWalAge);
             }
             if (row.ArchivedCount is { } archivedCountForPostgresqlArchiverArchived)
             {
-                builder.RecordPostgresqlArchiverArchivedDataPoint(timestamp, archivedCountForPostgresqlArchiverArchived);
+                builder.RecordPostgresqlArchiverArchivedDataPoint(timeUnixNano, archivedCountForPostgresqlArchiverArchived);
             }
             if (row.FailedCount is { } failedCountForPostgresqlArchiverFailed)
             {
-                builder.RecordPostgresqlArchiverFailedDataPoint(timestamp, failedCountForPostgresqlArchiverFailed);
+                builder.RecordPostgresqlArchiverFailedDataPoint(timeUnixNano, failedCountForPostgresqlArchiverFailed);
             }
         }
     }
@@ -861,7 +861,7 @@ public sealed partial class LockModesQuery : global::PgMetrics.Runtime.Scraping.
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -870,7 +870,7 @@ public sealed partial class LockModesQuery : global::PgMetrics.Runtime.Scraping.
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.Locks is { } locksForPostgresqlLocks && row.Mode is { } modeForPostgresqlLocksFromLocks && row.Granted is { } grantedForPostgresqlLocksFromLocks)
             {
-                builder.RecordPostgresqlLocksDataPoint(timestamp, locksForPostgresqlLocks, modeForPostgresqlLocksFromLocks, grantedForPostgresqlLocksFromLocks);
+                builder.RecordPostgresqlLocksDataPoint(timeUnixNano, locksForPostgresqlLocks, modeForPostgresqlLocksFromLocks, grantedForPostgresqlLocksFromLocks);
             }
         }
     }
@@ -916,7 +916,7 @@ public sealed partial class ServerLocksQuery : global::PgMetrics.Runtime.Scrapin
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         builder.SetResource();
@@ -925,7 +925,7 @@ public sealed partial class ServerLocksQuery : global::PgMetrics.Runtime.Scrapin
             var row = ServerLocksRow.Read(reader);
             if (row.Locks is { } locksForPostgresqlDatabaseLocks && row.Relation is { } relationForPostgresqlDatabaseLocksFromLocks && row.Mode is { } modeForPostgresqlDatabaseLocksFromLocks && row.LockType is { } lockTypeForPostgresqlDatabaseLocksFromLocks)
             {
-                builder.RecordPostgresqlDatabaseLocksDataPoint(timestamp, locksForPostgresqlDatabaseLocks, relationForPostgresqlDatabaseLocksFromLocks, modeForPostgresqlDatabaseLocksFromLocks, lockTypeForPostgresqlDatabaseLocksFromLocks);
+                builder.RecordPostgresqlDatabaseLocksDataPoint(timeUnixNano, locksForPostgresqlDatabaseLocks, relationForPostgresqlDatabaseLocksFromLocks, modeForPostgresqlDatabaseLocksFromLocks, lockTypeForPostgresqlDatabaseLocksFromLocks);
             }
         }
     }
@@ -972,7 +972,7 @@ public sealed partial class DatabaseLocksQuery : global::PgMetrics.Runtime.Scrap
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -981,7 +981,7 @@ public sealed partial class DatabaseLocksQuery : global::PgMetrics.Runtime.Scrap
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.Locks is { } locksForPostgresqlDatabaseLocks && row.Relation is { } relationForPostgresqlDatabaseLocksFromLocks && row.Mode is { } modeForPostgresqlDatabaseLocksFromLocks && row.LockType is { } lockTypeForPostgresqlDatabaseLocksFromLocks)
             {
-                builder.RecordPostgresqlDatabaseLocksDataPoint(timestamp, locksForPostgresqlDatabaseLocks, relationForPostgresqlDatabaseLocksFromLocks, modeForPostgresqlDatabaseLocksFromLocks, lockTypeForPostgresqlDatabaseLocksFromLocks);
+                builder.RecordPostgresqlDatabaseLocksDataPoint(timeUnixNano, locksForPostgresqlDatabaseLocks, relationForPostgresqlDatabaseLocksFromLocks, modeForPostgresqlDatabaseLocksFromLocks, lockTypeForPostgresqlDatabaseLocksFromLocks);
             }
         }
     }
@@ -1033,7 +1033,7 @@ public sealed partial class StatementTimeQuery : global::PgMetrics.Runtime.Scrap
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1042,7 +1042,7 @@ public sealed partial class StatementTimeQuery : global::PgMetrics.Runtime.Scrap
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.ExecutionTime is { } executionTimeForPostgresqlQueryExecutionTime)
             {
-                builder.RecordPostgresqlQueryExecutionTimeDataPoint(timestamp, executionTimeForPostgresqlQueryExecutionTime);
+                builder.RecordPostgresqlQueryExecutionTimeDataPoint(timeUnixNano, executionTimeForPostgresqlQueryExecutionTime);
             }
         }
     }
@@ -1086,7 +1086,7 @@ public sealed partial class TableCountQuery : global::PgMetrics.Runtime.Scraping
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1095,7 +1095,7 @@ public sealed partial class TableCountQuery : global::PgMetrics.Runtime.Scraping
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.TableCount is { } tableCountForPostgresqlTableCount)
             {
-                builder.RecordPostgresqlTableCountDataPoint(timestamp, tableCountForPostgresqlTableCount);
+                builder.RecordPostgresqlTableCountDataPoint(timeUnixNano, tableCountForPostgresqlTableCount);
             }
         }
     }
@@ -1159,7 +1159,7 @@ public sealed partial class TableStatsQuery : global::PgMetrics.Runtime.Scraping
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1168,79 +1168,79 @@ public sealed partial class TableStatsQuery : global::PgMetrics.Runtime.Scraping
             builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname);
             if (row.HeapRead is { } heapReadForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, heapReadForPostgresqlBlocksRead, AttributeSource.HeapRead);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, heapReadForPostgresqlBlocksRead, AttributeSource.HeapRead);
             }
             if (row.HeapHit is { } heapHitForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, heapHitForPostgresqlBlocksRead, AttributeSource.HeapHit);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, heapHitForPostgresqlBlocksRead, AttributeSource.HeapHit);
             }
             if (row.IdxRead is { } idxReadForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, idxReadForPostgresqlBlocksRead, AttributeSource.IdxRead);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, idxReadForPostgresqlBlocksRead, AttributeSource.IdxRead);
             }
             if (row.IdxHit is { } idxHitForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, idxHitForPostgresqlBlocksRead, AttributeSource.IdxHit);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, idxHitForPostgresqlBlocksRead, AttributeSource.IdxHit);
             }
             if (row.ToastRead is { } toastReadForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, toastReadForPostgresqlBlocksRead, AttributeSource.ToastRead);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, toastReadForPostgresqlBlocksRead, AttributeSource.ToastRead);
             }
             if (row.ToastHit is { } toastHitForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, toastHitForPostgresqlBlocksRead, AttributeSource.ToastHit);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, toastHitForPostgresqlBlocksRead, AttributeSource.ToastHit);
             }
             if (row.TidxRead is { } tidxReadForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, tidxReadForPostgresqlBlocksRead, AttributeSource.TidxRead);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, tidxReadForPostgresqlBlocksRead, AttributeSource.TidxRead);
             }
             if (row.TidxHit is { } tidxHitForPostgresqlBlocksRead)
             {
-                builder.RecordPostgresqlBlocksReadDataPoint(timestamp, tidxHitForPostgresqlBlocksRead, AttributeSource.TidxHit);
+                builder.RecordPostgresqlBlocksReadDataPoint(timeUnixNano, tidxHitForPostgresqlBlocksRead, AttributeSource.TidxHit);
             }
             if (row.Ins is { } insForPostgresqlOperations)
             {
-                builder.RecordPostgresqlOperationsDataPoint(timestamp, insForPostgresqlOperations, AttributeOperation.Ins);
+                builder.RecordPostgresqlOperationsDataPoint(timeUnixNano, insForPostgresqlOperations, AttributeOperation.Ins);
             }
             if (row.Upd is { } updForPostgresqlOperations)
             {
-                builder.RecordPostgresqlOperationsDataPoint(timestamp, updForPostgresqlOperations, AttributeOperation.Upd);
+                builder.RecordPostgresqlOperationsDataPoint(timeUnixNano, updForPostgresqlOperations, AttributeOperation.Upd);
             }
             if (row.Del is { } delForPostgresqlOperations)
             {
-                builder.RecordPostgresqlOperationsDataPoint(timestamp, delForPostgresqlOperations, AttributeOperation.Del);
+                builder.RecordPostgresqlOperationsDataPoint(timeUnixNano, delForPostgresqlOperations, AttributeOperation.Del);
             }
             if (row.HotUpd is { } hotUpdForPostgresqlOperations)
             {
-                builder.RecordPostgresqlOperationsDataPoint(timestamp, hotUpdForPostgresqlOperations, AttributeOperation.HotUpd);
+                builder.RecordPostgresqlOperationsDataPoint(timeUnixNano, hotUpdForPostgresqlOperations, AttributeOperation.HotUpd);
             }
             if (row.Live is { } liveForPostgresqlRows)
             {
-                builder.RecordPostgresqlRowsDataPoint(timestamp, liveForPostgresqlRows, AttributeState.Live);
+                builder.RecordPostgresqlRowsDataPoint(timeUnixNano, liveForPostgresqlRows, AttributeState.Live);
             }
             if (row.Dead is { } deadForPostgresqlRows)
             {
-                builder.RecordPostgresqlRowsDataPoint(timestamp, deadForPostgresqlRows, AttributeState.Dead);
+                builder.RecordPostgresqlRowsDataPoint(timeUnixNano, deadForPostgresqlRows, AttributeState.Dead);
             }
             if (row.SeqScan is { } seqScanForPostgresqlSequentialScans)
             {
-                builder.RecordPostgresqlSequentialScansDataPoint(timestamp, seqScanForPostgresqlSequentialScans);
+                builder.RecordPostgresqlSequentialScansDataPoint(timeUnixNano, seqScanForPostgresqlSequentialScans);
             }
             if (row.TableSize is { } tableSizeForPostgresqlTableSize)
             {
-                builder.RecordPostgresqlTableSizeDataPoint(timestamp, tableSizeForPostgresqlTableSize);
+                builder.RecordPostgresqlTableSizeDataPoint(timeUnixNano, tableSizeForPostgresqlTableSize);
             }
             if (row.VacuumCount is { } vacuumCountForPostgresqlTableVacuumCount)
             {
-                builder.RecordPostgresqlTableVacuumCountDataPoint(timestamp, vacuumCountForPostgresqlTableVacuumCount);
+                builder.RecordPostgresqlTableVacuumCountDataPoint(timeUnixNano, vacuumCountForPostgresqlTableVacuumCount);
             }
             if (row.VacuumAge is { } vacuumAgeForPostgresqlTableVacuumAge)
             {
-                builder.RecordPostgresqlTableVacuumAgeDataPoint(timestamp, vacuumAgeForPostgresqlTableVacuumAge);
+                builder.RecordPostgresqlTableVacuumAgeDataPoint(timeUnixNano, vacuumAgeForPostgresqlTableVacuumAge);
             }
             if (row.AnalyzeAge is { } analyzeAgeForPostgresqlTableAnalyzeAge)
             {
-                builder.RecordPostgresqlTableAnalyzeAgeDataPoint(timestamp, analyzeAgeForPostgresqlTableAnalyzeAge);
+                builder.RecordPostgresqlTableAnalyzeAgeDataPoint(timeUnixNano, analyzeAgeForPostgresqlTableAnalyzeAge);
             }
         }
     }
@@ -1288,7 +1288,7 @@ public sealed partial class IndexStatsQuery : global::PgMetrics.Runtime.Scraping
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1297,11 +1297,11 @@ public sealed partial class IndexStatsQuery : global::PgMetrics.Runtime.Scraping
             builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname, postgresqlIndexName: row.Indexrelname);
             if (row.IdxScan is { } idxScanForPostgresqlIndexScans)
             {
-                builder.RecordPostgresqlIndexScansDataPoint(timestamp, idxScanForPostgresqlIndexScans);
+                builder.RecordPostgresqlIndexScansDataPoint(timeUnixNano, idxScanForPostgresqlIndexScans);
             }
             if (row.IndexSize is { } indexSizeForPostgresqlIndexSize)
             {
-                builder.RecordPostgresqlIndexSizeDataPoint(timestamp, indexSizeForPostgresqlIndexSize);
+                builder.RecordPostgresqlIndexSizeDataPoint(timeUnixNano, indexSizeForPostgresqlIndexSize);
             }
         }
     }
@@ -1350,7 +1350,7 @@ public sealed partial class FunctionStatsQuery : global::PgMetrics.Runtime.Scrap
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1359,7 +1359,7 @@ public sealed partial class FunctionStatsQuery : global::PgMetrics.Runtime.Scrap
             builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname);
             if (row.Calls is { } callsForPostgresqlFunctionCalls && row.Function is { } functionForPostgresqlFunctionCallsFromCalls)
             {
-                builder.RecordPostgresqlFunctionCallsDataPoint(timestamp, callsForPostgresqlFunctionCalls, functionForPostgresqlFunctionCallsFromCalls);
+                builder.RecordPostgresqlFunctionCallsDataPoint(timeUnixNano, callsForPostgresqlFunctionCalls, functionForPostgresqlFunctionCallsFromCalls);
             }
         }
     }
@@ -1405,7 +1405,7 @@ public sealed partial class TableBloatQuery : global::PgMetrics.Runtime.Scraping
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1414,7 +1414,7 @@ public sealed partial class TableBloatQuery : global::PgMetrics.Runtime.Scraping
             builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname);
             if (row.BloatBytes is { } bloatBytesForPostgresqlTableBloat)
             {
-                builder.RecordPostgresqlTableBloatDataPoint(timestamp, bloatBytesForPostgresqlTableBloat);
+                builder.RecordPostgresqlTableBloatDataPoint(timeUnixNano, bloatBytesForPostgresqlTableBloat);
             }
         }
     }
@@ -1461,7 +1461,7 @@ public sealed partial class IndexBloatQuery : global::PgMetrics.Runtime.Scraping
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1470,7 +1470,7 @@ public sealed partial class IndexBloatQuery : global::PgMetrics.Runtime.Scraping
             builder.SetResource(postgresqlDatabaseName: row.Datname, postgresqlSchemaName: row.Schemaname, postgresqlTableName: row.Relname, postgresqlIndexName: row.Indexrelname);
             if (row.BloatBytes is { } bloatBytesForPostgresqlIndexBloat)
             {
-                builder.RecordPostgresqlIndexBloatDataPoint(timestamp, bloatBytesForPostgresqlIndexBloat);
+                builder.RecordPostgresqlIndexBloatDataPoint(timeUnixNano, bloatBytesForPostgresqlIndexBloat);
             }
         }
     }
@@ -1520,7 +1520,7 @@ public sealed partial class VectorSearchesQuery : global::PgMetrics.Runtime.Scra
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1530,19 +1530,19 @@ public sealed partial class VectorSearchesQuery : global::PgMetrics.Runtime.Scra
             var distanceFunctionKnown = AttributePostgresqlDistanceFunctionNameText.TryParse(row.DistanceFunction, out var distanceFunctionValue);
             if (!distanceFunctionKnown)
             {
-                buffer.RejectValue(Name, "distance_function", row.DistanceFunction);
+                rejected.Count(Name, "distance_function");
             }
             if (row.Calls is { } callsForPostgresqlVectorSearchCalls && distanceFunctionKnown)
             {
-                builder.RecordPostgresqlVectorSearchCallsDataPoint(timestamp, callsForPostgresqlVectorSearchCalls, distanceFunctionValue);
+                builder.RecordPostgresqlVectorSearchCallsDataPoint(timeUnixNano, callsForPostgresqlVectorSearchCalls, distanceFunctionValue);
             }
             if (row.ExecTime is { } execTimeForPostgresqlVectorSearchDuration && distanceFunctionKnown)
             {
-                builder.RecordPostgresqlVectorSearchDurationDataPoint(timestamp, execTimeForPostgresqlVectorSearchDuration, distanceFunctionValue);
+                builder.RecordPostgresqlVectorSearchDurationDataPoint(timeUnixNano, execTimeForPostgresqlVectorSearchDuration, distanceFunctionValue);
             }
             if (row.RowsReturned is { } rowsReturnedForPostgresqlVectorSearchRowsReturned && distanceFunctionKnown)
             {
-                builder.RecordPostgresqlVectorSearchRowsReturnedDataPoint(timestamp, rowsReturnedForPostgresqlVectorSearchRowsReturned, distanceFunctionValue);
+                builder.RecordPostgresqlVectorSearchRowsReturnedDataPoint(timeUnixNano, rowsReturnedForPostgresqlVectorSearchRowsReturned, distanceFunctionValue);
             }
         }
     }
@@ -1590,7 +1590,7 @@ public sealed partial class VectorInsertsQuery : global::PgMetrics.Runtime.Scrap
     }
 
     /// <inheritdoc/>
-    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timestamp)
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
     {
         var builder = new PostgresqlMetricsBuilder(_config, buffer);
         while (reader.Read())
@@ -1599,11 +1599,11 @@ public sealed partial class VectorInsertsQuery : global::PgMetrics.Runtime.Scrap
             builder.SetResource(postgresqlDatabaseName: row.Datname);
             if (row.ExecTime is { } execTimeForPostgresqlVectorInsertDuration)
             {
-                builder.RecordPostgresqlVectorInsertDurationDataPoint(timestamp, execTimeForPostgresqlVectorInsertDuration);
+                builder.RecordPostgresqlVectorInsertDurationDataPoint(timeUnixNano, execTimeForPostgresqlVectorInsertDuration);
             }
             if (row.InsertedRows is { } insertedRowsForPostgresqlVectorInsertRows)
             {
-                builder.RecordPostgresqlVectorInsertRowsDataPoint(timestamp, insertedRowsForPostgresqlVectorInsertRows);
+                builder.RecordPostgresqlVectorInsertRowsDataPoint(timeUnixNano, insertedRowsForPostgresqlVectorInsertRows);
             }
         }
     }
