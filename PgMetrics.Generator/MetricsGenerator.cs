@@ -24,9 +24,16 @@ public sealed class MetricsGenerator : IIncrementalGenerator
     /// <summary>Pipeline step names, so tests can assert what was cached.</summary>
     public static class TrackingNames
     {
+        /// <summary>The metadata.yaml files read from AdditionalFiles.</summary>
         public const string MetadataFiles = nameof(MetadataFiles);
+
+        /// <summary>Each file parsed into a spec and its diagnostics.</summary>
         public const string Parsed = nameof(Parsed);
+
+        /// <summary>The specs the sources are emitted from.</summary>
         public const string Specs = nameof(Specs);
+
+        /// <summary>The diagnostics reported.</summary>
         public const string Diagnostics = nameof(Diagnostics);
     }
 

@@ -6,6 +6,7 @@ namespace PgMetrics.Collector.Cli;
 /// <summary><c>pgmetrics fingerprint</c>: one SQL statement per line on stdin → fingerprint, tab, normalized text.</summary>
 internal static class FingerprintCommand
 {
+    /// <summary>The command.</summary>
     public static Command Create()
     {
         var command = new Command("fingerprint", "Read SQL statements, one per line, on stdin and print <fingerprint><TAB><normalized text> for each; no literal value is printed.");

@@ -1,40 +1,48 @@
 using System.Buffers;
 using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Output;
-using PgMetrics.Runtime.Metadata;
+using PgMetrics.Collector.Exporters.Console;
+using PgMetrics.Exporter.Otlp.Serialization;
+using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metrics;
-using PgMetrics.Runtime.Otlp;
-using PgMetrics.Runtime.Scraping;
+using PgMetrics.Runtime.Pipeline;
 
 namespace PgMetrics.Collector.Cli;
 
 /// <summary><c>pgmetrics once</c>: one scrape of each target, printed as a table or as OTLP JSON.</summary>
 internal static class OnceCommand
 {
+    /// <summary>The command.</summary>
     public static Command Create()
     {
-        var target = new TargetOptions();
+        var flags = new CommandLineConfig();
         var config = ConfigOption.Create();
         var format = new Option<string>("--format") { Description = "table or json (OTLP/JSON).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var command = new Command("once", "Scrape once and print what was collected.") { config, format };
-        target.AddTo(command);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        flags.AddTargetOptions(command);
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var targets = new List<(string Name, ScraperOptions Options, MetricSet Metrics)>();
-            if (parseResult.GetValue(config) is { } path)
+            IReadOnlyList<ReceiverConfig> receivers;
+            if (parse.GetValue(config) is { } path)
             {
                 if (ConfigOption.Load(path) is not { } loaded)
                 {
-                    return ExitCodes.ScrapeFailed;
+                    return ExitCodes.InvalidConfig;
                 }
 
-                targets.AddRange(loaded.Receivers.Select(r => (r.Name, ReceiverOptionsMapping.ToScraperOptions(r), (MetricSet)ReceiverOptionsMapping.ToMetricSet(r))));
+                receivers = loaded.Receivers;
             }
-            else if (target.TryBind(parseResult, out var options, out var error))
+            else if (flags.Receiver(parse, scheduled: false, out var error) is { } receiver)
             {
-                targets.Add(("postgresql", options, new PostgresqlMetricSet()));
+                if (ConfigOption.Validate(new CollectorConfig(ConfigLoader.CommandLine, [receiver], [], new ServiceConfig())) is null)
+                {
+                    return ExitCodes.InvalidConfig;
+                }
+
+                receivers = [receiver];
             }
             else
             {
@@ -42,46 +50,72 @@ internal static class OnceCommand
                 return ExitCodes.BadUsage;
             }
 
-            var buffer = new MetricsBuffer(UnixTime.NowNanoseconds());
-            var anyPoints = false;
-            var table = MetricsTableWriter.ForStandardOutput();
-            foreach (var (name, options, metrics) in targets)
-            {
-                await using var scraper = new PostgresScraper(options, metrics);
-                if (parseResult.GetValue(format) == "json")
-                {
-                    var result = await scraper.ScrapeAsync(buffer, cancellationToken);
-                    anyPoints |= result.PointsRecorded > 0;
-                    foreach (var scrapeError in result.Errors)
-                    {
-                        Console.Error.WriteLine($"warning: {name}: {scrapeError}");
-                    }
-
-                    foreach (var skipped in result.Skipped)
-                    {
-                        Console.Error.WriteLine($"skipped: {name}: {skipped}");
-                    }
-                }
-                else
-                {
-                    buffer.Clear();
-                    var result = await scraper.ScrapeAsync(buffer, cancellationToken);
-                    anyPoints |= result.PointsRecorded > 0;
-                    table.Write(buffer, result);
-                }
-            }
-
-            if (parseResult.GetValue(format) == "json")
-            {
-                var output = new ArrayBufferWriter<byte>();
-                OtlpJsonWriter.Write(buffer, output);
-                using var stdout = Console.OpenStandardOutput();
-                stdout.Write(output.WrittenSpan);
-                stdout.Write("\n"u8);
-            }
-
-            return anyPoints ? ExitCodes.Success : ExitCodes.ScrapeFailed;
+            return await ScrapeAndPrintAsync(receivers, parse.GetValue(format) == "json", cancellationToken);
         });
         return command;
+    }
+
+    private static async Task<int> ScrapeAndPrintAsync(IReadOnlyList<ReceiverConfig> receivers, bool json, CancellationToken cancellationToken)
+    {
+        var combined = new MetricsBuffer(UnixTime.NowNanoseconds());
+        var table = MetricsTableWriter.ForStandardOutput();
+        var anyPoints = false;
+        foreach (var receiverConfig in receivers)
+        {
+            // The same factories as run; the results are printed here rather than consumed.
+            var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(receiverConfig.Name)];
+            var receiver = factory.Create(receiverConfig, Discard.Instance, Discard.Instance, NullLoggerFactory.Instance);
+            try
+            {
+                foreach (var result in await receiver.ScrapeOnceAsync(cancellationToken))
+                {
+                    anyPoints |= result.PointsRecorded > 0;
+                    if (json)
+                    {
+                        combined.Append(result.Metrics);
+                        var problems = result.Errors.Select(e => ("warning", e.ToString()))
+                            .Concat(result.RejectedValues.Select(r => ("warning", r.ToString())))
+                            .Concat(result.Skipped.Select(s => ("skipped", s.ToString())));
+                        foreach (var (kind, problem) in problems)
+                        {
+                            Console.Error.WriteLine($"{kind}: {receiverConfig.Name}: {problem}");
+                        }
+                    }
+                    else
+                    {
+                        table.Write(result);
+                    }
+                }
+            }
+            finally
+            {
+                await receiver.ShutdownAsync(CancellationToken.None);
+            }
+        }
+
+        if (json)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            new OtlpJsonWriter().Write(combined, output);
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(output.WrittenSpan);
+            stdout.Write("\n"u8);
+        }
+
+        return anyPoints ? ExitCodes.Success : ExitCodes.ScrapeFailed;
+    }
+
+    /// <summary>Where <c>once</c> hands scrapes it prints itself.</summary>
+    private sealed class Discard : IMetricsConsumer, ILogsConsumer
+    {
+        public static readonly Discard Instance = new();
+
+        public void ConsumeMetrics(MetricsBuffer metrics)
+        {
+        }
+
+        public void ConsumeLogs(LogBatch logs)
+        {
+        }
     }
 }

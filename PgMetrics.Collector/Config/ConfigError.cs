@@ -1,11 +1,13 @@
 namespace PgMetrics.Collector.Config;
 
-/// <summary>A problem in the config file: where it is, which key, and what is wrong. Never holds a secret's value.</summary>
-/// <param name="Line">1-based, as editors count.</param>
-/// <param name="Column">1-based.</param>
+/// <summary>A problem in the config: where it is, which key, and what is wrong. Never holds a secret's value.</summary>
+/// <param name="File">The config file, or <c>(command line)</c> for a config built from flags.</param>
+/// <param name="Line">1-based, as editors count; 0 when the config has no lines (flags).</param>
+/// <param name="Column">1-based; 0 when the config has no lines.</param>
 /// <param name="Key">The dotted path of the key, e.g. <c>receivers.postgresql.collection_interval</c>.</param>
-public sealed record ConfigError(string File, int Line, int Column, string Key, string Message)
+/// <param name="Message">What is wrong, and what to write instead.</param>
+internal sealed record ConfigError(string File, int Line, int Column, string Key, string Message)
 {
     /// <inheritdoc/>
-    public override string ToString() => $"{File}:{Line}:{Column}: {Key}: {Message}";
+    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}: {Key}: {Message}" : $"{File}: {Key}: {Message}";
 }

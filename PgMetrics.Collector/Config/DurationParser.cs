@@ -6,7 +6,7 @@ namespace PgMetrics.Collector.Config;
 /// Parses durations the way OpenTelemetry Collector configs write them (Go syntax): <c>500ms</c>,
 /// <c>10s</c>, <c>1m30s</c>, <c>2h</c>.
 /// </summary>
-public static class DurationParser
+internal static class DurationParser
 {
     private static readonly (string Suffix, long TicksPerUnit)[] Units =
     [

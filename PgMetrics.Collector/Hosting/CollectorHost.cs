@@ -1,88 +1,74 @@
 using Microsoft.Extensions.Logging;
+using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Output;
-using PgMetrics.Runtime.Export;
 using PgMetrics.Runtime.Metrics;
-using PgMetrics.Runtime.Receiver;
-using PgMetrics.Runtime.Scraping;
 using PgMetrics.Runtime.Telemetry;
-using Polly.CircuitBreaker;
 
 namespace PgMetrics.Collector.Hosting;
 
 /// <summary>
-/// The running collector: one receiver per PostgreSQL target, the exporters, self-metrics, the
-/// health endpoint and config hot reload. A reload that fails validation is logged and counted and
-/// the running config stays; a valid one is swapped in while the export queues, and the data in
-/// them, carry over.
+/// The running collector: orchestrates start, reload and stop of the pipeline a config describes. A reload
+/// that fails validation is logged and counted and the running pipeline stays; a valid one replaces it,
+/// while the exporters' queues, and the data in them, carry over.
 /// </summary>
 internal sealed class CollectorHost : IAsyncDisposable
 {
-    private static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(500);
-
-    private readonly string _configPath;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
-    private readonly Dictionary<string, ExportQueue> _queues = new(StringComparer.Ordinal);
-    private readonly List<RunningExporter> _exporters = [];
-    private readonly List<PostgresReceiver> _receivers = [];
+    private readonly ExporterState _exporterState = new();
     private readonly SelfMetricsCollector _selfMetrics = new(Environment.MachineName + "/" + Environment.ProcessId);
-    private readonly object _consoleGate = new();
-    private readonly long _startTime = UnixTime.NowNanoseconds();
-    private CollectorConfig _config;
-    private MetricsTableWriter? _console;
+    private readonly SelfMetricsReporter _selfMetricsReporter;
+    private Pipeline? _pipeline;
     private HealthServer? _health;
-    private FileSystemWatcher? _watcher;
-    private Timer? _debounce;
-    private CancellationTokenSource _selfMetricsStop = new();
-    private Task _selfMetricsLoop = Task.CompletedTask;
+    private ConfigWatcher? _watcher;
 
+    /// <summary>Prepares the host for a validated config; nothing runs until <see cref="StartAsync"/>.</summary>
     public CollectorHost(CollectorConfig config, ILoggerFactory loggerFactory)
     {
-        _config = config;
-        _configPath = Path.GetFullPath(config.FilePath);
+        Config = config;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("pgmetrics");
+        _selfMetricsReporter = new SelfMetricsReporter(_selfMetrics, UnixTime.NowNanoseconds());
     }
 
-    /// <summary>Successful and failed reloads, for tests and the log.</summary>
+    /// <summary>The config running now.</summary>
+    public CollectorConfig Config { get; private set; }
+
+    /// <summary>Reloads applied.</summary>
     public int ReloadsApplied { get; private set; }
 
+    /// <summary>Reloads rejected because the file was not valid.</summary>
     public int ReloadsRejected { get; private set; }
 
-    public CollectorConfig Config => _config;
-
+    /// <summary>Starts the pipeline, the health endpoint and, for a config file, the watcher that reloads it on change.</summary>
     public async Task StartAsync()
     {
-        await ApplyAsync(_config).ConfigureAwait(false);
-        if (_config.Service.HealthEndpoint is { Length: > 0 } endpoint)
+        await ApplyAsync(Config).ConfigureAwait(false);
+        if (Config.Service.HealthEndpoint is { Length: > 0 } endpoint)
         {
-            _health = new HealthServer(endpoint, ReadinessProblems);
-            _logger.LogInformation("Health endpoints on http://{Endpoint}/healthz and /readyz", endpoint);
+            var readiness = new ReadinessProbe(() => _pipeline?.Components ?? []);
+            _health = new HealthServer(endpoint, readiness.Problems);
+            CollectorLog.HealthEndpoints(_logger, endpoint);
         }
 
-        _watcher = new FileSystemWatcher(Path.GetDirectoryName(_configPath)!, Path.GetFileName(_configPath))
+        if (Config.IsFile)
         {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
-        };
-        _watcher.Changed += (_, _) => ScheduleReload();
-        _watcher.Created += (_, _) => ScheduleReload();
-        _watcher.Renamed += (_, _) => ScheduleReload();
-        _watcher.EnableRaisingEvents = true;
+            _watcher = new ConfigWatcher(Config.FilePath, async () => await ReloadAsync().ConfigureAwait(false));
+        }
     }
 
     /// <summary>Loads the config file again; applies it if valid, else logs why and keeps the running one.</summary>
     public async Task<bool> ReloadAsync()
     {
-        var result = ConfigLoader.Load(_configPath);
+        var result = ConfigLoader.Load(Config.FilePath);
         if (!result.IsValid)
         {
             ReloadsRejected++;
             PgMetricsInstruments.RecordConfigReload(succeeded: false);
             foreach (var error in result.Errors)
             {
-                _logger.LogError("Config reload rejected, the running config stays: {Error}", error.ToString());
+                CollectorLog.ReloadRejected(_logger, error.ToString());
             }
 
             return false;
@@ -91,12 +77,12 @@ internal sealed class CollectorHost : IAsyncDisposable
         await ApplyAsync(result.Config!).ConfigureAwait(false);
         ReloadsApplied++;
         PgMetricsInstruments.RecordConfigReload(succeeded: true);
-        _logger.LogInformation("Config reloaded from {File}: {Receivers} receivers, exporters {Exporters}", _configPath, result.Config!.Receivers.Count, string.Join(", ", _exporters.Select(e => e.Name)));
+        CollectorLog.Reloaded(_logger, Config.FilePath, Config.Receivers.Count, string.Join(", ", Config.ExportersInUse.Select(e => e.Name)));
         return true;
     }
 
-    /// <summary>Stops scraping, then gives queued data until <paramref name="deadline"/> to leave.</summary>
-    public async Task ShutdownAsync(TimeSpan deadline)
+    /// <summary>Stops scraping, then gives queued data until <paramref name="deadline"/> to leave; returns each exporter's summary.</summary>
+    public async Task<IReadOnlyList<(string Exporter, string Summary)>> ShutdownAsync(TimeSpan deadline)
     {
         _watcher?.Dispose();
         _watcher = null;
@@ -104,38 +90,27 @@ internal sealed class CollectorHost : IAsyncDisposable
         await _applyGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await StopReceiversAsync(timeout.Token).ConfigureAwait(false);
-            await StopSelfMetricsAsync().ConfigureAwait(false);
-            SubmitSelfMetrics();
-            foreach (var exporter in _exporters)
+            if (_pipeline is not { } pipeline)
             {
-                await exporter.StopAsync().ConfigureAwait(false);
+                return [];
             }
 
-            foreach (var exporter in _exporters)
+            await pipeline.StopReceiversAsync(timeout.Token).ConfigureAwait(false);
+            await _selfMetricsReporter.StopAsync(reportNow: true).ConfigureAwait(false);
+            await pipeline.StopExportersAsync(timeout.Token).ConfigureAwait(false);
+            _pipeline = null;
+            var summaries = pipeline.Exporters.Select(e => (e.Name, e.Summary)).ToList();
+            foreach (var (name, summary) in summaries)
             {
-                var flushed = await exporter.Exporter.FlushAsync(timeout.Token, final: true).ConfigureAwait(false);
-                var statistics = exporter.Exporter.Statistics;
-                _logger.LogInformation(
-                    "Exporter {Name}: {Exported} points exported, {Retries} retries, {Rejected} rejected, {Dropped} dropped{Left}",
-                    exporter.Name, statistics.PointsExported, statistics.Retries, statistics.PointsRejected, statistics.PointsDropped,
-                    flushed ? string.Empty : $", {exporter.Exporter.Queue.Points} points still queued{(exporter.Config.SpoolDirectory is null ? " and lost" : " in the spool")}");
-                exporter.Exporter.Dispose();
+                CollectorLog.ExporterSummary(_logger, name, summary);
             }
 
-            _exporters.Clear();
+            return summaries;
         }
         finally
         {
             _applyGate.Release();
         }
-    }
-
-    private void ScheduleReload()
-    {
-        // Editors write a file in several steps; reload once they are done.
-        _debounce?.Dispose();
-        _debounce = new Timer(_ => _ = ReloadAsync(), null, ReloadDebounce, Timeout.InfiniteTimeSpan);
     }
 
     private async Task ApplyAsync(CollectorConfig config)
@@ -143,56 +118,30 @@ internal sealed class CollectorHost : IAsyncDisposable
         await _applyGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await StopReceiversAsync(CancellationToken.None).ConfigureAwait(false);
-            await StopSelfMetricsAsync().ConfigureAwait(false);
-            foreach (var exporter in _exporters)
+            if (_pipeline is { } running)
             {
-                await exporter.StopAsync().ConfigureAwait(false);
-                exporter.Exporter.Dispose();
+                await running.StopReceiversAsync(CancellationToken.None).ConfigureAwait(false);
+                await _selfMetricsReporter.StopAsync(reportNow: false).ConfigureAwait(false);
+
+                // Stopped at once, not flushed: their queues carry over to the new exporters.
+                await running.StopExportersAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
             }
 
-            _exporters.Clear();
-            _console = null;
-            var used = config.Service.Exporters.Count == 0 ? config.Exporters : config.Exporters.Where(e => config.Service.Exporters.Contains(e.Name)).ToList();
-            foreach (var exporterConfig in used)
+            var pipeline = PipelineBuilder.Build(config, _exporterState, _loggerFactory);
+            await pipeline.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            foreach (var exporter in pipeline.Exporters)
             {
-                if (exporterConfig.Kind == "console")
-                {
-                    _console = MetricsTableWriter.ForStandardOutput();
-                    continue;
-                }
-
-                if (!_queues.TryGetValue(exporterConfig.Name, out var queue))
-                {
-                    queue = ExporterFactory.CreateQueue(exporterConfig);
-                    _queues[exporterConfig.Name] = queue;
-                }
-
-                var exporterLogger = _loggerFactory.CreateLogger("pgmetrics.exporter." + exporterConfig.Name);
-                var exporter = ExporterFactory.Create(exporterConfig, queue, exporterLogger);
-                _exporters.Add(new RunningExporter(exporterConfig, exporter, ExporterFactory.CreateLogs(exporterConfig, exporterLogger)));
-                _logger.LogInformation("Exporter {Name} sends to {Destination}", exporterConfig.Name, exporter.Destination);
+                CollectorLog.ExporterStarted(_logger, exporter.Name);
             }
 
-            foreach (var receiverConfig in config.Receivers)
+            foreach (var receiver in config.Receivers)
             {
-                PostgresReceiver? self = null;
-                var receiver = new PostgresReceiver(
-                    receiverConfig.Name,
-                    ReceiverOptionsMapping.ToScraperOptions(receiverConfig),
-                    ReceiverOptionsMapping.ToControllerOptions(receiverConfig),
-                    ReceiverOptionsMapping.ToMetricSet(receiverConfig),
-                    (buffer, result, token) => OnScraped(self!, buffer, result, token));
-                self = receiver;
-                _receivers.Add(receiver);
-                await receiver.StartAsync(CancellationToken.None).ConfigureAwait(false);
-                _logger.LogInformation("Receiver {Name} scrapes {Endpoint} every {Interval} s", receiverConfig.Name, receiverConfig.Endpoint, receiverConfig.CollectionInterval.TotalSeconds);
+                CollectorLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
             }
 
-            _config = config;
-            _selfMetricsStop = new CancellationTokenSource();
-            var interval = config.Receivers.Min(r => r.CollectionInterval);
-            _selfMetricsLoop = Task.Run(() => ReportSelfMetricsAsync(interval, _selfMetricsStop.Token));
+            _selfMetricsReporter.Start(pipeline.FanOut, pipeline.SelfMetricsInterval);
+            _pipeline = pipeline;
+            Config = config;
         }
         finally
         {
@@ -200,156 +149,18 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
     }
 
-    private async ValueTask OnScraped(PostgresReceiver receiver, MetricsBuffer buffer, ScrapeResult result, CancellationToken cancellationToken)
-    {
-        // Each problem is logged when it starts and when it ends, not on every scrape in between.
-        var (newProblems, resolved) = receiver.Problems.Update(result);
-        foreach (var problem in newProblems)
-        {
-            _logger.LogWarning("Receiver {Receiver}: {Problem}", receiver.Name, problem);
-        }
-
-        foreach (var problem in resolved)
-        {
-            _logger.LogInformation("Receiver {Receiver}: {Problem}", receiver.Name, problem);
-        }
-
-        if (_console is { } console)
-        {
-            lock (_consoleGate)
-            {
-                console.Write(buffer, result);
-            }
-        }
-
-        foreach (var exporter in _exporters)
-        {
-            exporter.Exporter.Submit(buffer);
-        }
-
-        if (receiver.QuerySamples.Count > 0)
-        {
-            KeyValue[] resource = [KeyValue.String("service.name", "pgmetrics"), KeyValue.String("pgmetrics.receiver", receiver.Name)];
-            foreach (var exporter in _exporters)
-            {
-                await exporter.Logs.ExportAsync(resource, receiver.QuerySamples, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task ReportSelfMetricsAsync(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                SubmitSelfMetrics();
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private void SubmitSelfMetrics()
-    {
-        foreach (var exporter in _exporters)
-        {
-            var buffer = new MetricsBuffer(_startTime);
-            _selfMetrics.AppendTo(buffer, UnixTime.NowNanoseconds());
-            exporter.Exporter.Submit(buffer);
-        }
-    }
-
-    private IReadOnlyList<string> ReadinessProblems()
-    {
-        var problems = new List<string>();
-        foreach (var receiver in _receivers.ToArray())
-        {
-            if (receiver.LastResult is not { } last)
-            {
-                problems.Add($"receiver {receiver.Name}: no scrape finished yet");
-            }
-            else if (last.PointsRecorded == 0 && !last.IsComplete)
-            {
-                problems.Add($"receiver {receiver.Name}: last scrape failed: {last.Errors[0]}");
-            }
-        }
-
-        foreach (var exporter in _exporters.ToArray())
-        {
-            if (exporter.Exporter.Statistics.CircuitState != CircuitState.Closed)
-            {
-                problems.Add($"exporter {exporter.Name}: circuit {exporter.Exporter.Statistics.CircuitState.ToString().ToLowerInvariant()}, {exporter.Exporter.Queue.Count} requests waiting");
-            }
-        }
-
-        return problems;
-    }
-
-    private async Task StopReceiversAsync(CancellationToken cancellationToken)
-    {
-        foreach (var receiver in _receivers)
-        {
-            await receiver.ShutdownAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        _receivers.Clear();
-    }
-
-    private async Task StopSelfMetricsAsync()
-    {
-        await _selfMetricsStop.CancelAsync().ConfigureAwait(false);
-        await _selfMetricsLoop.ConfigureAwait(false);
-        _selfMetricsStop.Dispose();
-    }
-
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         _watcher?.Dispose();
-        _debounce?.Dispose();
         if (_health is not null)
         {
             await _health.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var queue in _queues.Values)
-        {
-            queue.Dispose();
-        }
-
+        await _selfMetricsReporter.DisposeAsync().ConfigureAwait(false);
+        _exporterState.Dispose();
         _selfMetrics.Dispose();
         _applyGate.Dispose();
-    }
-
-    private sealed class RunningExporter
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _running;
-
-        public RunningExporter(ExporterConfig config, MetricsExporter exporter, LogsExporter logs)
-        {
-            Config = config;
-            Exporter = exporter;
-            Logs = logs;
-            _running = Task.Run(() => exporter.RunAsync(_stop.Token));
-        }
-
-        public ExporterConfig Config { get; }
-
-        public string Name => Config.Name;
-
-        public MetricsExporter Exporter { get; }
-
-        public LogsExporter Logs { get; }
-
-        public async Task StopAsync()
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _running.ConfigureAwait(false);
-            _stop.Dispose();
-            Logs.Dispose();
-        }
     }
 }

@@ -6,17 +6,12 @@ namespace PgMetrics.Collector.Hosting;
 /// <summary>Structured logs to stderr, as text or JSON lines; stdout stays for metric tables.</summary>
 internal static class LoggingSetup
 {
+    /// <summary>A logger factory for the <c>service.telemetry.logs</c> settings.</summary>
     public static ILoggerFactory Create(ServiceConfig service)
         => LoggerFactory.Create(logging =>
         {
-            logging.SetMinimumLevel(service.LogLevel switch
-            {
-                "debug" => LogLevel.Debug,
-                "warn" => LogLevel.Warning,
-                "error" => LogLevel.Error,
-                _ => LogLevel.Information,
-            });
-            if (service.LogFormat == "json")
+            logging.SetMinimumLevel(service.LogLevel);
+            if (service.LogFormat == LogFormat.Json)
             {
                 logging.AddJsonConsole(options =>
                 {

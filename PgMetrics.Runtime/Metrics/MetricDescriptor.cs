@@ -2,7 +2,8 @@ namespace PgMetrics.Runtime.Metrics;
 
 /// <summary>
 /// The fixed parts of a metric, as declared in metadata.yaml. Instances are generated, one per
-/// metric, and compared by reference.
+/// metric, and compared by reference. Encoders cache their own encoding of the name, description
+/// and unit per descriptor, so the descriptor knows nothing of any wire format.
 /// </summary>
 public sealed class MetricDescriptor
 {
@@ -23,7 +24,6 @@ public sealed class MetricDescriptor
         ValueType = valueType;
         IsMonotonic = isMonotonic;
         Temporality = temporality;
-        OtlpHeader = Otlp.OtlpMetricHeader.Encode(name, description, unit);
     }
 
     /// <summary>The OpenTelemetry metric name, e.g. <c>postgresql.commits</c>.</summary>
@@ -46,9 +46,6 @@ public sealed class MetricDescriptor
 
     /// <summary>For sums: how the values are aggregated over time.</summary>
     public AggregationTemporality Temporality { get; }
-
-    /// <summary>Fields 1–3 (name, description, unit) of the OTLP <c>Metric</c> message, encoded once by the OTLP writer's vocabulary.</summary>
-    internal ReadOnlyMemory<byte> OtlpHeader { get; }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -1,19 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace PgMetrics.Runtime.Metrics;
 
 /// <summary>
-/// The data points of one scrape, grouped by resource. Arrays are reused across scrapes after
-/// <see cref="Clear"/>, so steady-state recording allocates nothing.
+/// The data points of one scrape, grouped by resource, in columns: points are fixed-size structs, and
+/// their attributes and histogram buckets live in shared arrays they address by index. Arrays are reused
+/// across scrapes after <see cref="Clear"/>, so steady-state recording allocates nothing.
 /// </summary>
-public sealed class MetricsBuffer
+/// <remarks>Not thread-safe: one writer at a time, and readers only while nobody writes.</remarks>
+public sealed partial class MetricsBuffer
 {
-    private readonly List<KeyValue[]> _resources = [];
+    private readonly ResourceTable _resources = new();
     private readonly List<KeyValue> _pendingResource = [];
-
-    // Resource content hash -> the newest resource with that hash; older ones with the same hash are
-    // chained through _previousWithSameHash. A scrape with thousands of per-table resources finds an
-    // existing one in constant time instead of comparing against every resource.
-    private readonly Dictionary<int, int> _resourcesByHash = [];
-    private readonly List<int> _previousWithSameHash = [];
     private DataPoint[] _points = new DataPoint[256];
     private KeyValue[] _attributes = new KeyValue[256];
     private double[] _histogramBounds = [];
@@ -25,34 +23,23 @@ public sealed class MetricsBuffer
     private bool _resourceOpen;
 
     /// <summary>Creates an empty buffer.</summary>
-    /// <param name="startTimeUnixNano">The start of the cumulative sums' time window, usually when collection began.</param>
-    public MetricsBuffer(long startTimeUnixNano = 0) => StartTimeUnixNano = startTimeUnixNano;
+    /// <param name="startTimeUnixNano">The start of cumulative sums' time window in Unix nanoseconds, usually when collection began.</param>
+    /// <param name="commonResourceAttributes">
+    /// Attributes put first on every resource begun in this buffer, such as the server a scrape reads
+    /// from, so the resources of two servers never merge. Resources copied from another buffer keep the
+    /// attributes they have.
+    /// </param>
+    public MetricsBuffer(long startTimeUnixNano = 0, IReadOnlyList<KeyValue>? commonResourceAttributes = null)
+    {
+        StartTimeUnixNano = startTimeUnixNano;
+        CommonResourceAttributes = commonResourceAttributes is null ? [] : [.. commonResourceAttributes];
+    }
 
-    /// <summary>The start timestamp of cumulative sums.</summary>
+    /// <summary>The start of cumulative sums' time window, in Unix nanoseconds.</summary>
     public long StartTimeUnixNano { get; set; }
 
-    /// <summary>Whether monotonic sums hold deltas since the previous scrape rather than cumulative values.</summary>
-    public bool MonotonicSumsAreDeltas { get; set; }
-
-    /// <summary>Rewrites a point in place, or drops it when the callback returns false.</summary>
-    public delegate bool PointRewriter(ref DataPoint point, ReadOnlySpan<KeyValue> resource, ReadOnlySpan<KeyValue> attributes);
-
-    /// <summary>Applies <paramref name="rewrite"/> to every point, keeping the order of those it keeps.</summary>
-    public void RewritePoints(PointRewriter rewrite)
-    {
-        var kept = 0;
-        for (var i = 0; i < _pointCount; i++)
-        {
-            var point = _points[i];
-            if (rewrite(ref point, _resources[point.ResourceIndex], GetAttributes(point)))
-            {
-                _points[kept++] = point;
-            }
-        }
-
-        Array.Clear(_points, kept, _pointCount - kept);
-        _pointCount = kept;
-    }
+    /// <summary>The attributes put first on every resource begun in this buffer (see the constructor).</summary>
+    public IReadOnlyList<KeyValue> CommonResourceAttributes { get; }
 
     /// <summary>The recorded points, in recording order.</summary>
     public ReadOnlySpan<DataPoint> Points => _points.AsSpan(0, _pointCount);
@@ -60,8 +47,8 @@ public sealed class MetricsBuffer
     /// <summary>The number of recorded points.</summary>
     public int Count => _pointCount;
 
-    /// <summary>The distinct resources points were recorded under.</summary>
-    public IReadOnlyList<KeyValue[]> Resources => _resources;
+    /// <summary>The distinct resources points were recorded under; a point's <see cref="DataPoint.ResourceIndex"/> indexes this list.</summary>
+    public IReadOnlyList<KeyValue[]> Resources => _resources.All;
 
     /// <summary>The attributes of a point.</summary>
     public ReadOnlySpan<KeyValue> GetAttributes(in DataPoint point) => _attributes.AsSpan(point.AttributeStart, point.AttributeCount);
@@ -81,6 +68,7 @@ public sealed class MetricsBuffer
     }
 
     /// <summary>Adds an attribute to the resource begun with <see cref="BeginResource"/>.</summary>
+    /// <exception cref="InvalidOperationException">No resource was begun.</exception>
     public void AddResourceAttribute(KeyValue attribute)
     {
         if (!_resourceOpen)
@@ -91,106 +79,24 @@ public sealed class MetricsBuffer
         _pendingResource.Add(attribute);
     }
 
-    /// <summary>
-    /// Attributes put first on every resource begun from now on, such as the server a scrape reads
-    /// from, so the resources of two servers never merge. Resources copied from another buffer keep
-    /// the attributes they have.
-    /// </summary>
-    public KeyValue[] CommonResourceAttributes { get; set; } = [];
-
-    /// <summary>Ends the resource description; an identical earlier resource is reused.</summary>
+    /// <summary>Ends the resource description, with <see cref="CommonResourceAttributes"/> first; an identical earlier resource is reused.</summary>
     public void EndResource() => EndResource(withCommonAttributes: true);
 
     private void EndResource(bool withCommonAttributes)
     {
         _resourceOpen = false;
-        if (withCommonAttributes && CommonResourceAttributes.Length > 0)
+        if (withCommonAttributes && CommonResourceAttributes.Count > 0)
         {
             _pendingResource.InsertRange(0, CommonResourceAttributes);
         }
 
-        var pending = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pendingResource);
+        var pending = CollectionsMarshal.AsSpan(_pendingResource);
         if (_currentResource >= 0 && _resources[_currentResource].AsSpan().SequenceEqual(pending))
         {
             return;
         }
 
-        _currentResource = FindOrAddResource(pending, adopt: null);
-    }
-
-    /// <summary>The index of the resource with these attributes, added if new (as <paramref name="adopt"/> itself when given, else as a copy).</summary>
-    private int FindOrAddResource(ReadOnlySpan<KeyValue> attributes, KeyValue[]? adopt)
-    {
-        var hash = ResourceHash(attributes);
-        var newest = _resourcesByHash.TryGetValue(hash, out var found) ? found : -1;
-        for (var candidate = newest; candidate >= 0; candidate = _previousWithSameHash[candidate])
-        {
-            if (_resources[candidate].AsSpan().SequenceEqual(attributes))
-            {
-                return candidate;
-            }
-        }
-
-        _resources.Add(adopt ?? attributes.ToArray());
-        _previousWithSameHash.Add(newest);
-        _resourcesByHash[hash] = _resources.Count - 1;
-        return _resources.Count - 1;
-    }
-
-    private void IndexResources()
-    {
-        _resourcesByHash.Clear();
-        _previousWithSameHash.Clear();
-        for (var i = 0; i < _resources.Count; i++)
-        {
-            var hash = ResourceHash(_resources[i]);
-            _previousWithSameHash.Add(_resourcesByHash.TryGetValue(hash, out var newest) ? newest : -1);
-            _resourcesByHash[hash] = i;
-        }
-    }
-
-    private static int ResourceHash(ReadOnlySpan<KeyValue> attributes)
-    {
-        var hash = default(HashCode);
-        foreach (var attribute in attributes)
-        {
-            hash.Add(attribute);
-        }
-
-        return hash.ToHashCode();
-    }
-
-    /// <summary>
-    /// Adds every point of <paramref name="source"/> to this buffer under equal resources, e.g. to merge
-    /// what databases scraped in parallel into their own buffers recorded.
-    /// </summary>
-    public void Append(MetricsBuffer source)
-    {
-        // The source's resource arrays are shared rather than copied, saving an array per table and
-        // index each scrape: the source lets go of them on its next Clear, and neither side changes
-        // them except to shorten over-long values, which both would send shortened anyway.
-        var resourceMap = new int[source._resources.Count];
-        for (var i = 0; i < resourceMap.Length; i++)
-        {
-            resourceMap[i] = FindOrAddResource(source._resources[i], adopt: source._resources[i]);
-        }
-
-        var current = _currentResource;
-        foreach (ref readonly var point in source._points.AsSpan(0, source._pointCount))
-        {
-            _currentResource = resourceMap[point.ResourceIndex];
-            var attributes = source.GetAttributes(point);
-            if (point.Metric.Kind == MetricKind.Histogram)
-            {
-                AddHistogramPoint(point.Metric, point.TimeUnixNano, point.IntValue, point.DoubleValue, source.GetExplicitBounds(point), source.GetBucketCounts(point), attributes);
-            }
-            else
-            {
-                Add(point.Metric, point.TimeUnixNano, point.IntValue, point.DoubleValue, attributes);
-            }
-        }
-
-        _currentResource = current;
+        _currentResource = _resources.FindOrAdd(pending);
     }
 
     /// <summary>Records an integer point of <paramref name="metric"/>, taken at <paramref name="timeUnixNano"/> (Unix nanoseconds), under the current resource.</summary>
@@ -223,102 +129,6 @@ public sealed class MetricsBuffer
         Add(metric, timeUnixNano, count, sum, attributes, start, explicitBounds.Length);
     }
 
-    /// <summary>Makes this buffer an independent copy of <paramref name="source"/>, reusing its own arrays.</summary>
-    public void CopyFrom(MetricsBuffer source)
-    {
-        Clear();
-        StartTimeUnixNano = source.StartTimeUnixNano;
-        MonotonicSumsAreDeltas = source.MonotonicSumsAreDeltas;
-        foreach (var resource in source._resources)
-        {
-            _resources.Add([.. resource]);
-        }
-
-        IndexResources();
-
-        EnsureCapacity(ref _points, source._pointCount);
-        EnsureCapacity(ref _attributes, source._attributeCount);
-        EnsureCapacity(ref _histogramBounds, source._histogramLength);
-        EnsureCapacity(ref _histogramCounts, source._histogramLength);
-        Array.Copy(source._points, _points, source._pointCount);
-        Array.Copy(source._attributes, _attributes, source._attributeCount);
-        Array.Copy(source._histogramBounds, _histogramBounds, source._histogramLength);
-        Array.Copy(source._histogramCounts, _histogramCounts, source._histogramLength);
-        _pointCount = source._pointCount;
-        _attributeCount = source._attributeCount;
-        _histogramLength = source._histogramLength;
-        _currentResource = source._currentResource;
-    }
-
-    /// <summary>Adds (or finds) a resource without making it the current one; returns its index.</summary>
-    public int AddResource(ReadOnlySpan<KeyValue> attributes)
-    {
-        var current = _currentResource;
-        BeginResource();
-        foreach (var attribute in attributes)
-        {
-            AddResourceAttribute(attribute);
-        }
-
-        EndResource(withCommonAttributes: false);
-        var index = _currentResource;
-        _currentResource = current;
-        return index;
-    }
-
-    /// <summary>Records a point under an existing resource, whatever the current one is.</summary>
-    public void AddPointToResource(int resourceIndex, MetricDescriptor metric, long timeUnixNano, long intValue, double doubleValue, ReadOnlySpan<KeyValue> attributes)
-    {
-        var current = _currentResource;
-        _currentResource = resourceIndex;
-        Add(metric, timeUnixNano, intValue, doubleValue, attributes);
-        _currentResource = current;
-    }
-
-    /// <summary>Cuts attribute values (of points and resources) longer than <paramref name="maxLength"/>; returns how many were cut.</summary>
-    public int TruncateAttributeValues(int maxLength)
-    {
-        var cut = 0;
-        for (var i = 0; i < _attributeCount; i++)
-        {
-            if (Truncate(ref _attributes[i], maxLength))
-            {
-                cut++;
-            }
-        }
-
-        var resourcesCut = false;
-        foreach (var resource in _resources)
-        {
-            for (var i = 0; i < resource.Length; i++)
-            {
-                if (Truncate(ref resource[i], maxLength))
-                {
-                    cut++;
-                    resourcesCut = true;
-                }
-            }
-        }
-
-        if (resourcesCut)
-        {
-            IndexResources();
-        }
-
-        return cut;
-    }
-
-    private static bool Truncate(ref KeyValue attribute, int maxLength)
-    {
-        if (attribute.Kind != AttributeValueKind.String || attribute.StringValue.Length <= maxLength)
-        {
-            return false;
-        }
-
-        attribute = KeyValue.String(attribute.Key, attribute.StringValue[..maxLength]);
-        return true;
-    }
-
     /// <summary>Marks the current end of the buffer, to undo a query that fails halfway through its rows.</summary>
     public (int Points, int Attributes) Checkpoint() => (_pointCount, _attributeCount);
 
@@ -339,10 +149,7 @@ public sealed class MetricsBuffer
         _pointCount = 0;
         _attributeCount = 0;
         _histogramLength = 0;
-        MonotonicSumsAreDeltas = false;
         _resources.Clear();
-        _resourcesByHash.Clear();
-        _previousWithSameHash.Clear();
         _currentResource = -1;
     }
 

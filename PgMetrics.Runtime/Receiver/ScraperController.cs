@@ -1,37 +1,44 @@
-using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Scraping;
+using PgMetrics.Runtime.Telemetry;
 
 namespace PgMetrics.Runtime.Receiver;
 
 /// <summary>
-/// Runs a scraper on a fixed interval. Scrapes never overlap: a scrape that overruns the interval
-/// delays the next one instead of running beside it, and each is cancelled at its timeout.
+/// Runs a scraper on a fixed interval, as the OpenTelemetry Collector's scraper controller. Scrapes never
+/// overlap: a scrape that overruns the interval delays the next one instead of running beside it, and
+/// each is cancelled at its timeout.
 /// </summary>
 public sealed class ScraperController
 {
-    /// <summary>Receives each scrape's points and result; the buffer is reused after it returns.</summary>
-    public delegate ValueTask ScrapeHandler(MetricsBuffer buffer, ScrapeResult result, CancellationToken cancellationToken);
+    /// <summary>Receives each scrape's result; its metrics buffer is reused by the next scrape once this returns.</summary>
+    public delegate ValueTask ScrapeHandler(ScrapeResult result, CancellationToken cancellationToken);
 
-    private readonly PostgresScraper _scraper;
+    private readonly IScraper _scraper;
     private readonly ScraperControllerOptions _options;
     private readonly ScrapeHandler _onScraped;
-    private readonly MetricsBuffer _buffer;
 
     /// <summary>Creates a controller; nothing runs until <see cref="RunAsync"/>.</summary>
-    public ScraperController(PostgresScraper scraper, ScraperControllerOptions options, ScrapeHandler onScraped, string name = "postgresql")
+    /// <param name="scraper">What to run.</param>
+    /// <param name="options">When to run it.</param>
+    /// <param name="onScraped">Where each result goes.</param>
+    /// <param name="receiver">The receiver's config name, for self-metrics.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="ScraperControllerOptions.Validate"/>).</exception>
+    public ScraperController(IScraper scraper, ScraperControllerOptions options, ScrapeHandler onScraped, string receiver = "postgresql")
     {
-        Name = name;
         options.Validate();
+        Receiver = receiver;
         _scraper = scraper;
         _options = options;
         _onScraped = onScraped;
-        _buffer = new MetricsBuffer(UnixTime.NowNanoseconds());
     }
 
-    /// <summary>The receiver this controller runs, for self-metrics.</summary>
-    public string Name { get; }
+    /// <summary>The receiver this controller runs for, for self-metrics.</summary>
+    public string Receiver { get; }
 
-    /// <summary>The last scrape's result, or null before the first; read by /readyz.</summary>
+    /// <summary>The scraper it runs.</summary>
+    public IScraper Scraper => _scraper;
+
+    /// <summary>The last scrape's result, or null before the first; read by readiness checks.</summary>
     public ScrapeResult? LastResult { get; private set; }
 
     /// <summary>Scrapes until <paramref name="cancellationToken"/> is cancelled; returns normally then.</summary>
@@ -52,16 +59,15 @@ public sealed class ScraperController
         }
     }
 
-    /// <summary>Runs one scrape with the configured timeout and hands its points to the handler.</summary>
+    /// <summary>Runs one scrape with the configured timeout and hands its result to the handler.</summary>
     public async Task<ScrapeResult> ScrapeOnceAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout > TimeSpan.Zero ? _options.Timeout : _options.CollectionInterval);
-        _buffer.Clear();
-        var result = await _scraper.ScrapeAsync(_buffer, timeout.Token).ConfigureAwait(false);
-        Telemetry.PgMetricsInstruments.RecordScrape(Name, result);
+        var result = await _scraper.ScrapeAsync(timeout.Token).ConfigureAwait(false);
+        PgMetricsInstruments.RecordScrape(Receiver, _scraper.Name, result);
         LastResult = result;
-        await _onScraped(_buffer, result, cancellationToken).ConfigureAwait(false);
+        await _onScraped(result, cancellationToken).ConfigureAwait(false);
         return result;
     }
 }

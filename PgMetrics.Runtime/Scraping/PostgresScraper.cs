@@ -5,64 +5,63 @@ using PgMetrics.Runtime.Metrics;
 namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
-/// Runs the queries of a <see cref="MetricSet"/> against one PostgreSQL server and records their rows
-/// into a <see cref="MetricsBuffer"/>. A failing query is recorded as an error and the rest still
-/// run, so a scrape can be partial. One connection pool per database, kept between scrapes.
+/// Runs the queries of a <see cref="MetricSet"/> against one PostgreSQL server and returns their rows as
+/// data points. A failing query is recorded as an error and the rest still run, so a scrape can be
+/// partial. Instance-wide queries run in the home database; per-database queries in each selected
+/// database, a few databases at a time, each into a buffer of its own that is merged in database order.
 /// </summary>
-public sealed class PostgresScraper : IAsyncDisposable
+public sealed class PostgresScraper : IScraper
 {
-    private const string ServerAddressAttribute = "server.address";
-    private const string ServerPortAttribute = "server.port";
     private const string ListDatabasesSql =
         "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname";
 
     private readonly ScraperOptions _options;
     private readonly MetricSet _metricSet;
-    private readonly NpgsqlConnectionStringBuilder _baseConnection;
-    private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+    private readonly ServerConnections _connections;
+    private readonly bool _ownsConnections;
+    private readonly KeyValue[] _serverAttributes;
+    private readonly MetricsBuffer _buffer;
     private readonly Dictionary<string, MetricsBuffer> _databaseBuffers = new(StringComparer.Ordinal);
-    private readonly Queries.QueryPerformanceCollector? _queryMonitoring;
 
-    /// <summary>Creates a scraper; no connection is opened until the first scrape.</summary>
+    /// <summary>Creates a scraper with connections of its own; no connection is opened until the first scrape.</summary>
+    /// <exception cref="ArgumentException">The connection string in <paramref name="options"/> is not valid.</exception>
     public PostgresScraper(ScraperOptions options, MetricSet metricSet)
+        : this(options, metricSet, new ServerConnections(options), ownsConnections: true)
+    {
+    }
+
+    /// <summary>Creates a scraper that shares <paramref name="connections"/> with other scrapers of the same server.</summary>
+    public PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections)
+        : this(options, metricSet, connections, ownsConnections: false)
+    {
+    }
+
+    private PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, bool ownsConnections)
     {
         _options = options;
         _metricSet = metricSet;
-        _queryMonitoring = options.QueryMonitoring.Enabled ? new Queries.QueryPerformanceCollector(options.QueryMonitoring) : null;
-        _baseConnection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
-        {
-            ApplicationName = options.ApplicationName,
-            CommandTimeout = (int)Math.Ceiling(options.QueryTimeout.TotalSeconds) + 5,
-        };
-
-        // The server enforces the limit too, so a slow query is cancelled there, not only abandoned here.
-        var statementTimeout = $"-c statement_timeout={(long)options.QueryTimeout.TotalMilliseconds}";
-        _baseConnection.Options = string.IsNullOrEmpty(_baseConnection.Options) ? statementTimeout : _baseConnection.Options + " " + statementTimeout;
-        if (string.IsNullOrEmpty(_baseConnection.Database))
-        {
-            _baseConnection.Database = "postgres";
-        }
+        _connections = connections;
+        _ownsConnections = ownsConnections;
+        _serverAttributes = connections.ServerAttributes(metricSet);
+        _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
     }
 
-    /// <summary>Long-running query samples from the last scrape (empty unless query monitoring is on).</summary>
-    public IReadOnlyList<Otlp.LogRecordData> QuerySamples => _queryMonitoring?.Samples ?? [];
+    /// <inheritdoc/>
+    public string Name => "metrics";
 
     /// <summary>The metrics and queries this scraper collects.</summary>
     public MetricSet MetricSet => _metricSet;
 
-    /// <summary>Runs one scrape. Never throws for failures of the server or its queries; they are in the result.</summary>
-    public async Task<ScrapeResult> ScrapeAsync(MetricsBuffer buffer, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var serverAttributes = ServerAttributes();
-        var callerCommonAttributes = buffer.CommonResourceAttributes;
-        buffer.CommonResourceAttributes = serverAttributes;
+        var buffer = _buffer;
+        buffer.Clear();
         var errors = new List<ScrapeError>();
-        var pointsBefore = buffer.Count;
         var queriesRun = 0;
-        var timestamp = UnixTime.NowNanoseconds();
-        var homeDatabase = _baseConnection.Database!;
-
+        var timeUnixNano = UnixTime.NowNanoseconds();
+        var homeDatabase = _connections.HomeDatabase;
         var serverVersion = 0;
         IReadOnlyList<string> databases = [];
         var skipped = new List<SkippedQuery>();
@@ -70,11 +69,11 @@ public sealed class PostgresScraper : IAsyncDisposable
         ScrapeContext context;
         try
         {
-            await using var connection = await DataSourceFor(homeDatabase).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await _connections.OpenAsync(homeDatabase, cancellationToken).ConfigureAwait(false);
             serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
             databases = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
             var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, cancellationToken).ConfigureAwait(false);
-            context = new ScrapeContext(serverVersion, settings, databases, timestamp, serverAttributes);
+            context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano);
             var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
             var instanceRejected = new RejectedValueCounter();
             var (instanceQueriesRun, stopped) = await RunQueriesAsync(connection, instanceQueries, context, buffer, errors, skipped, instanceRejected, cancellationToken).ConfigureAwait(false);
@@ -84,16 +83,10 @@ public sealed class PostgresScraper : IAsyncDisposable
             {
                 return Finish();
             }
-
-            if (_queryMonitoring is not null)
-            {
-                queriesRun++;
-                errors.AddRange(await _queryMonitoring.CollectAsync(connection, serverVersion, buffer, timestamp, cancellationToken).ConfigureAwait(false));
-            }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
         {
-            errors.Add(ScrapeErrorClassifier.Classify(ex, null, homeDatabase, _baseConnection.Password));
+            errors.Add(ScrapeErrorClassifier.Classify(ex, null, homeDatabase, _connections.Password));
             return Finish();
         }
 
@@ -104,7 +97,6 @@ public sealed class PostgresScraper : IAsyncDisposable
             // in database order so the output does not depend on which finished first.
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
             var scrapes = await Task.WhenAll(databases.Select(database => ScrapeDatabaseAsync(database, perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
-
             foreach (var scrape in scrapes)
             {
                 buffer.Append(scrape.Buffer);
@@ -115,25 +107,26 @@ public sealed class PostgresScraper : IAsyncDisposable
             }
         }
 
+        await ForgetDatabasesNotInAsync(databases).ConfigureAwait(false);
         return Finish();
 
         ScrapeResult Finish()
-        {
-            buffer.CommonResourceAttributes = callerCommonAttributes;
-            return new(serverVersion, databases, buffer.Count - pointsBefore, queriesRun, errors, stopwatch.Elapsed) { Skipped = skipped, RejectedValues = rejected };
-        }
+            => new(serverVersion, databases, buffer.Count, queriesRun, errors, stopwatch.Elapsed)
+            {
+                Metrics = buffer,
+                Skipped = skipped,
+                RejectedValues = rejected,
+            };
     }
 
     /// <summary>What every query of one scrape shares, whichever database it runs in.</summary>
-    private sealed record ScrapeContext(
-        int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long Timestamp, KeyValue[] ServerAttributes);
+    private sealed record ScrapeContext(int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long TimeUnixNano);
 
     private sealed record DatabaseScrape(MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, IReadOnlyList<RejectedValue> Rejected, int QueriesRun);
 
     private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         var buffer = DatabaseBuffer(database);
-        buffer.CommonResourceAttributes = context.ServerAttributes;
         var errors = new List<ScrapeError>();
         var skipped = new List<SkippedQuery>();
         var rejected = new RejectedValueCounter();
@@ -144,12 +137,12 @@ public sealed class PostgresScraper : IAsyncDisposable
             // Waiting for a turn is inside the try, so a scrape cancelled while databases queue is an error value, not an exception.
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             entered = true;
-            await using var connection = await DataSourceFor(database).OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
             (queriesRun, _) = await RunQueriesAsync(connection, queries, context, buffer, errors, skipped, rejected, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
         {
-            errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _baseConnection.Password));
+            errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _connections.Password));
         }
         finally
         {
@@ -186,7 +179,7 @@ public sealed class PostgresScraper : IAsyncDisposable
             }
 
             queriesRun++;
-            if (await RunQueryAsync(connection, query, sql, context.Databases, buffer, context.Timestamp, rejected, cancellationToken).ConfigureAwait(false) is { } error)
+            if (await RunQueryAsync(connection, query, sql, context, buffer, rejected, cancellationToken).ConfigureAwait(false) is { } error)
             {
                 errors.Add(error);
                 if (error.Kind is ScrapeErrorKind.Connection or ScrapeErrorKind.Timeout && cancellationToken.IsCancellationRequested)
@@ -199,51 +192,15 @@ public sealed class PostgresScraper : IAsyncDisposable
         return (queriesRun, false);
     }
 
-    /// <summary>
-    /// <c>server.address</c> and <c>server.port</c>, when the metric set declares and enables them: they
-    /// go on every resource, so the same database name on two servers stays two resources.
-    /// </summary>
-    private KeyValue[] ServerAttributes()
-    {
-        var attributes = new List<KeyValue>(2);
-        if (_metricSet.FindResourceAttribute(ServerAddressAttribute) is { Enabled: true })
-        {
-            attributes.Add(KeyValue.String(ServerAddressAttribute, _baseConnection.Host ?? "localhost"));
-        }
-
-        if (_metricSet.FindResourceAttribute(ServerPortAttribute) is { Enabled: true })
-        {
-            attributes.Add(KeyValue.Int(ServerPortAttribute, _baseConnection.Port));
-        }
-
-        return [.. attributes];
-    }
-
-    private MetricsBuffer DatabaseBuffer(string database)
-    {
-        lock (_databaseBuffers)
-        {
-            if (!_databaseBuffers.TryGetValue(database, out var buffer))
-            {
-                buffer = new MetricsBuffer();
-                _databaseBuffers[database] = buffer;
-            }
-
-            buffer.Clear();
-            return buffer;
-        }
-    }
-
-    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, IReadOnlyList<string> databases, MetricsBuffer buffer, long timestamp, RejectedValueCounter rejected, CancellationToken cancellationToken)
+    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, ScrapeContext context, MetricsBuffer buffer, RejectedValueCounter rejected, CancellationToken cancellationToken)
     {
         var checkpoint = buffer.Checkpoint();
         try
         {
             await using var command = CollectorSql.Command(sql, connection);
-            QueryParameters.Bind(command, databases, _options.MaxRelationsPerDatabase);
-
+            QueryParameters.Bind(command, context.Databases, _options.MaxRelationsPerDatabase);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (query.ReadResult(reader, buffer, timestamp, rejected) is { } shapeError)
+            if (query.ReadResult(reader, buffer, context.TimeUnixNano, rejected) is { } shapeError)
             {
                 buffer.RollbackTo(checkpoint);
                 return new ScrapeError(ScrapeErrorKind.Query, query.Name, connection.Database, shapeError);
@@ -255,8 +212,37 @@ public sealed class PostgresScraper : IAsyncDisposable
         {
             // Rows recorded before the failure are dropped so a query's metrics are all or nothing.
             buffer.RollbackTo(checkpoint);
-            return ScrapeErrorClassifier.Classify(ex, query.Name, connection.Database, _baseConnection.Password);
+            return ScrapeErrorClassifier.Classify(ex, query.Name, connection.Database, _connections.Password);
         }
+    }
+
+    private MetricsBuffer DatabaseBuffer(string database)
+    {
+        lock (_databaseBuffers)
+        {
+            if (!_databaseBuffers.TryGetValue(database, out var buffer))
+            {
+                buffer = new MetricsBuffer(commonResourceAttributes: _serverAttributes);
+                _databaseBuffers[database] = buffer;
+            }
+
+            buffer.Clear();
+            return buffer;
+        }
+    }
+
+    /// <summary>Lets go of the buffers and pools of databases that were dropped or are no longer selected.</summary>
+    private async Task ForgetDatabasesNotInAsync(IReadOnlyList<string> databases)
+    {
+        lock (_databaseBuffers)
+        {
+            foreach (var gone in _databaseBuffers.Keys.Where(d => !databases.Contains(d)).ToList())
+            {
+                _databaseBuffers.Remove(gone);
+            }
+        }
+
+        await _connections.RetainOnlyAsync([.. databases]).ConfigureAwait(false);
     }
 
     private static async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -280,37 +266,12 @@ public sealed class PostgresScraper : IAsyncDisposable
         return DatabaseSelection.Select(all, _options.Databases, _options.ExcludeDatabases);
     }
 
-    private NpgsqlDataSource DataSourceFor(string database)
-    {
-        lock (_dataSources)
-        {
-            if (!_dataSources.TryGetValue(database, out var dataSource))
-            {
-                // A scrape uses one connection per database at a time; idle ones close soon after, so a
-                // server with hundreds of databases does not hold hundreds of connections between scrapes.
-                var builder = new NpgsqlConnectionStringBuilder(_baseConnection.ConnectionString)
-                {
-                    Database = database,
-                    MaxPoolSize = 2,
-                    ConnectionIdleLifetime = 30,
-                    ConnectionPruningInterval = 10,
-                };
-                dataSource = NpgsqlDataSource.Create(builder);
-                _dataSources[database] = dataSource;
-            }
-
-            return dataSource;
-        }
-    }
-
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        foreach (var dataSource in _dataSources.Values)
+        if (_ownsConnections)
         {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
+            await _connections.DisposeAsync().ConfigureAwait(false);
         }
-
-        _dataSources.Clear();
     }
 }

@@ -6,7 +6,7 @@ namespace PgMetrics.Runtime.Scraping;
 /// interval. A problem that goes away is forgotten and reported as resolved; if it returns, it is
 /// reported again. Failures still count in the self-metrics on every scrape.
 /// </summary>
-public sealed class ScrapeProblemLog
+internal sealed class ScrapeProblemLog
 {
     // Problem key -> what to say when it is gone.
     private readonly Dictionary<string, string> _open = new(StringComparer.Ordinal);

@@ -1,8 +1,18 @@
+using PgMetrics.Runtime.Logs;
+using PgMetrics.Runtime.Metrics;
+
 namespace PgMetrics.Runtime.Scraping;
 
-/// <summary>What one scrape did: how many points it recorded and what failed. A partial scrape has both.</summary>
+/// <summary>
+/// Everything one scrape produced, returned together: its data points, its log records and its
+/// problems. A partial scrape has both points and errors.
+/// </summary>
 /// <param name="ServerVersionNum">The server's <c>server_version_num</c>, or 0 when it could not be reached.</param>
 /// <param name="Databases">The databases selected for collection.</param>
+/// <param name="PointsRecorded">How many data points the scrape recorded.</param>
+/// <param name="QueriesRun">How many queries ran (succeeded or failed).</param>
+/// <param name="Errors">Failed queries and connections; never holds a password.</param>
+/// <param name="Duration">How long the scrape took.</param>
 public sealed record ScrapeResult(
     int ServerVersionNum,
     IReadOnlyList<string> Databases,
@@ -11,6 +21,15 @@ public sealed record ScrapeResult(
     IReadOnlyList<ScrapeError> Errors,
     TimeSpan Duration)
 {
+    /// <summary>
+    /// The data points. The buffer belongs to the scraper and is reused by its next scrape, so it is
+    /// read (or copied) before the scraper runs again; scrapes of one scraper never overlap.
+    /// </summary>
+    public MetricsBuffer Metrics { get; init; } = new();
+
+    /// <summary>Log records: query samples and other events; empty for scrapes that produce none.</summary>
+    public LogBatch Logs { get; init; } = LogBatch.Empty;
+
     /// <summary>Queries not run because the server lacks an extension or setting they need.</summary>
     public IReadOnlyList<SkippedQuery> Skipped { get; init; } = [];
 

@@ -1,22 +1,18 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using PgMetrics.Runtime.Export;
 using PgMetrics.Runtime.Scraping;
 
 namespace PgMetrics.Runtime.Telemetry;
 
 /// <summary>
-/// PgMetrics' own instruments (System.Diagnostics.Metrics, meter <c>PgMetrics</c>): what the
-/// collector scraped, sent, retried, dropped and reloaded. Any MeterListener can read them;
-/// <see cref="SelfMetricsCollector"/> turns them into <c>pgmetrics.*</c> metrics exported with the rest.
+/// The instruments of the <see cref="PgMetricsMeter"/>: what the collector scraped, sent, retried,
+/// dropped and reloaded. <see cref="SelfMetricsCollector"/> turns them into <c>pgmetrics.*</c> metrics
+/// exported with the rest. Components report here; this class knows none of their types.
 /// </summary>
-public static class PgMetricsInstruments
+internal static class PgMetricsInstruments
 {
-    public const string MeterName = "PgMetrics";
-
-    private static readonly Meter Meter = new(MeterName, typeof(PgMetricsInstruments).Assembly.GetName().Version?.ToString(3));
-    private static readonly ConcurrentDictionary<MetricsExporter, string> Exporters = new();
+    private static readonly Meter Meter = new(PgMetricsMeter.Name, typeof(PgMetricsInstruments).Assembly.GetName().Version?.ToString(3));
+    private static readonly ConcurrentDictionary<object, (string Exporter, Func<ExporterGauges> Read)> Exporters = new();
 
     private static readonly Histogram<double> ScrapeDuration = Meter.CreateHistogram<double>("pgmetrics.scrape.duration", "s", "How long a scrape took.");
     private static readonly Counter<long> ScrapeErrors = Meter.CreateCounter<long>("pgmetrics.scrape.errors", "{error}", "Failed queries and connections, by kind and query.");
@@ -32,24 +28,25 @@ public static class PgMetricsInstruments
 
     static PgMetricsInstruments()
     {
-        Meter.CreateObservableGauge("pgmetrics.queue.length", () => Observe(e => (long)e.Queue.Count), "{request}", "Requests waiting to be sent.");
-        Meter.CreateObservableGauge("pgmetrics.spool.bytes", () => Observe(e => e.Queue.Bytes), "By", "Bytes waiting in the queue or disk spool.");
-        Meter.CreateObservableGauge("pgmetrics.circuit.state", () => Observe(e => (long)e.Statistics.CircuitState), "1", "Circuit breaker state per exporter: 0 closed, 1 open, 2 half-open, 3 isolated.");
+        Meter.CreateObservableGauge("pgmetrics.queue.length", () => Observe(g => g.QueuedRequests), "{request}", "Requests waiting to be sent.");
+        Meter.CreateObservableGauge("pgmetrics.spool.bytes", () => Observe(g => g.QueuedBytes), "By", "Bytes waiting in the queue or disk spool.");
+        Meter.CreateObservableGauge("pgmetrics.circuit.state", () => Observe(g => g.CircuitState), "1", "Circuit breaker state per exporter: 0 closed, 1 open, 2 half-open.");
     }
 
-    public static void RecordScrape(string receiver, ScrapeResult result)
+    public static void RecordScrape(string receiver, string scraper, ScrapeResult result)
     {
-        var tag = new KeyValuePair<string, object?>("receiver", receiver);
-        ScrapeDuration.Record(result.Duration.TotalSeconds, tag);
-        PointsCollected.Add(result.PointsRecorded, tag);
+        var receiverTag = new KeyValuePair<string, object?>("receiver", receiver);
+        var scraperTag = new KeyValuePair<string, object?>("scraper", scraper);
+        ScrapeDuration.Record(result.Duration.TotalSeconds, receiverTag, scraperTag);
+        PointsCollected.Add(result.PointsRecorded, receiverTag, scraperTag);
         foreach (var error in result.Errors)
         {
-            ScrapeErrors.Add(1, tag, new("kind", error.Kind.ToString().ToLowerInvariant()), new("query", error.Query ?? "(connection)"));
+            ScrapeErrors.Add(1, receiverTag, new("kind", error.Kind.ToString().ToLowerInvariant()), new("query", error.Query ?? "(connection)"));
         }
 
         foreach (var rejected in result.RejectedValues)
         {
-            RejectedValues.Add(rejected.Rows, tag, new("query", rejected.Query), new("column", rejected.Column));
+            RejectedValues.Add(rejected.Rows, receiverTag, new("query", rejected.Query), new("column", rejected.Column));
         }
     }
 
@@ -73,11 +70,22 @@ public static class PgMetricsInstruments
     public static void RecordConfigReload(bool succeeded)
         => ConfigReloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "failed"));
 
-    /// <summary>Makes an exporter's queue and circuit visible to the observable gauges until it is disposed.</summary>
-    public static void Track(MetricsExporter exporter, string name) => Exporters[exporter] = name;
+    /// <summary>Makes an exporter's queue and circuit visible to the observable gauges until the returned handle is disposed.</summary>
+    public static IDisposable TrackExporter(string exporter, Func<ExporterGauges> read)
+    {
+        var handle = new Registration();
+        Exporters[handle] = (exporter, read);
+        return handle;
+    }
 
-    public static void Untrack(MetricsExporter exporter) => Exporters.TryRemove(exporter, out _);
+    private static IEnumerable<Measurement<long>> Observe(Func<ExporterGauges, long> select)
+        => Exporters.Values.Select(e => new Measurement<long>(select(e.Read()), new KeyValuePair<string, object?>("exporter", e.Exporter)));
 
-    private static IEnumerable<Measurement<long>> Observe(Func<MetricsExporter, long> read)
-        => Exporters.Select(e => new Measurement<long>(read(e.Key), new KeyValuePair<string, object?>("exporter", e.Value)));
+    private sealed class Registration : IDisposable
+    {
+        public void Dispose() => Exporters.TryRemove(this, out _);
+    }
 }
+
+/// <summary>An exporter's state for the observable gauges: requests and bytes waiting, and its circuit (0 closed, 1 open, 2 half-open).</summary>
+internal readonly record struct ExporterGauges(long QueuedRequests, long QueuedBytes, long CircuitState);

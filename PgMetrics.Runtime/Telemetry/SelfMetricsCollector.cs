@@ -9,7 +9,7 @@ namespace PgMetrics.Runtime.Telemetry;
 /// exported next to the PostgreSQL metrics. Counters become cumulative sums, the scrape duration a
 /// histogram, observable instruments gauges.
 /// </summary>
-public sealed class SelfMetricsCollector : IDisposable
+internal sealed class SelfMetricsCollector : IDisposable
 {
     private static readonly double[] DurationBounds = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -25,7 +25,7 @@ public sealed class SelfMetricsCollector : IDisposable
         _serviceInstance = serviceInstance;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == PgMetricsInstruments.MeterName)
+            if (instrument.Meter.Name == PgMetricsMeter.Name)
             {
                 listener.EnableMeasurementEvents(instrument);
             }

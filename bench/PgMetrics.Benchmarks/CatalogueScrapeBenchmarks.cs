@@ -27,7 +27,6 @@ public class CatalogueScrapeBenchmarks
     private const int TablesPerCreateBatch = 500;
 
     private readonly PostgresqlMetricSet _metricSet = new();
-    private readonly MetricsBuffer _buffer = new();
     private readonly HashSet<string> _queriesNotRunHere = new(StringComparer.Ordinal);
     private PostgresCluster _cluster = null!;
     private ScraperOptions _scraperOptions = null!;
@@ -54,7 +53,7 @@ public class CatalogueScrapeBenchmarks
         }
 
         // Warm-up scrape: opens the scraper's pools and says how much one scrape produces.
-        var scrape = await _scraper.ScrapeAsync(_buffer, CancellationToken.None);
+        var scrape = await _scraper.ScrapeAsync(CancellationToken.None);
         Console.WriteLine($"// PostgreSQL {_serverVersionNum}, {TableCount} tables in '{BenchDatabase}'");
         Console.WriteLine($"// one scrape: {scrape.PointsRecorded} points from {scrape.QueriesRun} queries, {scrape.Errors.Count} errors");
         foreach (var error in scrape.Errors)
@@ -88,8 +87,7 @@ public class CatalogueScrapeBenchmarks
     [Benchmark(Description = "PostgresScraper.ScrapeAsync, built-in catalogue")]
     public async Task<int> Scrape()
     {
-        _buffer.Clear();
-        var scrape = await _scraper.ScrapeAsync(_buffer, CancellationToken.None);
+        var scrape = await _scraper.ScrapeAsync(CancellationToken.None);
         return scrape.PointsRecorded;
     }
 

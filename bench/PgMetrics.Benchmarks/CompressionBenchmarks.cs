@@ -1,7 +1,8 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using PgMetrics.Runtime.Export;
-using PgMetrics.Runtime.Otlp;
+using PgMetrics.Exporter.Otlp;
+using PgMetrics.Exporter.Otlp.Serialization;
+using PgMetrics.Exporter.Otlp.Transport;
 
 namespace PgMetrics.Benchmarks;
 

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
 using Pb = PgMetrics.Benchmarks.Otlp;
 using PgMetrics.Runtime.Metrics;
-using PgMetrics.Runtime.Otlp;
+using PgMetrics.Exporter.Otlp.Serialization;
 
 namespace PgMetrics.Benchmarks;
 

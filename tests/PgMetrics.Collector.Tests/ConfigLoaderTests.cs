@@ -1,4 +1,9 @@
 using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Exporters.NewRelic;
+using PgMetrics.Collector.Exporters.Otlp;
+using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Exporter.Otlp;
+using PgMetrics.Exporter.Otlp.NewRelic;
 
 namespace PgMetrics.Collector.Tests;
 
@@ -57,19 +62,23 @@ public sealed class ConfigLoaderTests
 
         Assert.Empty(result.Errors);
         var config = result.Config!;
-        var primary = config.Receivers[0];
+        var primary = (PostgresqlReceiverConfig)config.Receivers[0];
+        var replica = (PostgresqlReceiverConfig)config.Receivers[1];
         Assert.Equal(("postgresql", "db.internal:6432", "pgmetrics", "pg-S3cret!"), (primary.Name, primary.Endpoint, primary.Username, primary.Password));
         Assert.Equal(["shop", "billing"], primary.Databases);
         Assert.Equal((250, 2), (primary.MaxRelationsPerDatabase, primary.MaxConcurrentDatabases));
-        Assert.Equal((1000, 4), (config.Receivers[1].MaxRelationsPerDatabase, config.Receivers[1].MaxConcurrentDatabases));
+        Assert.Equal((1000, 4), (replica.MaxRelationsPerDatabase, replica.MaxConcurrentDatabases));
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20)), (primary.CollectionInterval, primary.InitialDelay, primary.Timeout));
         Assert.True(primary.Tls.InsecureSkipVerify);
         Assert.False(primary.Metrics["postgresql.db_size"]);
         Assert.False(primary.ResourceAttributes["postgresql.database.name"]);
-        Assert.Equal(("postgresql/replica", "unix"), (config.Receivers[1].Name, config.Receivers[1].Transport));
-        Assert.Equal(("EU", "zstd"), (config.Exporters[0].Region, config.Exporters[0].Compression));
-        Assert.Equal("demo", config.Exporters[1].Headers["x-tenant"]);
-        Assert.Equal((500, 9000), (config.Exporters[1].Cardinality.MaxSeriesPerMetric, config.Exporters[1].Cardinality.MaxSeriesTotal));
+        Assert.Equal(("postgresql/replica", PostgresqlTransport.Unix), (replica.Name, replica.Transport));
+        var newRelic = (NewRelicExporterConfig)config.Exporters[0];
+        var local = (OtlpExporterConfig)config.Exporters[1];
+        Assert.Equal((NewRelicRegion.EU, OtlpCompression.Zstd), (newRelic.Region, newRelic.Settings.Compression));
+        Assert.Equal("nr-license-key-value", newRelic.ApiKey);
+        Assert.Equal("demo", local.Headers["x-tenant"]);
+        Assert.Equal((500, 9000), (local.Settings.Cardinality.MaxSeriesPerMetric, local.Settings.Cardinality.MaxSeriesTotal));
         Assert.Equal(["newrelic"], config.Service.Exporters);
         Assert.Equal(TimeSpan.FromSeconds(8), config.Service.ShutdownTimeout);
     }
@@ -89,6 +98,10 @@ public sealed class ConfigLoaderTests
         { "receivers:\n  postgresql: {}\nservice:\n  exporters: [nowhere]\n", 4, 15, "service.exporters", "not declared" },
         { "receivers: [\n", 2, 1, "(yaml)", "" },
         { "receivers:\n  postgresql: {}\nexporters:\n  otlp:\n    endpoint: http://x:4318\n    cardinality: {max_series_per_metric: 0}\n", 6, 42, "exporters.otlp.cardinality.max_series_per_metric", "at least 1" },
+        { "receivers:\n  postgresql: {}\nexporters:\n  newrelic: {region: Mars}\n", 4, 22, "exporters.newrelic.region", "'Mars' is not one of US, EU, FedRAMP" },
+        { "receivers:\n  postgresql: {}\nexporters:\n  otlp: {}\n", 4, 9, "exporters.otlp.endpoint", "needs an endpoint" },
+        { "receivers:\n  postgresql:\n    query_timeout: 0s\n", 3, 20, "receivers.postgresql.query_timeout", "greater than zero" },
+        { "receivers:\n  postgresql: {}\nservice:\n  telemetry: {logs: {level: information}}\n", 4, 29, "service.telemetry.logs.level", "is not one of debug, info, warn, error" },
     };
 
     [Theory]
@@ -121,7 +134,7 @@ public sealed class ConfigLoaderTests
             var good = Parse($"receivers:\n  postgresql:\n    password: ${{file:{secretFile}}}\n");
             var bad = Parse("receivers:\n  postgresql:\n    password: ${env:PGMETRICS_PASSWORD}\n    timeout: ${env:PGMETRICS_PASSWORD}\n");
 
-            Assert.Equal("from-a-file-S3cret", good.Config!.Receivers[0].Password);
+            Assert.Equal("from-a-file-S3cret", ((PostgresqlReceiverConfig)good.Config!.Receivers[0]).Password);
             var error = Assert.Single(bad.Errors);
             Assert.Equal("receivers.postgresql.timeout", error.Key);
             Assert.DoesNotContain("pg-S3cret!", error.ToString(), StringComparison.Ordinal);

@@ -41,8 +41,8 @@ public sealed class LifecycleTests(PostgresServerPool servers)
             await using var scraper = new PostgresScraper(
                 new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [.. databases.Select(d => d.Name)], MaxConcurrentDatabases = limit, ApplicationName = "pgm_gate_" + Guid.NewGuid().ToString("N")[..8] },
                 Only("lifecycle.concurrent_databases"));
-            var buffer = new MetricsBuffer();
-            var result = await scraper.ScrapeAsync(buffer, Cancel);
+            var result = await scraper.ScrapeAsync(Cancel);
+            var buffer = result.Metrics;
 
             Assert.Empty(result.Errors);
             var counts = buffer.Points.ToArray().Select(p => p.IntValue).ToList();
@@ -64,9 +64,8 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.states"));
-        var buffer = new MetricsBuffer();
-
-        var result = await scraper.ScrapeAsync(buffer, Cancel);
+        var result = await scraper.ScrapeAsync(Cancel);
+        var buffer = result.Metrics;
 
         Assert.Empty(result.Errors);
         var rejected = Assert.Single(result.RejectedValues);
@@ -86,7 +85,7 @@ public sealed class LifecycleTests(PostgresServerPool servers)
         var running = 0;
         var mostAtOnce = 0;
         var scrapes = 0;
-        var controller = new ScraperController(scraper, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromMilliseconds(200), InitialDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(10) }, async (buffer, result, token) =>
+        var controller = new ScraperController(scraper, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromMilliseconds(200), InitialDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(10) }, async (result, token) =>
         {
             var now = Interlocked.Increment(ref running);
             mostAtOnce = Math.Max(mostAtOnce, now);
@@ -109,7 +108,7 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.slow"));
-        var controller = new ScraperController(scraper, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromMilliseconds(300) }, (_, _, _) => ValueTask.CompletedTask);
+        var controller = new ScraperController(scraper, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromMilliseconds(300) }, (_, _) => ValueTask.CompletedTask);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var result = await controller.ScrapeOnceAsync(Cancel);
@@ -123,9 +122,8 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.broken", "lifecycle.backends"));
-        var buffer = new MetricsBuffer();
-
-        var result = await scraper.ScrapeAsync(buffer, Cancel);
+        var result = await scraper.ScrapeAsync(Cancel);
+        var buffer = result.Metrics;
 
         var error = Assert.Single(result.Errors);
         Assert.Equal((ScrapeErrorKind.Query, "broken"), (error.Kind, error.Query));
@@ -140,11 +138,7 @@ public sealed class LifecycleTests(PostgresServerPool servers)
         // A name of its own, so the scrapers of tests running beside this one are not counted.
         var applicationName = "pgmetrics-lifecycle-" + Guid.NewGuid().ToString("N")[..8];
         var scraped = new TaskCompletionSource();
-        var receiver = new PostgresReceiver("postgresql/test", new ScraperOptions { ConnectionString = server.ConnectionString, ApplicationName = applicationName }, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromMilliseconds(300), InitialDelay = TimeSpan.Zero }, Only("lifecycle.backends"), (_, _, _) =>
-        {
-            scraped.TrySetResult();
-            return ValueTask.CompletedTask;
-        });
+        var receiver = new PostgresReceiver("postgresql/test", new ScraperOptions { ConnectionString = server.ConnectionString, ApplicationName = applicationName }, new ScraperControllerOptions { CollectionInterval = TimeSpan.FromMilliseconds(300), InitialDelay = TimeSpan.Zero }, Only("lifecycle.backends"), new Signal(scraped), new Signal(scraped));
 
         await receiver.StartAsync(Cancel);
         await scraped.Task.WaitAsync(TimeSpan.FromSeconds(20), Cancel);
@@ -164,5 +158,13 @@ public sealed class LifecycleTests(PostgresServerPool servers)
         }
 
         Assert.Equal(0L, open);
+    }
+
+    /// <summary>A consumer that only notes that something arrived.</summary>
+    private sealed class Signal(TaskCompletionSource arrived) : Runtime.Pipeline.IMetricsConsumer, Runtime.Pipeline.ILogsConsumer
+    {
+        public void ConsumeMetrics(MetricsBuffer metrics) => arrived.TrySetResult();
+
+        public void ConsumeLogs(Runtime.Logs.LogBatch logs) => arrived.TrySetResult();
     }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Queries;
@@ -23,18 +24,52 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         await command.ExecuteNonQueryAsync(Cancel);
     }
 
-    private static async Task<(MetricsBuffer Buffer, ScrapeResult Result)> ScrapeAsync(PostgresScraper scraper)
+    private static async Task<Scrape> ScrapeAsync(MonitoredServer scraper)
     {
-        var buffer = new MetricsBuffer();
-        var result = await scraper.ScrapeAsync(buffer, Cancel);
-        return (buffer, result);
+        var catalogue = await scraper.Catalogue.ScrapeAsync(Cancel);
+        var catalogueBuffer = new MetricsBuffer();
+        catalogueBuffer.Append(catalogue.Metrics);
+        var queries = await scraper.Queries.ScrapeAsync(Cancel);
+        catalogueBuffer.Append(queries.Metrics);
+        return new Scrape(catalogueBuffer, catalogue with { Errors = [.. catalogue.Errors, .. queries.Errors] }, queries.Logs.Records);
     }
 
+    /// <summary>Points with their resource and point attributes together: top queries carry their database as a resource attribute.</summary>
     private static List<(string Metric, Dictionary<string, string> Attributes, double Value)> Points(MetricsBuffer buffer)
         => buffer.Points.ToArray().Select(p => (
             p.Metric.Name,
-            buffer.GetAttributes(p).ToArray().ToDictionary(a => a.Key, a => a.FormatValue()),
+            buffer.Resources[p.ResourceIndex].Concat(buffer.GetAttributes(p).ToArray()).ToDictionary(a => a.Key, a => a.FormatValue()),
             p.AsDouble())).ToList();
+
+    private static MonitoredServer Monitor(string connectionString, string database)
+        => new(new ScraperOptions { ConnectionString = connectionString, Databases = [database], QueryMonitoring = Monitoring });
+
+    private sealed record Scrape(MetricsBuffer Buffer, ScrapeResult Result, IReadOnlyList<LogRecordData> Samples);
+
+    /// <summary>The catalogue and query performance scrapers of one server over shared connections, as a receiver runs them.</summary>
+    private sealed class MonitoredServer : IAsyncDisposable
+    {
+        private readonly ServerConnections _connections;
+
+        public MonitoredServer(ScraperOptions options)
+        {
+            var catalogue = new PostgresqlMetricSet();
+            _connections = new ServerConnections(options);
+            Catalogue = new PostgresScraper(options, catalogue, _connections);
+            Queries = new QueryPerformanceScraper(options.QueryMonitoring, _connections, catalogue);
+        }
+
+        public PostgresScraper Catalogue { get; }
+
+        public QueryPerformanceScraper Queries { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Catalogue.DisposeAsync();
+            await Queries.DisposeAsync();
+            await _connections.DisposeAsync();
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
@@ -43,7 +78,7 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         var server = await servers.GetAsync(major, Cancel);
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
         await database.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100) g", Cancel);
-        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+        await using var scraper = Monitor(database.ConnectionString, database.Name);
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
         {
             await connection.OpenAsync(Cancel);
@@ -88,7 +123,7 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         var server = await servers.GetAsync(major, Cancel);
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
         await database.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; CREATE TABLE items (id int)", Cancel);
-        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+        await using var scraper = Monitor(database.ConnectionString, database.Name);
         var fingerprint = QueryFingerprinter.Fingerprint("SELECT count(*) FROM items WHERE id > 1").Hex;
         async Task RunAsync(int times)
         {
@@ -105,7 +140,7 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         await ScrapeAsync(scraper);
         await database.ExecuteAsync("SELECT pg_stat_statements_reset()", Cancel);
         await RunAsync(5);
-        var (buffer, _) = await ScrapeAsync(scraper);
+        var buffer = (await ScrapeAsync(scraper)).Buffer;
 
         var calls = Points(buffer).Where(p => p.Metric == "postgresql.query.calls" && p.Attributes["db.query.fingerprint"] == fingerprint).ToList();
         Assert.Equal(5, Assert.Single(calls).Value);
@@ -118,7 +153,7 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
         await database.ExecuteAsync("CREATE EXTENSION pg_stat_statements; CREATE TABLE accounts (id int, secret text)", Cancel);
-        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+        await using var scraper = Monitor(database.ConnectionString, database.Name);
 
         await using var holder = new NpgsqlConnection(database.ConnectionString);
         await holder.OpenAsync(Cancel);
@@ -132,7 +167,8 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         var blocked = new NpgsqlCommand("SELECT count(*) FROM accounts WHERE secret = 'hunter2-literal'", waiter).ExecuteScalarAsync(Cancel);
         await Task.Delay(1_500, Cancel);
 
-        var (buffer, result) = await ScrapeAsync(scraper);
+        var scrape = await ScrapeAsync(scraper);
+        var (buffer, result) = (scrape.Buffer, scrape.Result);
         await transaction.RollbackAsync(Cancel);
         await blocked;
 
@@ -143,7 +179,7 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         Assert.True(blocking.Value >= 1);
         Assert.Contains(Points(buffer), p => p.Metric == "postgresql.wait_events" && p.Attributes["wait_event.type"] == "Lock");
 
-        var sample = Assert.Single(scraper.QuerySamples, s => s.Attributes.Any(a => a.Key == "pid" && a.IntValue == waiterPid));
+        var sample = Assert.Single(scrape.Samples, s => s.Attributes.Any(a => a.Key == "pid" && a.IntValue == waiterPid));
         Assert.Equal("SELECT count(*) FROM accounts WHERE secret = $1", sample.Body);
         Assert.DoesNotContain("hunter2", sample.Body, StringComparison.Ordinal);
     }
@@ -153,7 +189,7 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var database = await TestDatabase.CreateAsync(server, Cancel);
-        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name], QueryMonitoring = Monitoring }, new PostgresqlMetricSet());
+        await using var scraper = Monitor(database.ConnectionString, database.Name);
 
         var first = await ScrapeAsync(scraper);
         var second = await ScrapeAsync(scraper);

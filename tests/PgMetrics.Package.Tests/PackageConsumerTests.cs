@@ -39,14 +39,13 @@ public sealed class PackageConsumerTests : IAsyncLifetime
 
         var metrics = new ShopMetricSet();
         await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = args[0] }, metrics);
-        var buffer = new MetricsBuffer();
-        var result = await scraper.ScrapeAsync(buffer, CancellationToken.None);
+        var result = await scraper.ScrapeAsync(CancellationToken.None);
         foreach (var error in result.Errors)
         {
             Console.WriteLine("error: " + error);
         }
 
-        foreach (var point in buffer.Points)
+        foreach (var point in result.Metrics.Points)
         {
             Console.WriteLine($"{point.Metric.Name}={point.IntValue}");
         }

@@ -53,15 +53,15 @@ public sealed class MetricsBufferTests
     [Fact]
     public void Common_resource_attributes_lead_every_new_resource_and_keep_two_servers_apart()
     {
+        var primary = new MetricsBuffer(commonResourceAttributes: [KeyValue.String("server.address", "primary"), KeyValue.Int("server.port", 5432)]);
+        var replica = new MetricsBuffer(commonResourceAttributes: [KeyValue.String("server.address", "replica"), KeyValue.Int("server.port", 5432)]);
+        new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), primary).SetResource(postgresqlDatabaseName: "shop");
+        primary.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 10L);
+        new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), replica).SetResource(postgresqlDatabaseName: "shop");
+        replica.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 20L);
         var buffer = new MetricsBuffer();
-        var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
-
-        buffer.CommonResourceAttributes = [KeyValue.String("server.address", "primary"), KeyValue.Int("server.port", 5432)];
-        builder.SetResource(postgresqlDatabaseName: "shop");
-        builder.RecordPostgresqlCommitsDataPoint(1, 10);
-        buffer.CommonResourceAttributes = [KeyValue.String("server.address", "replica"), KeyValue.Int("server.port", 5432)];
-        builder.SetResource(postgresqlDatabaseName: "shop");
-        builder.RecordPostgresqlCommitsDataPoint(1, 20);
+        buffer.Append(primary);
+        buffer.Append(replica);
         var copy = new MetricsBuffer();
         copy.Append(buffer);
 

@@ -10,6 +10,10 @@ public static class OtlpDecoder
 {
     public sealed record Point(string Metric, string Kind, string Unit, Dictionary<string, string> Resource, Dictionary<string, string> Attributes, long? IntValue, double? DoubleValue, ulong StartTime, ulong Time, int Temporality, bool Monotonic, ulong Count, double Sum, List<ulong> BucketCounts, List<double> Bounds);
 
+    /// <summary>The instrumentation scope (name, version) of every ScopeMetrics in the request.</summary>
+    public static List<(string Name, string Version)> Scopes(byte[] request)
+        => Fields(request, 1).SelectMany(r => Fields(r, 2)).SelectMany(s => Fields(s, 1)).Select(scope => (Text(scope, 1), Text(scope, 2))).ToList();
+
     public static List<Point> Decode(byte[] request)
     {
         var points = new List<Point>();
@@ -51,7 +55,7 @@ public static class OtlpDecoder
         return points;
     }
 
-    public sealed record LogRecord(Dictionary<string, string> Resource, string Scope, ulong Time, ulong ObservedTime, int Severity, string SeverityText, string Body, Dictionary<string, string> Attributes);
+    public sealed record LogRecord(Dictionary<string, string> Resource, string Scope, ulong Time, ulong ObservedTime, int Severity, string SeverityText, string Body, Dictionary<string, string> Attributes, string EventName);
 
     /// <summary>Reads an ExportLogsServiceRequest.</summary>
     public static List<LogRecord> DecodeLogs(byte[] request)
@@ -68,7 +72,8 @@ public static class OtlpDecoder
                     records.Add(new LogRecord(
                         resource, scope, Fixed64(record, 1), Fixed64(record, 11), (int)Varint(record, 2), Text(record, 3),
                         Fields(record, 5).Select(body => Text(body, 1)).Single(),
-                        Fields(record, 6).Select(KeyValue).ToDictionary()));
+                        Fields(record, 6).Select(KeyValue).ToDictionary(),
+                        Text(record, 12)));
                 }
             }
         }

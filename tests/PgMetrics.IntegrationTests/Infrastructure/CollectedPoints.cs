@@ -35,8 +35,8 @@ public sealed class CollectedPoints
 
     public static async Task<CollectedPoints> ScrapeAsync(PostgresScraper scraper, CancellationToken cancellationToken)
     {
-        var buffer = new MetricsBuffer();
-        var result = await scraper.ScrapeAsync(buffer, cancellationToken);
+        var result = await scraper.ScrapeAsync(cancellationToken);
+        var buffer = result.Metrics;
         var points = new List<CollectedPoint>();
         foreach (var point in buffer.Points.ToArray())
         {

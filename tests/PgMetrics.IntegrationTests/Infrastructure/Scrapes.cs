@@ -22,8 +22,9 @@ public sealed class Scrape
         await using var scraper = new PostgresScraper(
             new ScraperOptions { ConnectionString = connectionString, Databases = databases, ExcludeDatabases = excludeDatabases ?? [] },
             new PostgresqlMetricSet(DatabaseLevelOnly()));
-        var buffer = new MetricsBuffer();
-        var scrape = new Scrape(await scraper.ScrapeAsync(buffer, cancellationToken));
+        var result = await scraper.ScrapeAsync(cancellationToken);
+        var buffer = result.Metrics;
+        var scrape = new Scrape(result);
         foreach (var point in buffer.Points)
         {
             var database = buffer.Resources[point.ResourceIndex].Where(a => a.Key == PostgresqlAttributeNames.PostgresqlDatabaseName).Select(a => a.StringValue).FirstOrDefault();

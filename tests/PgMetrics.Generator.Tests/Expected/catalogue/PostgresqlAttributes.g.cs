@@ -62,6 +62,24 @@ public static partial class PostgresqlAttributeNames
     public const string IoContext = "context";
     /// <summary>The I/O operation.</summary>
     public const string IoOperation = "operation";
+    /// <summary>PgMetrics' fingerprint of the normalized statement (16 hex digits); the same for the text an application sent and the text pg_stat_statements normalized.</summary>
+    public const string DbQueryFingerprint = "db.query.fingerprint";
+    /// <summary>The statement's normalized text, with every literal replaced by a placeholder.</summary>
+    public const string DbQueryText = "db.query.text";
+    /// <summary>The role that ran the statement.</summary>
+    public const string DbUser = "db.user";
+    /// <summary>The type of event a session waits for (pg_stat_activity.wait_event_type).</summary>
+    public const string WaitEventType = "wait_event.type";
+    /// <summary>The event a session waits for (pg_stat_activity.wait_event).</summary>
+    public const string WaitEventName = "wait_event.name";
+    /// <summary>The process ID of the blocked session.</summary>
+    public const string BlockedPid = "blocked.pid";
+    /// <summary>The fingerprint of the blocked session's statement.</summary>
+    public const string BlockedQueryFingerprint = "blocked.query.fingerprint";
+    /// <summary>The process ID of a session holding the lock the blocked session waits for.</summary>
+    public const string BlockingPid = "blocking.pid";
+    /// <summary>The fingerprint of the blocking session's statement.</summary>
+    public const string BlockingQueryFingerprint = "blocking.query.fingerprint";
 }
 
 /// <summary>Values of attribute <c>source</c>: The source of a buffer write.</summary>

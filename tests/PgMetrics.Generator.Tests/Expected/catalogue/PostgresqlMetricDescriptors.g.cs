@@ -311,6 +311,56 @@ public static partial class PostgresqlMetricDescriptors
         "postgresql.io.operations", "I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).", "{operations}",
         global::PgMetrics.Runtime.Metrics.MetricKind.Sum, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: true, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
+    /// <summary><c>postgresql.query.calls</c>: Calls of the statement since the previous scrape (pg_stat_statements.calls).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryCalls = new(
+        "postgresql.query.calls", "Calls of the statement since the previous scrape (pg_stat_statements.calls).", "{call}",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.total_time</c>: Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryTotalTime = new(
+        "postgresql.query.total_time", "Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).", "s",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.mean_time</c>: Mean execution time of the statement over the interval since the previous scrape.</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryMeanTime = new(
+        "postgresql.query.mean_time", "Mean execution time of the statement over the interval since the previous scrape.", "s",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.rows</c>: Rows the statement returned or affected since the previous scrape (pg_stat_statements.rows).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryRows = new(
+        "postgresql.query.rows", "Rows the statement returned or affected since the previous scrape (pg_stat_statements.rows).", "{row}",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.shared_blocks.hit</c>: Shared buffer hits of the statement since the previous scrape (pg_stat_statements.shared_blks_hit).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQuerySharedBlocksHit = new(
+        "postgresql.query.shared_blocks.hit", "Shared buffer hits of the statement since the previous scrape (pg_stat_statements.shared_blks_hit).", "{block}",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.shared_blocks.read</c>: Shared blocks the statement read since the previous scrape (pg_stat_statements.shared_blks_read).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQuerySharedBlocksRead = new(
+        "postgresql.query.shared_blocks.read", "Shared blocks the statement read since the previous scrape (pg_stat_statements.shared_blks_read).", "{block}",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.temp_blocks</c>: Temporary blocks the statement read and wrote since the previous scrape (pg_stat_statements.temp_blks_read + temp_blks_written).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryTempBlocks = new(
+        "postgresql.query.temp_blocks", "Temporary blocks the statement read and wrote since the previous scrape (pg_stat_statements.temp_blks_read + temp_blks_written).", "{block}",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.query.wal_bytes</c>: WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryWalBytes = new(
+        "postgresql.query.wal_bytes", "WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).", "By",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.wait_events</c>: Client sessions that are not idle and wait, by wait event (pg_stat_activity).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlWaitEvents = new(
+        "postgresql.wait_events", "Client sessions that are not idle and wait, by wait event (pg_stat_activity).", "{session}",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
+    /// <summary><c>postgresql.blocking.wait_time</c>: How long a blocked session has waited, per blocked and blocking session (pg_blocking_pids over pg_stat_activity).</summary>
+    public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlBlockingWaitTime = new(
+        "postgresql.blocking.wait_time", "How long a blocked session has waited, per blocked and blocking session (pg_blocking_pids over pg_stat_activity).", "s",
+        global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
+
     /// <summary>Every metric, in metadata.yaml order.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<global::PgMetrics.Runtime.Metrics.MetricDescriptor> All { get; } = new global::PgMetrics.Runtime.Metrics.MetricDescriptor[] { PostgresqlBackends, PostgresqlBgwriterBuffersAllocated, PostgresqlBgwriterBuffersWrites, PostgresqlBgwriterCheckpointCount, PostgresqlBgwriterDuration, PostgresqlBgwriterMaxwritten, PostgresqlBlksHit, PostgresqlBlksRead, PostgresqlBlocksRead, PostgresqlCommits, PostgresqlConnectionMax, PostgresqlDatabaseCount, PostgresqlDatabaseLocks, PostgresqlDbSize, PostgresqlDeadlocks, PostgresqlFunctionCalls, PostgresqlIndexScans, PostgresqlIndexSize, PostgresqlOperations, PostgresqlQueryConflicts, PostgresqlQueryExecutionTime, PostgresqlReplicationDataDelay, PostgresqlRollbacks, PostgresqlRows, PostgresqlSequentialScans, PostgresqlTableCount, PostgresqlTableSize, PostgresqlTableVacuumCount, PostgresqlTempIo, PostgresqlTempFiles, PostgresqlTupDeleted, PostgresqlTupFetched, PostgresqlTupInserted, PostgresqlTupReturned, PostgresqlTupUpdated, PostgresqlVectorInsertDuration, PostgresqlVectorInsertRows, PostgresqlVectorSearchCalls, PostgresqlVectorSearchDuration, PostgresqlVectorSearchRowsReturned, PostgresqlWalAge, PostgresqlWalDelay, PostgresqlWalLag, PostgresqlLocks, PostgresqlDatabaseFrozenXidAge, PostgresqlConnectionCount, PostgresqlConnectionUtilization, PostgresqlTableVacuumAge, PostgresqlTableAnalyzeAge, PostgresqlTableBloat, PostgresqlIndexBloat, PostgresqlReplicationSlotRetainedWal, PostgresqlReplicationSlotActive, PostgresqlArchiverArchived, PostgresqlArchiverFailed, PostgresqlWalRecords, PostgresqlWalFullPageImages, PostgresqlWalBytes, PostgresqlWalBuffersFull, PostgresqlCheckpointerRestartpoints, PostgresqlIoOperations };
+    public static global::System.Collections.Generic.IReadOnlyList<global::PgMetrics.Runtime.Metrics.MetricDescriptor> All { get; } = new global::PgMetrics.Runtime.Metrics.MetricDescriptor[] { PostgresqlBackends, PostgresqlBgwriterBuffersAllocated, PostgresqlBgwriterBuffersWrites, PostgresqlBgwriterCheckpointCount, PostgresqlBgwriterDuration, PostgresqlBgwriterMaxwritten, PostgresqlBlksHit, PostgresqlBlksRead, PostgresqlBlocksRead, PostgresqlCommits, PostgresqlConnectionMax, PostgresqlDatabaseCount, PostgresqlDatabaseLocks, PostgresqlDbSize, PostgresqlDeadlocks, PostgresqlFunctionCalls, PostgresqlIndexScans, PostgresqlIndexSize, PostgresqlOperations, PostgresqlQueryConflicts, PostgresqlQueryExecutionTime, PostgresqlReplicationDataDelay, PostgresqlRollbacks, PostgresqlRows, PostgresqlSequentialScans, PostgresqlTableCount, PostgresqlTableSize, PostgresqlTableVacuumCount, PostgresqlTempIo, PostgresqlTempFiles, PostgresqlTupDeleted, PostgresqlTupFetched, PostgresqlTupInserted, PostgresqlTupReturned, PostgresqlTupUpdated, PostgresqlVectorInsertDuration, PostgresqlVectorInsertRows, PostgresqlVectorSearchCalls, PostgresqlVectorSearchDuration, PostgresqlVectorSearchRowsReturned, PostgresqlWalAge, PostgresqlWalDelay, PostgresqlWalLag, PostgresqlLocks, PostgresqlDatabaseFrozenXidAge, PostgresqlConnectionCount, PostgresqlConnectionUtilization, PostgresqlTableVacuumAge, PostgresqlTableAnalyzeAge, PostgresqlTableBloat, PostgresqlIndexBloat, PostgresqlReplicationSlotRetainedWal, PostgresqlReplicationSlotActive, PostgresqlArchiverArchived, PostgresqlArchiverFailed, PostgresqlWalRecords, PostgresqlWalFullPageImages, PostgresqlWalBytes, PostgresqlWalBuffersFull, PostgresqlCheckpointerRestartpoints, PostgresqlIoOperations, PostgresqlQueryCalls, PostgresqlQueryTotalTime, PostgresqlQueryMeanTime, PostgresqlQueryRows, PostgresqlQuerySharedBlocksHit, PostgresqlQuerySharedBlocksRead, PostgresqlQueryTempBlocks, PostgresqlQueryWalBytes, PostgresqlWaitEvents, PostgresqlBlockingWaitTime };
 }

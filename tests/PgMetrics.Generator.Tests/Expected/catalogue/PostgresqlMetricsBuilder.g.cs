@@ -717,4 +717,114 @@ public sealed partial class PostgresqlMetricsBuilder
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIoOperations, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoBackendType, ioBackendType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoObject, ioObject), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoContext, ioContext), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoOperation, ioOperation.ToOtlpString())]);
     }
+
+    /// <summary>Records a data point of <c>postgresql.query.calls</c> ({call}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Calls of the statement since the previous scrape (pg_stat_statements.calls).</summary>
+    public void RecordPostgresqlQueryCallsDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQueryCalls.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryCalls, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.total_time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).</summary>
+    public void RecordPostgresqlQueryTotalTimeDataPoint(long timeUnixNano, double value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQueryTotalTime.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryTotalTime, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.mean_time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Mean execution time of the statement over the interval since the previous scrape.</summary>
+    public void RecordPostgresqlQueryMeanTimeDataPoint(long timeUnixNano, double value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQueryMeanTime.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryMeanTime, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.rows</c> ({row}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Rows the statement returned or affected since the previous scrape (pg_stat_statements.rows).</summary>
+    public void RecordPostgresqlQueryRowsDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQueryRows.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryRows, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.shared_blocks.hit</c> ({block}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Shared buffer hits of the statement since the previous scrape (pg_stat_statements.shared_blks_hit).</summary>
+    public void RecordPostgresqlQuerySharedBlocksHitDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQuerySharedBlocksHit.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQuerySharedBlocksHit, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.shared_blocks.read</c> ({block}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Shared blocks the statement read since the previous scrape (pg_stat_statements.shared_blks_read).</summary>
+    public void RecordPostgresqlQuerySharedBlocksReadDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQuerySharedBlocksRead.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQuerySharedBlocksRead, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.temp_blocks</c> ({block}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Temporary blocks the statement read and wrote since the previous scrape (pg_stat_statements.temp_blks_read + temp_blks_written).</summary>
+    public void RecordPostgresqlQueryTempBlocksDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQueryTempBlocks.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryTempBlocks, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.query.wal_bytes</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).</summary>
+    public void RecordPostgresqlQueryWalBytesDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
+    {
+        if (!_config.PostgresqlQueryWalBytes.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryWalBytes, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wait_events</c> ({session}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client sessions that are not idle and wait, by wait event (pg_stat_activity).</summary>
+    public void RecordPostgresqlWaitEventsDataPoint(long timeUnixNano, long value, string waitEventType, string waitEventName)
+    {
+        if (!_config.PostgresqlWaitEvents.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWaitEvents, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WaitEventType, waitEventType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WaitEventName, waitEventName)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.blocking.wait_time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): How long a blocked session has waited, per blocked and blocking session (pg_blocking_pids over pg_stat_activity).</summary>
+    public void RecordPostgresqlBlockingWaitTimeDataPoint(long timeUnixNano, double value, long blockedPid, string blockedQueryFingerprint, long blockingPid, string blockingQueryFingerprint)
+    {
+        if (!_config.PostgresqlBlockingWaitTime.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlockingWaitTime, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.BlockedPid, blockedPid), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BlockedQueryFingerprint, blockedQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.BlockingPid, blockingPid), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BlockingQueryFingerprint, blockingQueryFingerprint)]);
+    }
 }

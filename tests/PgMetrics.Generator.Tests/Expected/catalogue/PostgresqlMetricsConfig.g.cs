@@ -189,11 +189,41 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.io.operations</c>: I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlIoOperations { get; } = new(enabled: true);
 
+    /// <summary><c>postgresql.query.calls</c>: Calls of the statement since the previous scrape (pg_stat_statements.calls).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryCalls { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.total_time</c>: Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryTotalTime { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.mean_time</c>: Mean execution time of the statement over the interval since the previous scrape.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryMeanTime { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.rows</c>: Rows the statement returned or affected since the previous scrape (pg_stat_statements.rows).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryRows { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.shared_blocks.hit</c>: Shared buffer hits of the statement since the previous scrape (pg_stat_statements.shared_blks_hit).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQuerySharedBlocksHit { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.shared_blocks.read</c>: Shared blocks the statement read since the previous scrape (pg_stat_statements.shared_blks_read).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQuerySharedBlocksRead { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.temp_blocks</c>: Temporary blocks the statement read and wrote since the previous scrape (pg_stat_statements.temp_blks_read + temp_blks_written).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryTempBlocks { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.query.wal_bytes</c>: WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryWalBytes { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wait_events</c>: Client sessions that are not idle and wait, by wait event (pg_stat_activity).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWaitEvents { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.blocking.wait_time</c>: How long a blocked session has waited, per blocked and blocking session (pg_blocking_pids over pg_stat_activity).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBlockingWaitTime { get; } = new(enabled: true);
+
     /// <summary>Which resource attributes are sent.</summary>
     public PostgresqlResourceAttributesConfig ResourceAttributes { get; } = new();
 
     /// <summary>The names of all metrics, as metadata.yaml declares them.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations" };
+    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations", "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows", "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", "postgresql.wait_events", "postgresql.blocking.wait_time" };
 
     /// <summary>Finds a metric's settings by its name; null when no metric has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig? Find(string metricName)
@@ -261,6 +291,16 @@ public sealed partial class PostgresqlMetricsConfig
             case "postgresql.wal.buffers_full": return PostgresqlWalBuffersFull;
             case "postgresql.checkpointer.restartpoints": return PostgresqlCheckpointerRestartpoints;
             case "postgresql.io.operations": return PostgresqlIoOperations;
+            case "postgresql.query.calls": return PostgresqlQueryCalls;
+            case "postgresql.query.total_time": return PostgresqlQueryTotalTime;
+            case "postgresql.query.mean_time": return PostgresqlQueryMeanTime;
+            case "postgresql.query.rows": return PostgresqlQueryRows;
+            case "postgresql.query.shared_blocks.hit": return PostgresqlQuerySharedBlocksHit;
+            case "postgresql.query.shared_blocks.read": return PostgresqlQuerySharedBlocksRead;
+            case "postgresql.query.temp_blocks": return PostgresqlQueryTempBlocks;
+            case "postgresql.query.wal_bytes": return PostgresqlQueryWalBytes;
+            case "postgresql.wait_events": return PostgresqlWaitEvents;
+            case "postgresql.blocking.wait_time": return PostgresqlBlockingWaitTime;
             default: return null;
         }
     }

@@ -1,0 +1,60 @@
+using System.Buffers;
+using PgMetrics.Exporter.Otlp.Serialization;
+
+namespace PgMetrics.Exporter.Otlp.Transmission;
+
+/// <summary>
+/// Turns encoded data into queued requests: encodes into a reused buffer, cuts what is over the payload
+/// limit into valid smaller requests at the protobuf level, and queues them oldest first. What the
+/// queue drops to stay within its bound, and what cannot be cut small enough, is reported.
+/// </summary>
+internal sealed class OtlpRequestBatcher
+{
+    private readonly ExportQueue _queue;
+    private readonly OtlpRequestSplitter _splitter;
+    private readonly int _maxRequestBytes;
+    private readonly long _maxQueueBytes;
+    private readonly ExportEvents _events;
+    private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
+    private readonly Lock _gate = new();
+
+    public OtlpRequestBatcher(ExportQueue queue, OtlpRequestSplitter splitter, int maxRequestBytes, long maxQueueBytes, ExportEvents events)
+    {
+        _queue = queue;
+        _splitter = splitter;
+        _maxRequestBytes = maxRequestBytes;
+        _maxQueueBytes = maxQueueBytes;
+        _events = events;
+    }
+
+    /// <summary>Encodes one request with <paramref name="encode"/> and queues it, in parts when it is too large.</summary>
+    /// <param name="encode">Writes one OTLP export request.</param>
+    /// <param name="items">How many data points or log records the request holds.</param>
+    public void Add(Action<IBufferWriter<byte>> encode, int items)
+    {
+        lock (_gate)
+        {
+            _encoded.ResetWrittenCount();
+            encode(_encoded);
+            var payload = _encoded.WrittenSpan.ToArray();
+            List<byte[]> parts = [payload];
+            if (payload.Length > _maxRequestBytes)
+            {
+                parts = _splitter.SplitToLimit(payload, _maxRequestBytes, out var oversized);
+                foreach (var part in oversized)
+                {
+                    _events.TooLarge(_splitter.CountLeaves(part), _maxRequestBytes);
+                }
+            }
+
+            foreach (var part in parts)
+            {
+                var partItems = parts.Count == 1 ? items : _splitter.CountLeaves(part);
+                foreach (var dropped in _queue.Enqueue(part, partItems))
+                {
+                    _events.QueueFull(dropped.Points, _maxQueueBytes);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using PgMetrics.Exporter.Otlp.Resilience;
+using PgMetrics.Exporter.Otlp.Serialization;
+using PgMetrics.Exporter.Otlp.Transport;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace PgMetrics.Exporter.Otlp.Transmission;
+
+/// <summary>
+/// Drains an export queue in order through the resilience pipeline to the transport, and decides what
+/// each outcome means for the queue: accepted requests leave it, refused ones are counted and leave
+/// it, a 413 splits the request in place, and retryable failures stay queued for the next round. A
+/// request leaves the queue only when the endpoint has answered it.
+/// </summary>
+internal sealed class QueueSender : IDisposable
+{
+    private readonly ExportQueue _queue;
+    private readonly OtlpHttpTransport _transport;
+    private readonly OtlpRequestSplitter _splitter;
+    private readonly OtlpExporterOptions _options;
+    private readonly ExportEvents _events;
+    private readonly ResiliencePipeline<SendOutcome> _pipeline;
+    private readonly ResiliencePipeline<SendOutcome> _finalPipeline;
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly SemaphoreSlim _pending = new(0, 1);
+    private int _maxItemsPerRequest = int.MaxValue;
+
+    public QueueSender(ExportQueue queue, OtlpHttpTransport transport, OtlpRequestSplitter splitter, OtlpExporterOptions options, ExportEvents events)
+    {
+        _queue = queue;
+        _transport = transport;
+        _splitter = splitter;
+        _options = options;
+        _events = events;
+        _pipeline = ExportResiliencePipeline.Create(options.Resilience, options.Timeout, events);
+        _finalPipeline = ExportResiliencePipeline.CreateFinal(options.Resilience, options.Timeout, events);
+    }
+
+    public ExportQueue Queue => _queue;
+
+    /// <summary>Tells the send loop that something was queued.</summary>
+    public void Signal()
+    {
+        if (_pending.CurrentCount == 0)
+        {
+            try
+            {
+                _pending.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another submit already signalled the loop.
+            }
+        }
+    }
+
+    /// <summary>Sends queued requests as they come until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var retryIn = await SendPendingAsync(respectBatchAge: true, _pipeline, cancellationToken).ConfigureAwait(false);
+                if (retryIn is { } delay)
+                {
+                    await Task.WhenAny(Task.Delay(delay, cancellationToken), _pending.WaitAsync(cancellationToken)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sends everything queued, ignoring the batch age, until the queue is empty (true) or <paramref name="cancellationToken"/> fires (false).</summary>
+    public async Task<bool> FlushAsync(FlushMode mode, CancellationToken cancellationToken)
+    {
+        var pipeline = mode == FlushMode.Final ? _finalPipeline : _pipeline;
+        try
+        {
+            while (_queue.Count > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                if (await SendPendingAsync(respectBatchAge: false, pipeline, cancellationToken).ConfigureAwait(false) is { } delay)
+                {
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return _queue.Count == 0;
+    }
+
+    /// <summary>Sends until the queue is empty (null) or the endpoint needs a rest (how long).</summary>
+    private async Task<TimeSpan?> SendPendingAsync(bool respectBatchAge, ResiliencePipeline<SendOutcome> pipeline, CancellationToken cancellationToken)
+    {
+        await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                if (respectBatchAge && _options.MaxBatchAge > TimeSpan.Zero && _queue.Bytes < _options.MaxRequestBytes
+                    && _queue.OldestCreatedAt is { } oldest && DateTimeOffset.UtcNow - oldest < _options.MaxBatchAge)
+                {
+                    return _options.MaxBatchAge - (DateTimeOffset.UtcNow - oldest);
+                }
+
+                var batch = _queue.PeekBatch(_options.MaxRequestBytes, _maxItemsPerRequest);
+                var payload = Concatenate(batch);
+                var items = batch.Sum(b => b.Item.Points);
+                SendOutcome outcome;
+                try
+                {
+                    outcome = await pipeline.ExecuteAsync(async token => await _transport.SendAsync(payload, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                }
+                catch (BrokenCircuitException)
+                {
+                    _events.CircuitRefused();
+                    return _options.Resilience.BreakDuration;
+                }
+                catch (TimeoutRejectedException)
+                {
+                    outcome = new SendOutcome(SendOutcomeKind.Retryable, 0, null, 0, $"no answer from {_transport.Destination} within {_options.Timeout.TotalSeconds:0.#} s");
+                }
+
+                switch (outcome.Kind)
+                {
+                    case SendOutcomeKind.Accepted:
+                        _queue.Remove(batch.Select(b => b.Item));
+                        _events.Accepted(items, payload.Length, outcome.RejectedPoints, outcome.Message);
+                        _maxItemsPerRequest = int.MaxValue;
+                        break;
+                    case SendOutcomeKind.TooLarge when batch.Count > 1:
+                        // Joined requests were too much together; send them one at a time until one succeeds.
+                        _maxItemsPerRequest = 1;
+                        break;
+                    case SendOutcomeKind.TooLarge:
+                        SplitOrDrop(batch[0].Item, batch[0].Payload);
+                        break;
+                    case SendOutcomeKind.Rejected:
+                        _queue.Remove(batch.Select(b => b.Item));
+                        _events.Refused(items, outcome);
+                        break;
+                    default:
+                        if (ReferenceEquals(pipeline, _finalPipeline))
+                        {
+                            // The final flush keeps trying until its deadline.
+                            return _options.Resilience.BaseDelay;
+                        }
+
+                        _events.FailedAfterRetries(outcome, _queue.Count);
+                        return _options.Resilience.BreakDuration;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    private void SplitOrDrop(ExportItem item, byte[] payload)
+    {
+        if (_splitter.Split(payload) is { } halves)
+        {
+            _queue.Replace(item, halves.First, _splitter.CountLeaves(halves.First), halves.Second, _splitter.CountLeaves(halves.Second));
+            return;
+        }
+
+        _queue.Remove([item]);
+        _events.TooLarge(item.Points, payload.Length);
+    }
+
+    /// <summary>Joins encoded requests: concatenated OTLP export requests are one valid request holding all their resources.</summary>
+    private static byte[] Concatenate(IReadOnlyList<(ExportItem Item, byte[] Payload)> batch)
+    {
+        if (batch.Count == 1)
+        {
+            return batch[0].Payload;
+        }
+
+        var joined = new byte[batch.Sum(b => b.Payload.Length)];
+        var offset = 0;
+        foreach (var (_, payload) in batch)
+        {
+            payload.CopyTo(joined, offset);
+            offset += payload.Length;
+        }
+
+        return joined;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _sendGate.Dispose();
+        _pending.Dispose();
+    }
+}

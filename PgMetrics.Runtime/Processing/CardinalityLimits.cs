@@ -1,0 +1,17 @@
+namespace PgMetrics.Runtime.Processing;
+
+/// <summary>Bounds on how many series are sent, and on attribute sizes, within New Relic's limits.</summary>
+public sealed record CardinalityLimits
+{
+    /// <summary>Series one metric may have; more fold into one series with <c>otel.metric.overflow=true</c>. Default 2,000.</summary>
+    public int MaxSeriesPerMetric { get; init; } = 2_000;
+
+    /// <summary>Series all metrics together may have. Default 50,000.</summary>
+    public int MaxSeriesTotal { get; init; } = 50_000;
+
+    /// <summary>The longest attribute value, in UTF-16 characters; New Relic's limit is 4,095. Longer values are cut.</summary>
+    public int MaxAttributeValueLength { get; init; } = 4_095;
+
+    /// <summary>A series not seen for this many buffers gives its place to a new one. Default 10.</summary>
+    public int ForgetAfterExports { get; init; } = 10;
+}

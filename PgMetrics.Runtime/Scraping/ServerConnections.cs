@@ -1,0 +1,136 @@
+using Npgsql;
+using PgMetrics.Runtime.Metrics;
+
+namespace PgMetrics.Runtime.Scraping;
+
+/// <summary>
+/// The connections to one PostgreSQL server that a receiver's scrapers share: one small Npgsql pool per
+/// database (PostgreSQL needs a connection per database), each identifying itself with
+/// <c>application_name</c> and bounded by <c>statement_timeout</c>.
+/// </summary>
+public sealed class ServerConnections : IAsyncDisposable
+{
+    private const string ServerAddressAttribute = "server.address";
+    private const string ServerPortAttribute = "server.port";
+
+    private readonly NpgsqlConnectionStringBuilder _base;
+    private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+
+    /// <summary>Prepares the connections; none is opened until a scraper asks for one.</summary>
+    /// <param name="options">The server and the limits every connection gets.</param>
+    /// <exception cref="ArgumentException">The connection string is not a valid Npgsql connection string (the message never repeats it).</exception>
+    public ServerConnections(ScraperOptions options)
+    {
+        try
+        {
+            _base = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException)
+        {
+            // Npgsql's message can echo the connection string, password included.
+            throw new ArgumentException("The connection string is not a valid Npgsql connection string (Key=Value pairs separated by ';').", nameof(options));
+        }
+
+        _base.ApplicationName = options.ApplicationName;
+        _base.CommandTimeout = (int)Math.Ceiling(options.QueryTimeout.TotalSeconds) + 5;
+
+        // The server enforces the limit too, so a slow query is cancelled there, not only abandoned here.
+        var statementTimeout = $"-c statement_timeout={(long)options.QueryTimeout.TotalMilliseconds}";
+        _base.Options = string.IsNullOrEmpty(_base.Options) ? statementTimeout : _base.Options + " " + statementTimeout;
+        if (string.IsNullOrEmpty(_base.Database))
+        {
+            _base.Database = "postgres";
+        }
+    }
+
+    /// <summary>The database instance-wide queries run in: the connection string's, else <c>postgres</c>.</summary>
+    public string HomeDatabase => _base.Database!;
+
+    /// <summary>The password, only so error messages can be scrubbed of it; never logged.</summary>
+    internal string? Password => _base.Password;
+
+    /// <summary>
+    /// <c>server.address</c> and <c>server.port</c> of this server, for the resource attributes a metric set
+    /// enables: they go on every resource, so the same database name on two servers stays two resources.
+    /// </summary>
+    /// <param name="metricSet">Decides which of the two attributes are enabled.</param>
+    public KeyValue[] ServerAttributes(MetricSet metricSet)
+    {
+        var attributes = new List<KeyValue>(2);
+        if (metricSet.FindResourceAttribute(ServerAddressAttribute) is { Enabled: true })
+        {
+            attributes.Add(KeyValue.String(ServerAddressAttribute, _base.Host ?? "localhost"));
+        }
+
+        if (metricSet.FindResourceAttribute(ServerPortAttribute) is { Enabled: true })
+        {
+            attributes.Add(KeyValue.Int(ServerPortAttribute, _base.Port));
+        }
+
+        return [.. attributes];
+    }
+
+    /// <summary>Opens a connection to <paramref name="database"/> from its pool.</summary>
+    /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
+    public ValueTask<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
+        => DataSourceFor(database).OpenConnectionAsync(cancellationToken);
+
+    /// <summary>Closes the pools of databases not in <paramref name="databases"/> (dropped, or no longer selected); the home database's stays.</summary>
+    public async Task RetainOnlyAsync(IReadOnlyCollection<string> databases)
+    {
+        List<NpgsqlDataSource> closing;
+        lock (_dataSources)
+        {
+            var gone = _dataSources.Keys.Where(d => d != HomeDatabase && !databases.Contains(d)).ToList();
+            closing = [.. gone.Select(d => _dataSources[d])];
+            foreach (var database in gone)
+            {
+                _dataSources.Remove(database);
+            }
+        }
+
+        foreach (var dataSource in closing)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private NpgsqlDataSource DataSourceFor(string database)
+    {
+        lock (_dataSources)
+        {
+            if (!_dataSources.TryGetValue(database, out var dataSource))
+            {
+                // A scrape uses one connection per database at a time; idle ones close soon after, so a
+                // server with hundreds of databases does not hold hundreds of connections between scrapes.
+                var builder = new NpgsqlConnectionStringBuilder(_base.ConnectionString)
+                {
+                    Database = database,
+                    MaxPoolSize = 2,
+                    ConnectionIdleLifetime = 30,
+                    ConnectionPruningInterval = 10,
+                };
+                dataSource = NpgsqlDataSource.Create(builder);
+                _dataSources[database] = dataSource;
+            }
+
+            return dataSource;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlDataSource[] all;
+        lock (_dataSources)
+        {
+            all = [.. _dataSources.Values];
+            _dataSources.Clear();
+        }
+
+        foreach (var dataSource in all)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
