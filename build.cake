@@ -109,14 +109,21 @@ Task("Test")
     }
 });
 
+// The NuGet packages: the runtime (with the generator inside) and the OTLP/New Relic exporter.
 Task("Pack")
     .IsDependentOn("Build")
-    .Does(() => DotNetPack("./PgMetrics.Runtime/PgMetrics.Runtime.csproj", new DotNetPackSettings
+    .Does(() =>
+{
+    foreach (var project in new[] { "./PgMetrics.Runtime/PgMetrics.Runtime.csproj", "./PgMetrics.Exporter.Otlp/PgMetrics.Exporter.Otlp.csproj" })
     {
-        Configuration = configuration,
-        NoBuild = true,
-        OutputDirectory = artifacts + Directory("packages"),
-    }));
+        DotNetPack(project, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            OutputDirectory = artifacts + Directory("packages"),
+        });
+    }
+});
 
 // The collector as a self-contained NativeAOT binary: artifacts/publish/pgmetrics.
 Task("Publish")
