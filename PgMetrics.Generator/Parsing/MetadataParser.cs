@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
-using PgMetrics.Generator.Emit;
 using PgMetrics.Generator.Model;
 
 namespace PgMetrics.Generator.Parsing;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PgMetrics.Generator.Emit;
+namespace PgMetrics.Generator.Model;
 
 /// <summary>Turns metadata names (<c>postgresql.db_size</c>, <c>xact_commit</c>) into C# identifiers.</summary>
 internal static class NameFormatting
