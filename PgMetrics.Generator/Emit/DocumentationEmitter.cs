@@ -25,10 +25,10 @@ internal static class DocumentationEmitter
                 .Append(TypeText(metric)).Append(" | `")
                 .Append(metric.Unit).Append("` | ")
                 .Append(metric.Enabled ? "yes" : "no").Append(" | ")
-                .Append(Versions(spec, metric)).Append(" | ")
-                .Append(string.Join(", ", SourceQueries(spec, metric).SelectMany(q => q.Columns).Select(c => c.ResourceAttribute).Where(a => a is not null).Distinct().Select(a => "`" + a + "`"))).Append(" | ")
-                .Append(string.Join(", ", metric.AttributeKeys.Select(k => "`" + spec.Attributes.First(a => a.Key == k).Name + "`"))).Append(" | ")
-                .Append(Needs(spec, metric)).Append(" | ")
+                .Append(Versions(metric)).Append(" | ")
+                .Append(string.Join(", ", metric.SourceQueries.SelectMany(q => q.Columns).Select(c => c.ResourceAttribute).Where(a => a is not null).Distinct().Select(a => "`" + a!.Name + "`"))).Append(" | ")
+                .Append(string.Join(", ", metric.Attributes.Select(a => "`" + a.Name + "`"))).Append(" | ")
+                .Append(Needs(metric)).Append(" | ")
                 .Append(Cell(metric.Description)).Append(" |\n");
         }
 
@@ -48,7 +48,7 @@ internal static class DocumentationEmitter
             foreach (var attribute in spec.Attributes)
             {
                 md.Append("| `").Append(attribute.Name).Append("` | ").Append(attribute.Type.ToString().ToLowerInvariant())
-                    .Append(" | ").Append(string.Join(", ", attribute.EnumValues.Select(v => "`" + v + "`")))
+                    .Append(" | ").Append(string.Join(", ", attribute.EnumValues.Select(v => "`" + v.Value + "`")))
                     .Append(" | ").Append(Cell(attribute.Description)).Append(" |\n");
             }
         }
@@ -64,9 +64,9 @@ internal static class DocumentationEmitter
     };
 
     /// <summary>The PostgreSQL major versions the metric's queries cover, e.g. "12+" or "14–16".</summary>
-    private static string Versions(MetadataSpec spec, MetricSpec metric)
+    private static string Versions(MetricSpec metric)
     {
-        var variants = SourceQueries(spec, metric).SelectMany(q => q.Variants).ToList();
+        var variants = metric.SourceQueries.SelectMany(q => q.Variants).ToList();
         if (variants.Count == 0)
         {
             return "–";
@@ -80,13 +80,10 @@ internal static class DocumentationEmitter
             : (lowest < 100000 ? "all" : from + "+");
     }
 
-    private static IEnumerable<QuerySpec> SourceQueries(MetadataSpec spec, MetricSpec metric)
-        => metric.Sources.Select(s => spec.Queries.FirstOrDefault(q => q.Name == s.Query)).Where(q => q is not null).Distinct()!;
-
     /// <summary>The extensions and settings the metric's queries require, e.g. "extension `pg_stat_statements`".</summary>
-    private static string Needs(MetadataSpec spec, MetricSpec metric)
+    private static string Needs(MetricSpec metric)
     {
-        var requirements = SourceQueries(spec, metric).Select(q => q.Requirements).ToList();
+        var requirements = metric.SourceQueries.Select(q => q.Requirements).ToList();
         var extensions = requirements.SelectMany(r => r.Extensions).Distinct().Select(e => "extension `" + e + "`");
         var settings = requirements.SelectMany(r => r.Settings).Distinct().Select(s => "`" + s.Name + "` = " + string.Join(" or ", s.AcceptedValues.Select(v => "`" + v + "`")));
         return string.Join(", ", extensions.Concat(settings));

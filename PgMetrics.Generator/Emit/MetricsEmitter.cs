@@ -56,7 +56,7 @@ internal sealed class MetricsEmitter
         foreach (var metric in _spec.Metrics)
         {
             w.Line("/// <summary><c>" + Xml(metric.Name) + "</c>: " + Xml(metric.Description) + "</summary>");
-            w.Line("public " + RuntimeNamespace + ".MetricConfig " + Pascal(metric.Name) + " { get; } = new(enabled: " + Bool(metric.Enabled) + ");");
+            w.Line("public " + RuntimeNamespace + ".MetricConfig " + metric.PropertyName + " { get; } = new(enabled: " + Bool(metric.Enabled) + ");");
             w.Line();
         }
 
@@ -71,7 +71,7 @@ internal sealed class MetricsEmitter
         w.Open("switch (metricName)");
         foreach (var metric in _spec.Metrics)
         {
-            w.Line("case " + Literal(metric.Name) + ": return " + Pascal(metric.Name) + ";");
+            w.Line("case " + Literal(metric.Name) + ": return " + metric.PropertyName + ";");
         }
 
         w.Line("default: return null;");
@@ -85,7 +85,7 @@ internal sealed class MetricsEmitter
         foreach (var attribute in _spec.ResourceAttributes)
         {
             w.Line("/// <summary><c>" + Xml(attribute.Name) + "</c>: " + Xml(attribute.Description) + "</summary>");
-            w.Line("public " + RuntimeNamespace + ".ResourceAttributeConfig " + Pascal(attribute.Key) + " { get; } = new(enabled: " + Bool(attribute.Enabled) + ");");
+            w.Line("public " + RuntimeNamespace + ".ResourceAttributeConfig " + attribute.PropertyName + " { get; } = new(enabled: " + Bool(attribute.Enabled) + ");");
             w.Line();
         }
 
@@ -94,7 +94,7 @@ internal sealed class MetricsEmitter
         w.Open("switch (attributeName)");
         foreach (var attribute in _spec.ResourceAttributes)
         {
-            w.Line("case " + Literal(attribute.Key) + ": return " + Pascal(attribute.Key) + ";");
+            w.Line("case " + Literal(attribute.Key) + ": return " + attribute.PropertyName + ";");
         }
 
         w.Line("default: return null;");
@@ -112,20 +112,20 @@ internal sealed class MetricsEmitter
         foreach (var attribute in _spec.ResourceAttributes.Concat(_spec.Attributes))
         {
             w.Line("/// <summary>" + Xml(attribute.Description) + "</summary>");
-            w.Line("public const string " + Pascal(attribute.Key) + " = " + Literal(attribute.Name) + ";");
+            w.Line("public const string " + attribute.PropertyName + " = " + Literal(attribute.Name) + ";");
         }
 
         w.Close();
-        foreach (var attribute in _spec.Attributes.Where(a => a.EnumValues.Count > 0))
+        foreach (var attribute in _spec.Attributes.Where(a => a.IsEnum))
         {
-            var enumName = EnumName(attribute);
+            var enumName = attribute.EnumTypeName!;
             w.Line();
             w.Line("/// <summary>Values of attribute <c>" + Xml(attribute.Name) + "</c>: " + Xml(attribute.Description) + "</summary>");
             w.Open("public enum " + enumName);
             foreach (var value in attribute.EnumValues)
             {
-                w.Line("/// <summary><c>" + Xml(value) + "</c></summary>");
-                w.Line(Pascal(value) + ",");
+                w.Line("/// <summary><c>" + Xml(value.Value) + "</c></summary>");
+                w.Line(value.MemberName + ",");
             }
 
             w.Close();
@@ -136,7 +136,7 @@ internal sealed class MetricsEmitter
             w.Open("public static string ToOtlpString(this " + enumName + " value) => value switch");
             foreach (var value in attribute.EnumValues)
             {
-                w.Line(enumName + "." + Pascal(value) + " => " + Literal(value) + ",");
+                w.Line(enumName + "." + value.MemberName + " => " + Literal(value.Value) + ",");
             }
 
             w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),");
@@ -147,7 +147,7 @@ internal sealed class MetricsEmitter
             w.Open("switch (text)");
             foreach (var value in attribute.EnumValues)
             {
-                w.Line("case " + Literal(value) + ": value = " + enumName + "." + Pascal(value) + "; return true;");
+                w.Line("case " + Literal(value.Value) + ": value = " + enumName + "." + value.MemberName + "; return true;");
             }
 
             w.Line("default: value = default; return false;");
@@ -167,14 +167,14 @@ internal sealed class MetricsEmitter
         foreach (var metric in _spec.Metrics)
         {
             w.Line("/// <summary><c>" + Xml(metric.Name) + "</c>: " + Xml(metric.Description) + "</summary>");
-            w.Line("public static readonly " + RuntimeNamespace + ".MetricDescriptor " + Pascal(metric.Name) + " = new(");
+            w.Line("public static readonly " + RuntimeNamespace + ".MetricDescriptor " + metric.PropertyName + " = new(");
             w.Line("    " + Literal(metric.Name) + ", " + Literal(metric.Description) + ", " + Literal(metric.Unit) + ",");
             w.Line("    " + RuntimeNamespace + ".MetricKind." + metric.Kind + ", " + RuntimeNamespace + ".MetricValueType." + metric.ValueType + ", isMonotonic: " + Bool(metric.Monotonic) + ", " + RuntimeNamespace + ".AggregationTemporality." + metric.Temporality + ");");
             w.Line();
         }
 
         w.Line("/// <summary>Every metric, in metadata.yaml order.</summary>");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + RuntimeNamespace + ".MetricDescriptor> All { get; } = new " + RuntimeNamespace + ".MetricDescriptor[] { " + string.Join(", ", _spec.Metrics.Select(m => Pascal(m.Name))) + " };");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + RuntimeNamespace + ".MetricDescriptor> All { get; } = new " + RuntimeNamespace + ".MetricDescriptor[] { " + string.Join(", ", _spec.Metrics.Select(m => m.PropertyName)) + " };");
         w.Close();
         return w.ToString();
     }
@@ -195,15 +195,15 @@ internal sealed class MetricsEmitter
         w.Line();
 
         w.Line("/// <summary>Makes the resource with these attributes the one later data points belong to; null attributes are left out.</summary>");
-        var parameters = string.Join(", ", _spec.ResourceAttributes.Select(a => ClrType(a.Type) + "? " + Camel(a.Key) + " = null"));
+        var parameters = string.Join(", ", _spec.ResourceAttributes.Select(a => ClrType(a.Type) + "? " + a.ParameterName + " = null"));
         w.Open("public void SetResource(" + parameters + ")");
         w.Line("_buffer.BeginResource();");
         foreach (var attribute in _spec.ResourceAttributes)
         {
-            var name = Camel(attribute.Key);
+            var name = attribute.ParameterName;
             var value = attribute.Type == AttributeType.String ? name : name + ".Value";
-            w.Open("if (" + name + " is not null && _config.ResourceAttributes." + Pascal(attribute.Key) + ".Enabled)");
-            w.Line("_buffer.AddResourceAttribute(" + RuntimeNamespace + ".KeyValue." + FactoryName(attribute.Type) + "(" + _prefix + "AttributeNames." + Pascal(attribute.Key) + ", " + value + "));");
+            w.Open("if (" + name + " is not null && _config.ResourceAttributes." + attribute.PropertyName + ".Enabled)");
+            w.Line("_buffer.AddResourceAttribute(" + RuntimeNamespace + ".KeyValue." + FactoryName(attribute.Type) + "(" + _prefix + "AttributeNames." + attribute.PropertyName + ", " + value + "));");
             w.Close();
         }
 
@@ -212,29 +212,28 @@ internal sealed class MetricsEmitter
 
         foreach (var metric in _spec.Metrics)
         {
-            var attributes = metric.AttributeKeys.Select(k => _spec.Attributes.First(a => a.Key == k)).ToList();
             var valueType = metric.ValueType == NumberType.Int ? "long" : "double";
             var isHistogram = metric.Kind == MetricKind.Histogram;
             var signature = new StringBuilder(isHistogram
                 ? "long timeUnixNano, long count, double sum, global::System.ReadOnlySpan<double> explicitBounds, global::System.ReadOnlySpan<long> bucketCounts"
                 : "long timeUnixNano, " + valueType + " value");
-            foreach (var attribute in attributes)
+            foreach (var attribute in metric.Attributes)
             {
-                signature.Append(", ").Append(AttributeParameterType(attribute)).Append(' ').Append(Camel(attribute.Key));
+                signature.Append(", ").Append(attribute.EnumTypeName ?? ClrType(attribute.Type)).Append(' ').Append(attribute.ParameterName);
             }
 
             w.Line();
             w.Line("/// <summary>Records a data point of <c>" + Xml(metric.Name) + "</c> (" + Xml(metric.Unit) + ") taken at <paramref name=\"timeUnixNano\"/> (Unix nanoseconds): " + Xml(metric.Description) + "</summary>");
-            w.Open("public void Record" + Pascal(metric.Name) + "DataPoint(" + signature + ")");
-            w.Open("if (!_config." + Pascal(metric.Name) + ".Enabled)");
+            w.Open("public void " + metric.RecordMethodName + "(" + signature + ")");
+            w.Open("if (!_config." + metric.PropertyName + ".Enabled)");
             w.Line("return;");
             w.Close();
             w.Line();
-            var attributeValues = attributes.Select(a => RuntimeNamespace + ".KeyValue." + FactoryName(a.Type) + "(" + _prefix + "AttributeNames." + Pascal(a.Key) + ", " + Camel(a.Key) + (a.EnumValues.Count > 0 ? ".ToOtlpString()" : string.Empty) + ")").ToList();
+            var attributeValues = metric.Attributes.Select(a => RuntimeNamespace + ".KeyValue." + FactoryName(a.Type) + "(" + _prefix + "AttributeNames." + a.PropertyName + ", " + a.ParameterName + (a.IsEnum ? ".ToOtlpString()" : string.Empty) + ")").ToList();
             var attributeArgument = attributeValues.Count == 0 ? string.Empty : ", [" + string.Join(", ", attributeValues) + "]";
             w.Line(isHistogram
-                ? "_buffer.AddHistogramPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timeUnixNano, count, sum, explicitBounds, bucketCounts" + attributeArgument + ");"
-                : "_buffer.AddPoint(" + _prefix + "MetricDescriptors." + Pascal(metric.Name) + ", timeUnixNano, value" + attributeArgument + ");");
+                ? "_buffer.AddHistogramPoint(" + _prefix + "MetricDescriptors." + metric.PropertyName + ", timeUnixNano, count, sum, explicitBounds, bucketCounts" + attributeArgument + ");"
+                : "_buffer.AddPoint(" + _prefix + "MetricDescriptors." + metric.PropertyName + ", timeUnixNano, value" + attributeArgument + ");");
             w.Close();
         }
 
@@ -267,7 +266,7 @@ internal sealed class MetricsEmitter
         w.Line("/// <summary>Creates the set with the given metric settings.</summary>");
         w.Open("public " + _prefix + "MetricSet(" + _prefix + "MetricsConfig config)");
         w.Line("Config = config;");
-        w.Line("Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { " + string.Join(", ", _spec.Queries.Select(q => "new " + QueryClass(q) + "(config)")) + " };");
+        w.Line("Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { " + string.Join(", ", _spec.Queries.Select(q => "new " + q.ClassName + "(config)")) + " };");
         w.Close();
         w.Line();
         w.Line("/// <summary>Which metrics are collected.</summary>");
@@ -302,13 +301,13 @@ internal sealed class MetricsEmitter
 
     private void EmitRow(SourceWriter w, QuerySpec query)
     {
-        var rowName = RowStruct(query);
+        var rowName = query.RowTypeName;
         w.Line("/// <summary>A row of query <c>" + Xml(query.Name) + "</c>, read by ordinal.</summary>");
-        var fields = string.Join(", ", query.Columns.Select(c => ClrType(c.Type) + "? " + Pascal(c.Name)));
+        var fields = string.Join(", ", query.Columns.Select(c => ClrType(c.Type) + "? " + c.PropertyName));
         w.Open("public readonly record struct " + rowName + "(" + fields + ")");
         w.Line("/// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>");
         w.Open("public static " + rowName + " Read(global::Npgsql.NpgsqlDataReader reader)");
-        var reads = query.Columns.Select((c, i) => "reader.IsDBNull(" + i + ") ? null : " + ReadCall(c.Type, i)).ToList();
+        var reads = query.Columns.Select(c => "reader.IsDBNull(" + c.Ordinal + ") ? null : " + ReadCall(c.Type, c.Ordinal)).ToList();
         w.Line("return new " + rowName + "(");
         for (var i = 0; i < reads.Count; i++)
         {
@@ -321,8 +320,7 @@ internal sealed class MetricsEmitter
 
     private void EmitQuery(SourceWriter w, QuerySpec query)
     {
-        var className = QueryClass(query);
-        var metrics = _spec.Metrics.Where(m => m.Sources.Any(s => s.Query == query.Name)).ToList();
+        var className = query.ClassName;
         w.Line("/// <summary>Query <c>" + Xml(query.Name) + "</c>: its SQL per server version and the metrics it feeds.</summary>");
         w.Open("public sealed partial class " + className + " : global::PgMetrics.Runtime.Scraping.MetricQuery");
         w.Line("private static readonly string[] ColumnNames = new string[] { " + string.Join(", ", query.Columns.Select(c => Literal(c.Name))) + " };");
@@ -334,7 +332,7 @@ internal sealed class MetricsEmitter
         w.Line("    => _config = config;");
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line("public override bool IsNeeded => " + (metrics.Count == 0 ? "false" : string.Join(" || ", metrics.Select(m => "_config." + Pascal(m.Name) + ".Enabled"))) + ";");
+        w.Line("public override bool IsNeeded => " + (query.Metrics.Count == 0 ? "false" : string.Join(" || ", query.Metrics.Select(m => "_config." + m.PropertyName + ".Enabled"))) + ";");
         w.Line();
         if (!query.Requirements.IsEmpty)
         {
@@ -372,28 +370,23 @@ internal sealed class MetricsEmitter
         }
 
         w.Open("while (reader.Read())");
-        w.Line("var row = " + RowStruct(query) + ".Read(reader);");
+        w.Line("var row = " + query.RowTypeName + ".Read(reader);");
         if (resourceColumns.Count > 0)
         {
-            w.Line("builder.SetResource(" + string.Join(", ", resourceColumns.Select(c => Camel(c.ResourceAttribute!) + ": row." + Pascal(c.Name))) + ");");
+            w.Line("builder.SetResource(" + string.Join(", ", resourceColumns.Select(c => c.ResourceAttribute!.ParameterName + ": row." + c.PropertyName)) + ");");
         }
 
-        var enumColumns = query.Columns.Where(c => c.Attribute is not null && IsEnum(c.Attribute)).ToList();
-        foreach (var column in enumColumns)
+        foreach (var column in query.Columns.Where(c => c.Attribute is { IsEnum: true }))
         {
-            var attribute = _spec.Attributes.First(a => a.Key == column.Attribute);
-            w.Line("var " + Camel(column.Name) + "Known = " + EnumName(attribute) + "Text.TryParse(row." + Pascal(column.Name) + ", out var " + Camel(column.Name) + "Value);");
-            w.Open("if (!" + Camel(column.Name) + "Known)");
+            w.Line("var " + column.VariableName + "Known = " + column.Attribute!.EnumTypeName + "Text.TryParse(row." + column.PropertyName + ", out var " + column.VariableName + "Value);");
+            w.Open("if (!" + column.VariableName + "Known)");
             w.Line("rejected.Count(Name, " + Literal(column.Name) + ");");
             w.Close();
         }
 
-        foreach (var metric in metrics)
+        foreach (var recording in query.Recordings)
         {
-            foreach (var source in metric.Sources.Where(s => s.Query == query.Name))
-            {
-                EmitRecordCall(w, query, metric, source);
-            }
+            EmitRecordCall(w, recording);
         }
 
         w.Close();
@@ -401,52 +394,38 @@ internal sealed class MetricsEmitter
         w.Close();
     }
 
-    private void EmitRecordCall(SourceWriter w, QuerySpec query, MetricSpec metric, MetricSourceSpec source)
+    private static void EmitRecordCall(SourceWriter w, RecordingSpec recording)
     {
-        var valueColumn = query.Columns.First(c => c.Name == source.Column);
-        var conditions = new List<string> { "row." + Pascal(valueColumn.Name) + " is { } " + Camel(valueColumn.Name) + "For" + Pascal(metric.Name) };
-        var arguments = new List<string> { "timeUnixNano", Camel(valueColumn.Name) + "For" + Pascal(metric.Name) };
-        foreach (var key in metric.AttributeKeys)
+        var metric = recording.Metric;
+        var valueColumn = recording.ValueColumn;
+        var conditions = new List<string> { "row." + valueColumn.PropertyName + " is { } " + valueColumn.VariableName + "For" + metric.PropertyName };
+        var arguments = new List<string> { "timeUnixNano", valueColumn.VariableName + "For" + metric.PropertyName };
+        foreach (var value in recording.Attributes)
         {
-            var attribute = _spec.Attributes.First(a => a.Key == key);
-            var fixedValue = source.FixedAttributes.FirstOrDefault(f => f.Key == key);
-            if (fixedValue is not null)
+            var attribute = value.Attribute;
+            if (value.Column is not { } column)
             {
-                arguments.Add(attribute.EnumValues.Count > 0 ? EnumName(attribute) + "." + Pascal(fixedValue.Value) : FixedLiteral(attribute.Type, fixedValue.Value));
-                continue;
+                arguments.Add(value.FixedEnumValue is { } member ? attribute.EnumTypeName + "." + member.MemberName : FixedLiteral(attribute.Type, value.FixedValue!));
             }
-
-            var column = query.Columns.First(c => c.Attribute == key);
-            if (attribute.EnumValues.Count > 0)
+            else if (attribute.IsEnum)
             {
-                conditions.Add(Camel(column.Name) + "Known");
-                arguments.Add(Camel(column.Name) + "Value");
+                conditions.Add(column.VariableName + "Known");
+                arguments.Add(column.VariableName + "Value");
             }
             else
             {
                 // Pattern variables leak into the loop body, so one metric fed by several columns of a
                 // query needs a name per value column.
-                var local = Camel(column.Name) + "For" + Pascal(metric.Name) + "From" + Pascal(valueColumn.Name);
-                conditions.Add("row." + Pascal(column.Name) + " is { } " + local);
+                var local = column.VariableName + "For" + metric.PropertyName + "From" + valueColumn.PropertyName;
+                conditions.Add("row." + column.PropertyName + " is { } " + local);
                 arguments.Add(local);
             }
         }
 
         w.Open("if (" + string.Join(" && ", conditions) + ")");
-        w.Line("builder.Record" + Pascal(metric.Name) + "DataPoint(" + string.Join(", ", arguments) + ");");
+        w.Line("builder." + metric.RecordMethodName + "(" + string.Join(", ", arguments) + ");");
         w.Close();
     }
-
-    private bool IsEnum(string attributeKey) => _spec.Attributes.Any(a => a.Key == attributeKey && a.EnumValues.Count > 0);
-
-    private string EnumName(AttributeSpec attribute) => "Attribute" + Pascal(attribute.Key);
-
-    private string QueryClass(QuerySpec query) => Pascal(query.Name) + "Query";
-
-    private string RowStruct(QuerySpec query) => Pascal(query.Name) + "Row";
-
-    private string AttributeParameterType(AttributeSpec attribute)
-        => attribute.EnumValues.Count > 0 ? EnumName(attribute) : ClrType(attribute.Type);
 
     private static string ClrType(AttributeType type) => type switch
     {
@@ -479,10 +458,6 @@ internal sealed class MetricsEmitter
         AttributeType.Bool => value,
         _ => Literal(value),
     };
-
-    private static string Pascal(string name) => NameFormatting.ToPascalCase(name);
-
-    private static string Camel(string name) => NameFormatting.ToCamelCase(name);
 
     private static string Bool(bool value) => value ? "true" : "false";
 

@@ -1,6 +1,10 @@
 namespace PgMetrics.Generator.Model;
 
-/// <summary>One metric of metadata.yaml, after validation.</summary>
+/// <summary>One metric of metadata.yaml, after validation, with its references resolved and its C# names.</summary>
+/// <param name="Attributes">The metric's data point attributes, in the order metadata.yaml lists them.</param>
+/// <param name="SourceQueries">The queries whose rows the metric is recorded from, each once, in source order; empty when code records it.</param>
+/// <param name="PropertyName">The PascalCase C# name of the metric's descriptor and config property.</param>
+/// <param name="RecordMethodName">The builder method that records a data point, e.g. <c>RecordPostgresqlCommitsDataPoint</c>.</param>
 internal sealed record MetricSpec(
     string Name,
     string Description,
@@ -10,14 +14,13 @@ internal sealed record MetricSpec(
     NumberType ValueType,
     bool Monotonic,
     Temporality Temporality,
-    ImmutableEquatableArray<string> AttributeKeys,
-    ImmutableEquatableArray<MetricSourceSpec> Sources);
+    ImmutableEquatableArray<AttributeSpec> Attributes,
+    ImmutableEquatableArray<QuerySpec> SourceQueries,
+    string PropertyName,
+    string RecordMethodName);
 
 /// <summary>
-/// Where a metric's values come from: a column of a query, and attribute values fixed for that
-/// column (one metric can read several columns, e.g. heap and index block reads as <c>source</c>).
+/// A metric named from a query, as System.Text.Json's generator names types by <c>TypeRef</c>: a
+/// query refers to the metrics it feeds by these, so the model has no cycles and stays equatable.
 /// </summary>
-internal sealed record MetricSourceSpec(string Query, string Column, ImmutableEquatableArray<FixedAttributeSpec> FixedAttributes);
-
-/// <summary>An attribute whose value is fixed by the source rather than read from a column.</summary>
-internal sealed record FixedAttributeSpec(string Key, string Value);
+internal sealed record MetricRef(string Name, string PropertyName, string RecordMethodName);

@@ -78,6 +78,7 @@ internal sealed class MetadataParser
         var attributes = ParseAttributes(entries, "attributes", AttributeKeys, isResource: false);
         var queries = ParseQueries(entries, resourceAttributes, attributes);
         var metrics = ParseMetrics(entries, attributes, queries);
+        var (resolvedMetrics, resolvedQueries) = Resolve(metrics, queries);
 
         return new MetadataSpec(
             generatedNamespace,
@@ -85,8 +86,8 @@ internal sealed class MetadataParser
             NameFormatting.ToPascalCase(type ?? "metadata"),
             resourceAttributes.ToImmutableEquatableArray(),
             attributes.ToImmutableEquatableArray(),
-            metrics.ToImmutableEquatableArray(),
-            queries.ToImmutableEquatableArray());
+            resolvedMetrics,
+            resolvedQueries);
     }
 
     private List<AttributeSpec> ParseAttributes(Dictionary<string, YamlNode> top, string section, string[] allowedKeys, bool isResource)
@@ -121,7 +122,17 @@ internal sealed class MetadataParser
                 Report(DiagnosticDescriptors.InvalidValue, entries["enum"].Span, "enum", where, "enum values only on attributes of type string");
             }
 
-            result.Add(new AttributeSpec(key.Value, nameOverride ?? key.Value, description, type, enabled, enumValues.ToImmutableEquatableArray()));
+            var propertyName = NameFormatting.ToPascalCase(key.Value);
+            result.Add(new AttributeSpec(
+                key.Value,
+                nameOverride ?? key.Value,
+                description,
+                type,
+                enabled,
+                enumValues.Select(v => new EnumValueSpec(v, NameFormatting.ToPascalCase(v))).ToImmutableEquatableArray(),
+                propertyName,
+                NameFormatting.ToCamelCase(key.Value),
+                enumValues.Count > 0 ? "Attribute" + propertyName : null));
         }
 
         return result;
@@ -199,12 +210,22 @@ internal sealed class MetadataParser
                     var type = ParseEnum(column, "type", columnBody, columnWhere, AttributeTypes, required: true) ?? AttributeType.String;
                     var resourceAttribute = ReferencedAttribute(column, "resource_attribute", columnWhere, resourceAttributes, "resource_attributes");
                     var attribute = ReferencedAttribute(column, "attribute", columnWhere, attributes, "attributes");
-                    columns.Add(new ColumnSpec(columnKey.Value, type, resourceAttribute, attribute));
+                    columns.Add(new ColumnSpec(columnKey.Value, columns.Count, type, NameFormatting.ToPascalCase(columnKey.Value), NameFormatting.ToCamelCase(columnKey.Value), resourceAttribute, attribute));
                 }
             }
 
             var requirements = ParseRequirements(entries, where);
-            result.Add(new QuerySpec(key.Value, scope, variants.OrderBy(v => v.MinVersion).ToImmutableEquatableArray(), columns.ToImmutableEquatableArray(), requirements));
+            var className = NameFormatting.ToPascalCase(key.Value);
+            result.Add(new QuerySpec(
+                key.Value,
+                className + "Query",
+                className + "Row",
+                scope,
+                variants.OrderBy(v => v.MinVersion).ToImmutableEquatableArray(),
+                columns.ToImmutableEquatableArray(),
+                requirements,
+                ImmutableEquatableArray<MetricRef>.Empty,
+                ImmutableEquatableArray<RecordingSpec>.Empty));
         }
 
         return result;
@@ -242,21 +263,26 @@ internal sealed class MetadataParser
         return new QueryRequirementsSpec(extensions.ToImmutableEquatableArray(), settings.ToImmutableEquatableArray());
     }
 
-    private string? ReferencedAttribute(Dictionary<string, YamlNode> entries, string key, string where, List<AttributeSpec> declared, string section)
+    private AttributeSpec? ReferencedAttribute(Dictionary<string, YamlNode> entries, string key, string where, List<AttributeSpec> declared, string section)
     {
         var name = OptionalString(entries, key);
-        if (name is not null && !declared.Any(a => a.Key == name))
+        if (name is null)
         {
-            Report(DiagnosticDescriptors.UnknownAttribute, entries[key].Span, where, name, section);
             return null;
         }
 
-        return name;
+        var attribute = declared.FirstOrDefault(a => a.Key == name);
+        if (attribute is null)
+        {
+            Report(DiagnosticDescriptors.UnknownAttribute, entries[key].Span, where, name, section);
+        }
+
+        return attribute;
     }
 
-    private List<MetricSpec> ParseMetrics(Dictionary<string, YamlNode> top, List<AttributeSpec> attributes, List<QuerySpec> queries)
+    private List<ParsedMetric> ParseMetrics(Dictionary<string, YamlNode> top, List<AttributeSpec> attributes, List<QuerySpec> queries)
     {
-        var result = new List<MetricSpec>();
+        var result = new List<ParsedMetric>();
         if (!top.TryGetValue("metrics", out var node) || IsNull(node) || !ExpectMapping(node, "metrics", out var mapping))
         {
             return result;
@@ -266,11 +292,13 @@ internal sealed class MetadataParser
         foreach (var (key, value) in UniqueEntries(mapping, "metrics"))
         {
             var where = "metric '" + key.Value + "'";
+            var propertyName = NameFormatting.ToPascalCase(key.Value);
+            var metric = new MetricRef(key.Value, propertyName, "Record" + propertyName + "DataPoint");
             if (!MetricNamePattern.IsMatch(key.Value))
             {
                 Report(DiagnosticDescriptors.InvalidName, key.Span, key.Value, "metric", "start with a letter; use letters, digits, '_', '.', '-' and '/'; at most 255 characters");
             }
-            else if (!generatedNames.Add(NameFormatting.ToPascalCase(key.Value)))
+            else if (!generatedNames.Add(propertyName))
             {
                 Report(DiagnosticDescriptors.DuplicateName, key.Span, key.Value, "metrics (after conversion to a C# name)");
             }
@@ -307,32 +335,37 @@ internal sealed class MetadataParser
                 }
             }
 
-            var attributeKeys = OptionalStringList(entries, "attributes", where);
-            if (entries.TryGetValue("attributes", out var attributesNode))
+            var metricAttributes = new List<AttributeSpec>();
+            foreach (var attributeKey in OptionalStringList(entries, "attributes", where))
             {
-                foreach (var attributeKey in attributeKeys.Where(k => !attributes.Any(a => a.Key == k)))
+                var attribute = attributes.FirstOrDefault(a => a.Key == attributeKey);
+                if (attribute is null)
                 {
-                    Report(DiagnosticDescriptors.UnknownAttribute, attributesNode.Span, where, attributeKey, "attributes");
+                    Report(DiagnosticDescriptors.UnknownAttribute, entries["attributes"].Span, where, attributeKey, "attributes");
+                    continue;
                 }
+
+                metricAttributes.Add(attribute);
             }
 
-            var sources = ParseSources(entries, key.Value, where, valueType, attributeKeys, attributes, queries);
+            var sources = ParseSources(entries, metric, where, valueType, metricAttributes, attributes, queries);
             if (kind == MetricKind.Histogram && entries.TryGetValue("source", out var histogramSource))
             {
                 // One column holds one number; a histogram needs counts per bucket, so code records it.
-                Report(DiagnosticDescriptors.InvalidValue, histogramSource.Span, "a query column", "source", "no source on a histogram: record it from code with Record" + NameFormatting.ToPascalCase(key.Value) + "DataPoint(timestamp, count, sum, bounds, bucketCounts)");
+                Report(DiagnosticDescriptors.InvalidValue, histogramSource.Span, "a query column", "source", "no source on a histogram: record it from code with " + metric.RecordMethodName + "(timestamp, count, sum, bounds, bucketCounts)");
                 sources.Clear();
             }
 
-            result.Add(new MetricSpec(key.Value, description, unit, enabled, kind, valueType, monotonic, temporality, attributeKeys.ToImmutableEquatableArray(), sources.ToImmutableEquatableArray()));
+            var spec = new MetricSpec(key.Value, description, unit, enabled, kind, valueType, monotonic, temporality, metricAttributes.ToImmutableEquatableArray(), ImmutableEquatableArray<QuerySpec>.Empty, propertyName, metric.RecordMethodName);
+            result.Add(new ParsedMetric(spec, sources));
         }
 
         return result;
     }
 
-    private List<MetricSourceSpec> ParseSources(Dictionary<string, YamlNode> entries, string metric, string where, NumberType valueType, List<string> attributeKeys, List<AttributeSpec> attributes, List<QuerySpec> queries)
+    private List<ParsedSource> ParseSources(Dictionary<string, YamlNode> entries, MetricRef metric, string where, NumberType valueType, List<AttributeSpec> metricAttributes, List<AttributeSpec> attributes, List<QuerySpec> queries)
     {
-        var result = new List<MetricSourceSpec>();
+        var result = new List<ParsedSource>();
         if (!entries.TryGetValue("source", out var node) || IsNull(node))
         {
             return result;
@@ -349,7 +382,7 @@ internal sealed class MetadataParser
             var source = ReadEntries(body, where + " source", SourceKeys);
             var queryName = RequiredString(source, body, where + " source", "query");
             var columnName = RequiredString(source, body, where + " source", "column");
-            var fixedAttributes = ParseFixedAttributes(source, where, attributeKeys, attributes);
+            var fixedValues = ParseFixedAttributes(source, where, metricAttributes, attributes);
             if (queryName is null || columnName is null)
             {
                 continue;
@@ -358,42 +391,48 @@ internal sealed class MetadataParser
             var query = queries.FirstOrDefault(q => q.Name == queryName);
             if (query is null)
             {
-                Report(DiagnosticDescriptors.MissingQuery, source["query"].Span, metric, queryName);
+                Report(DiagnosticDescriptors.MissingQuery, source["query"].Span, metric.Name, queryName);
                 continue;
             }
 
             var column = query.Columns.FirstOrDefault(c => c.Name == columnName);
             if (column is null)
             {
-                Report(DiagnosticDescriptors.MissingColumn, source["column"].Span, metric, columnName, queryName);
+                Report(DiagnosticDescriptors.MissingColumn, source["column"].Span, metric.Name, columnName, queryName);
                 continue;
             }
 
             var fits = column.Type == AttributeType.Int || (column.Type == AttributeType.Double && valueType == NumberType.Double);
             if (!fits)
             {
-                Report(DiagnosticDescriptors.ColumnTypeMismatch, source["column"].Span, columnName, queryName, column.Type.ToString().ToLowerInvariant(), valueType.ToString().ToLowerInvariant(), metric);
+                Report(DiagnosticDescriptors.ColumnTypeMismatch, source["column"].Span, columnName, queryName, column.Type.ToString().ToLowerInvariant(), valueType.ToString().ToLowerInvariant(), metric.Name);
                 continue;
             }
 
-            foreach (var attributeKey in attributeKeys)
+            var values = new List<AttributeValueSpec>();
+            foreach (var attribute in metricAttributes)
             {
-                var provided = fixedAttributes.Any(f => f.Key == attributeKey) || query.Columns.Any(c => c.Attribute == attributeKey);
-                if (!provided && attributes.Any(a => a.Key == attributeKey))
+                // A value the source fixes wins over a column; otherwise the first column that sets the attribute gives it.
+                var value = fixedValues.FirstOrDefault(f => f.Attribute.Key == attribute.Key)
+                    ?? (query.Columns.FirstOrDefault(c => c.Attribute?.Key == attribute.Key) is { } attributeColumn ? new AttributeValueSpec(attribute, attributeColumn, null, null) : null);
+                if (value is null)
                 {
-                    Report(DiagnosticDescriptors.AttributeNotProvided, body.Span, metric, attributeKey, queryName);
+                    Report(DiagnosticDescriptors.AttributeNotProvided, body.Span, metric.Name, attribute.Key, queryName);
+                    continue;
                 }
+
+                values.Add(value);
             }
 
-            result.Add(new MetricSourceSpec(queryName, columnName, fixedAttributes.ToImmutableEquatableArray()));
+            result.Add(new ParsedSource(queryName, new RecordingSpec(metric, column, values.ToImmutableEquatableArray())));
         }
 
         return result;
     }
 
-    private List<FixedAttributeSpec> ParseFixedAttributes(Dictionary<string, YamlNode> source, string where, List<string> attributeKeys, List<AttributeSpec> attributes)
+    private List<AttributeValueSpec> ParseFixedAttributes(Dictionary<string, YamlNode> source, string where, List<AttributeSpec> metricAttributes, List<AttributeSpec> attributes)
     {
-        var result = new List<FixedAttributeSpec>();
+        var result = new List<AttributeValueSpec>();
         if (!source.TryGetValue("attributes", out var node) || !ExpectMapping(node, where + " source attributes", out var mapping))
         {
             return result;
@@ -401,10 +440,11 @@ internal sealed class MetadataParser
 
         foreach (var (key, value) in UniqueEntries(mapping, where + " source attributes"))
         {
-            var attribute = attributes.FirstOrDefault(a => a.Key == key.Value);
-            if (attribute is null || !attributeKeys.Contains(key.Value))
+            var attribute = metricAttributes.FirstOrDefault(a => a.Key == key.Value);
+            if (attribute is null)
             {
-                Report(DiagnosticDescriptors.UnknownAttribute, key.Span, where + " source", key.Value, attribute is null ? "attributes" : "the metric's attributes");
+                var declared = attributes.Any(a => a.Key == key.Value);
+                Report(DiagnosticDescriptors.UnknownAttribute, key.Span, where + " source", key.Value, declared ? "the metric's attributes" : "attributes");
                 continue;
             }
 
@@ -414,9 +454,10 @@ internal sealed class MetadataParser
                 continue;
             }
 
-            if (attribute.EnumValues.Count > 0 && !attribute.EnumValues.Contains(scalar.Value))
+            var enumValue = attribute.EnumValues.FirstOrDefault(v => v.Value == scalar.Value);
+            if (attribute.IsEnum && enumValue is null)
             {
-                Report(DiagnosticDescriptors.UndeclaredEnumValue, scalar.Span, scalar.Value, key.Value, string.Join(", ", attribute.EnumValues));
+                Report(DiagnosticDescriptors.UndeclaredEnumValue, scalar.Span, scalar.Value, key.Value, string.Join(", ", attribute.EnumValues.Select(v => v.Value)));
                 continue;
             }
 
@@ -426,11 +467,41 @@ internal sealed class MetadataParser
                 continue;
             }
 
-            result.Add(new FixedAttributeSpec(key.Value, scalar.Value));
+            result.Add(new AttributeValueSpec(attribute, null, scalar.Value, enumValue));
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Gives each query the recordings its rows yield and each metric the queries it is read from. The
+    /// queries are final only once every metric is read, so metrics take them last; the model has no cycle
+    /// because a query names its metrics by <see cref="MetricRef"/>.
+    /// </summary>
+    private static (ImmutableEquatableArray<MetricSpec> Metrics, ImmutableEquatableArray<QuerySpec> Queries) Resolve(List<ParsedMetric> metrics, List<QuerySpec> queries)
+    {
+        var resolvedQueries = new Dictionary<string, QuerySpec>(StringComparer.Ordinal);
+        foreach (var query in queries)
+        {
+            var recordings = metrics.SelectMany(m => m.Sources).Where(s => s.Query == query.Name).Select(s => s.Recording).ToList();
+            resolvedQueries[query.Name] = query with
+            {
+                Metrics = recordings.Select(r => r.Metric).Distinct().ToImmutableEquatableArray(),
+                Recordings = recordings.ToImmutableEquatableArray(),
+            };
+        }
+
+        var resolvedMetrics = metrics.Select(m => m.Spec with
+        {
+            SourceQueries = m.Sources.Select(s => s.Query).Distinct().Select(name => resolvedQueries[name]).ToImmutableEquatableArray(),
+        });
+        return (resolvedMetrics.ToImmutableEquatableArray(), queries.Select(q => resolvedQueries[q.Name]).ToImmutableEquatableArray());
+    }
+
+    /// <summary>A metric as read, with its sources still named by query: the queries gain their recordings last.</summary>
+    private sealed record ParsedMetric(MetricSpec Spec, List<ParsedSource> Sources);
+
+    private sealed record ParsedSource(string Query, RecordingSpec Recording);
 
     private static bool FitsType(string value, AttributeType type) => type switch
     {
