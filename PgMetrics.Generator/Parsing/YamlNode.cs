@@ -13,6 +13,9 @@ internal abstract class YamlNode
 
     public SourceSpan Span { get; }
 
+    /// <summary>Whether the node is an empty or null scalar (<c>~</c>, <c>null</c>, nothing), which a section may be left as.</summary>
+    public virtual bool IsNull => false;
+
     public abstract string Describe();
 }
 
@@ -30,7 +33,7 @@ internal sealed class YamlScalar : YamlNode
     /// <summary>Unquoted scalars may be numbers, booleans or null; quoted ones are always strings.</summary>
     public bool IsPlain { get; }
 
-    public bool IsNull => IsPlain && (Value.Length == 0 || Value == "~" || Value == "null" || Value == "Null" || Value == "NULL");
+    public override bool IsNull => IsPlain && (Value.Length == 0 || Value == "~" || Value == "null" || Value == "Null" || Value == "NULL");
 
     public override string Describe() => "a scalar";
 }
