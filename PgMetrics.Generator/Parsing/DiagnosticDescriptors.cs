@@ -31,9 +31,11 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor UnknownAttribute { get; } = Error("PGM012", "Unknown attribute", "{0} refers to attribute '{1}', which is not declared under '{2}'");
 
-    public static DiagnosticDescriptor ExpectedMapping { get; } = Error("PGM013", "Wrong kind of YAML node", "'{0}' must be {1}");
+    public static DiagnosticDescriptor WrongNodeKind { get; } = Error("PGM013", "Wrong kind of YAML node", "'{0}' must be {1}");
 
     public static DiagnosticDescriptor AttributeNotProvided { get; } = Error("PGM014", "Attribute has no value source", "Metric '{0}' has attribute '{1}', but its source in query '{2}' neither fixes its value nor reads it from a column");
+
+    public static DiagnosticDescriptor HistogramSource { get; } = Error("PGM015", "Histogram has a source", "Metric '{0}' is a histogram, which a query column cannot fill; remove 'source' and record it from code with {1}(timeUnixNano, count, sum, explicitBounds, bucketCounts)");
 
     private static DiagnosticDescriptor Error(string id, string title, string message)
         => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,

@@ -91,7 +91,7 @@ internal sealed partial class MetadataParser
             if (kind == MetricKind.Histogram && entries.TryGetValue("source", out var histogramSource))
             {
                 // One column holds one number; a histogram needs counts per bucket, so code records it.
-                Report(DiagnosticDescriptors.InvalidValue, histogramSource.Span, "a query column", "source", "no source on a histogram: record it from code with " + metric.RecordMethodName + "(timestamp, count, sum, bounds, bucketCounts)");
+                Report(DiagnosticDescriptors.HistogramSource, histogramSource.Span, key.Value, metric.RecordMethodName);
                 sources.Clear();
             }
 

@@ -98,7 +98,7 @@ internal sealed partial class MetadataParser
 
             if (value is not YamlScalar scalar)
             {
-                Report(DiagnosticDescriptors.ExpectedMapping, value.Span, key.Value, "a scalar");
+                Report(DiagnosticDescriptors.WrongNodeKind, value.Span, key.Value, "a single value, not " + value.Describe());
                 continue;
             }
 

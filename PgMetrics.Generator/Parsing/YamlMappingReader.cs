@@ -202,7 +202,7 @@ internal sealed class YamlMappingReader
         }
 
         mapping = null!;
-        Report(DiagnosticDescriptors.ExpectedMapping, node.Span, where, "a mapping (key: value lines), not " + node.Describe());
+        Report(DiagnosticDescriptors.WrongNodeKind, node.Span, where, "a mapping (key: value lines), not " + node.Describe());
         return false;
     }
 
@@ -215,7 +215,7 @@ internal sealed class YamlMappingReader
         }
 
         sequence = null!;
-        Report(DiagnosticDescriptors.ExpectedMapping, node.Span, where, "a list, not " + node.Describe());
+        Report(DiagnosticDescriptors.WrongNodeKind, node.Span, where, "a list, not " + node.Describe());
         return false;
     }
 

@@ -30,10 +30,12 @@ public sealed class DiagnosticTests
         { "type: x\nmetrics:\n  a.b:\n    enabled: yes please\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n", "PGM011", 4, 14 },
         { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [ghost]\n", "PGM012", 8, 17 },
         { "type: x\nmetrics: 42\n", "PGM013", 2, 10 },
-        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: ms\n    histogram: {value_type: double}\n    source: {query: q, column: n}\n" + ValidQuery, "PGM011", 8, 13 },
+        { "type: x\nqueries:\n  q:\n    sql: SELECT 1 AS n\n    variants: {sql: SELECT 2 AS n}\n    columns:\n      n: {type: int}\n", "PGM013", 5, 15 },
+        { "type: x\nattributes:\n  s: {description: d, type: string}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n, attributes: {s: [x, y]}}\n" + ValidQuery, "PGM013", 11, 51 },
         { "type: x\nqueries:\n  q:\n    requires: {extensions: [vector], setting: {track_functions: [all]}}\n    sql: SELECT 1 AS n\n    columns:\n      n: {type: int}\n", "PGM002", 4, 38 },
         { "type: x\nqueries:\n  q:\n    requires: {settings: {Track-Functions: [all]}}\n    sql: SELECT 1 AS n\n    columns:\n      n: {type: int}\n", "PGM010", 4, 27 },
         { "type: x\nattributes:\n  s: {description: d, type: string}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n}\n" + ValidQuery, "PGM014", 11, 13 },
+        { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: s\n    histogram: {value_type: double}\n    source: {query: q, column: n}\n" + ValidQuery, "PGM015", 8, 13 },
     };
 
     [Theory]
@@ -50,6 +52,16 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_histogram_with_a_source_is_told_which_method_records_it_from_code()
+    {
+        var (result, _) = GeneratorHarness.Run("type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: s\n    histogram: {value_type: double}\n    source: {query: q, column: n}\n" + ValidQuery);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("PGM015", diagnostic.Id);
+        Assert.Contains("RecordABDataPoint(timeUnixNano, count, sum, explicitBounds, bucketCounts)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_diagnostic_id_is_documented()
     {
         var documentation = GeneratorHarness.ReadRepositoryFile("docs/diagnostics.md");
@@ -58,7 +70,7 @@ public sealed class DiagnosticTests
             .Select(p => ((Microsoft.CodeAnalysis.DiagnosticDescriptor)p.GetValue(null)!).Id)
             .ToList();
 
-        Assert.Equal(14, ids.Count);
+        Assert.Equal(15, ids.Count);
         Assert.All(ids, id => Assert.Contains("## " + id, documentation, StringComparison.Ordinal));
     }
 }
