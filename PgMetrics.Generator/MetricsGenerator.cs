@@ -1,11 +1,9 @@
 using System;
 using System.IO;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using PgMetrics.Generator.Emit;
-using PgMetrics.Generator.Model;
-using PgMetrics.Generator.Parsing;
+using PgMetrics.Metadata.Parsing;
 
 namespace PgMetrics.Generator;
 
@@ -14,9 +12,10 @@ namespace PgMetrics.Generator;
 /// metric builders, per-metric config and SQL row mappers for it.
 /// </summary>
 /// <remarks>
-/// Parsing yields an equatable model, so an edit elsewhere in the project leaves every step cached.
-/// Sources and diagnostics are two outputs: diagnostics carry positions, and keeping them apart
-/// means a line moved in metadata.yaml does not force the sources to be regenerated.
+/// Parsing (PgMetrics.Metadata) yields an equatable model, so an edit elsewhere in the project leaves
+/// every step cached. Sources and diagnostics are two outputs: diagnostics carry positions, and keeping
+/// them apart means a line moved in metadata.yaml does not force the sources to be regenerated. The
+/// namespace joins only at the source output, so a changed RootNamespace does not parse again.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class MetricsGenerator : IIncrementalGenerator
@@ -50,8 +49,8 @@ public sealed class MetricsGenerator : IIncrementalGenerator
             .Select(static (file, cancellationToken) => new MetadataFile(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))
             .WithTrackingName(TrackingNames.MetadataFiles);
 
-        var parsed = files.Combine(rootNamespace)
-            .Select(static (input, _) => Parse(input.Left, input.Right + ".Metadata"))
+        var parsed = files
+            .Select(static (file, _) => MetadataParser.Parse(file.Text, file.Path))
             .WithTrackingName(TrackingNames.Parsed);
 
         var specs = parsed
@@ -62,14 +61,15 @@ public sealed class MetricsGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        context.RegisterSourceOutput(specs, static (output, spec) =>
+        context.RegisterSourceOutput(specs.Combine(rootNamespace), static (output, input) =>
         {
+            var (spec, rootNamespace) = input;
             if (spec is null)
             {
                 return;
             }
 
-            foreach (var (hintName, source) in MetricsEmitter.Emit(spec))
+            foreach (var (hintName, source) in MetricsEmitter.Emit(spec, rootNamespace + ".Metadata"))
             {
                 output.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
             }
@@ -82,21 +82,6 @@ public sealed class MetricsGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(item.ToDiagnostic());
             }
         });
-    }
-
-    private static ParseResult Parse(MetadataFile file, string generatedNamespace)
-    {
-        try
-        {
-            return MetadataParser.Parse(file.Text, file.Path, generatedNamespace);
-        }
-        catch (Exception ex)
-        {
-            // The parser is written not to throw; this keeps an unforeseen bug from failing the build
-            // with an opaque analyzer crash instead of a located message.
-            var span = new SourceSpan(file.Path, 0, 0, 0, 0);
-            return new ParseResult(null, new[] { new DiagnosticInfo(DiagnosticDescriptors.InvalidYaml, span, new[] { "internal error: " + ex.Message }.ToImmutableEquatableArray()) }.ToImmutableEquatableArray());
-        }
     }
 
     private sealed record MetadataFile(string Path, string Text);

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Model;
 
 namespace PgMetrics.Generator.Emit;
 

@@ -1,6 +1,6 @@
 using System.Linq;
 using System.Text;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Model;
 
 namespace PgMetrics.Generator.Emit;
 

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Model;
 
 namespace PgMetrics.Generator.Emit;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis.CSharp;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Model;
 
 namespace PgMetrics.Generator.Emit;
 
@@ -14,17 +14,20 @@ internal sealed partial class MetricsEmitter
     private const string RuntimeNamespace = "global::PgMetrics.Runtime.Metrics";
 
     private readonly MetadataSpec _spec;
+    private readonly string _namespace;
     private readonly string _prefix;
 
-    private MetricsEmitter(MetadataSpec spec)
+    private MetricsEmitter(MetadataSpec spec, string generatedNamespace)
     {
         _spec = spec;
+        _namespace = generatedNamespace;
         _prefix = spec.TypePrefix;
     }
 
-    public static IReadOnlyList<(string HintName, string Source)> Emit(MetadataSpec spec)
+    /// <summary>The generated files for <paramref name="spec"/>, in <paramref name="generatedNamespace"/>, with their hint names.</summary>
+    public static IReadOnlyList<(string HintName, string Source)> Emit(MetadataSpec spec, string generatedNamespace)
     {
-        var emitter = new MetricsEmitter(spec);
+        var emitter = new MetricsEmitter(spec, generatedNamespace);
         return
         [
             (spec.TypePrefix + "MetricsConfig.g.cs", emitter.EmitConfig()),
@@ -40,7 +43,7 @@ internal sealed partial class MetricsEmitter
     {
         var writer = new SourceWriter();
         writer.Line(Header.TrimEnd('\n'));
-        writer.Line("namespace " + _spec.Namespace + ";");
+        writer.Line("namespace " + _namespace + ";");
         writer.Line();
         return writer;
     }

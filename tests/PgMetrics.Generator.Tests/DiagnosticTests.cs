@@ -1,4 +1,8 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
 using PgMetrics.Generator.Tests.Infrastructure;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Parsing;
 
 namespace PgMetrics.Generator.Tests;
 
@@ -58,19 +62,44 @@ public sealed class DiagnosticTests
 
         var diagnostic = Assert.Single(result.Diagnostics);
         Assert.Equal("PGM015", diagnostic.Id);
-        Assert.Contains("RecordABDataPoint(timeUnixNano, count, sum, explicitBounds, bucketCounts)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains("RecordABDataPoint(timeUnixNano, count, sum, explicitBounds, bucketCounts)", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_generator_and_the_metadata_library_report_the_same_mistake_identically(string yaml, string id, int line, int column)
+    {
+        var (result, _) = GeneratorHarness.Run(yaml);
+        var library = MetadataParser.Parse(yaml, GeneratorHarness.MetadataPath);
+
+        var fromBuild = result.Diagnostics.Select(d => (d.Id, d.Location.GetLineSpan().Path, d.Location.GetLineSpan().StartLinePosition.Line, d.Location.GetLineSpan().StartLinePosition.Character, d.GetMessage(CultureInfo.InvariantCulture))).ToList();
+        var fromLibrary = library.Diagnostics.Select(d => (d.Id, d.Span.FilePath, d.Span.StartLine, d.Span.StartColumn, d.GetMessage())).ToList();
+        Assert.Equal(fromBuild, fromLibrary);
+        Assert.Contains(fromLibrary, d => d.Id == id && (d.StartLine + 1, d.StartColumn + 1) == (line, column));
+        Assert.Null(library.Spec);
     }
 
     [Fact]
-    public void Every_diagnostic_id_is_documented()
+    public void Every_diagnostic_id_is_documented_once_with_a_distinct_title()
     {
         var documentation = GeneratorHarness.ReadRepositoryFile("docs/diagnostics.md");
-        var ids = typeof(MetricsGenerator).Assembly.GetType("PgMetrics.Generator.Parsing.DiagnosticDescriptors")!
-            .GetProperties()
-            .Select(p => ((Microsoft.CodeAnalysis.DiagnosticDescriptor)p.GetValue(null)!).Id)
-            .ToList();
+        var ids = MetadataDiagnostics.All.Select(d => d.Id).ToList();
 
         Assert.Equal(15, ids.Count);
-        Assert.All(ids, id => Assert.Contains("## " + id, documentation, StringComparison.Ordinal));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(ids.Count, MetadataDiagnostics.All.Select(d => d.Title).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id => Assert.Contains("## " + id + "\n", documentation, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_metadata_descriptor_is_reported_to_Roslyn_as_an_error_with_its_help_link()
+    {
+        foreach (var descriptor in MetadataDiagnostics.All)
+        {
+            var roslyn = descriptor.ToRoslyn();
+            Assert.Equal((descriptor.Id, descriptor.Title, descriptor.MessageFormat), (roslyn.Id, roslyn.Title.ToString(CultureInfo.InvariantCulture), roslyn.MessageFormat.ToString(CultureInfo.InvariantCulture)));
+            Assert.Equal(DiagnosticSeverity.Error, roslyn.DefaultSeverity);
+            Assert.Equal("https://github.com/pgmetrics/pgmetrics/blob/main/docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), roslyn.HelpLinkUri);
+        }
     }
 }

@@ -1,12 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>Reads <c>resource_attributes</c> and <c>attributes</c>: names, types, enums and their C# names.</summary>
-internal sealed partial class MetadataParser
+public sealed partial class MetadataParser
 {
     private static readonly string[] ResourceAttributeKeys = ["description", "type", "enabled", "enum", "name_override", "warnings"];
     private static readonly string[] AttributeKeys = ["description", "type", "enum", "name_override", "requirement_level", "warnings"];
@@ -26,7 +27,7 @@ internal sealed partial class MetadataParser
             var where = (isResource ? "resource attribute '" : "attribute '") + key.Value + "'";
             if (!AttributeNamePattern.IsMatch(key.Value))
             {
-                Report(DiagnosticDescriptors.InvalidName, key.Span, key.Value, "attribute", "start with a letter; use letters, digits, '.', '_' and '-'; at most 255 characters");
+                Report(MetadataDiagnostics.InvalidName, key.Span, key.Value, "attribute", "start with a letter; use letters, digits, '.', '_' and '-'; at most 255 characters");
             }
 
             if (!_yaml.ExpectMapping(value, where, out var body))
@@ -42,7 +43,7 @@ internal sealed partial class MetadataParser
             var enumValues = _yaml.OptionalStringList(entries, "enum", where);
             if (enumValues.Count > 0 && type != AttributeType.String)
             {
-                Report(DiagnosticDescriptors.InvalidValue, entries["enum"].Span, "enum", where, "enum values only on attributes of type string");
+                Report(MetadataDiagnostics.InvalidValue, entries["enum"].Span, "enum", where, "enum values only on attributes of type string");
             }
 
             var propertyName = NameFormatting.ToPascalCase(key.Value);

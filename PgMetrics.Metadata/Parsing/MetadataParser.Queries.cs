@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>Reads <c>queries</c>: scope, SQL per version, <c>requires</c>, and typed columns with the attributes they set.</summary>
-internal sealed partial class MetadataParser
+public sealed partial class MetadataParser
 {
     private static readonly string[] QueryKeys = ["description", "scope", "min_version", "max_version", "requires", "sql", "variants", "columns"];
     private static readonly string[] RequiresKeys = ["extensions", "settings"];
@@ -26,7 +27,7 @@ internal sealed partial class MetadataParser
             var where = "query '" + key.Value + "'";
             if (!SqlNamePattern.IsMatch(key.Value))
             {
-                Report(DiagnosticDescriptors.InvalidName, key.Span, key.Value, "query", "use lower-case letters, digits and underscores");
+                Report(MetadataDiagnostics.InvalidName, key.Span, key.Value, "query", "use lower-case letters, digits and underscores");
             }
 
             if (!_yaml.ExpectMapping(value, where, out var body))
@@ -64,7 +65,7 @@ internal sealed partial class MetadataParser
             var columns = new List<ColumnSpec>();
             if (!entries.TryGetValue("columns", out var columnsNode))
             {
-                Report(DiagnosticDescriptors.MissingKey, body.Span, where, "columns");
+                Report(MetadataDiagnostics.MissingKey, body.Span, where, "columns");
             }
             else if (_yaml.ExpectMapping(columnsNode, where + " columns", out var columnMapping))
             {
@@ -73,7 +74,7 @@ internal sealed partial class MetadataParser
                     var columnWhere = "column '" + columnKey.Value + "' of " + where;
                     if (!SqlNamePattern.IsMatch(columnKey.Value))
                     {
-                        Report(DiagnosticDescriptors.InvalidName, columnKey.Span, columnKey.Value, "column", "use lower-case letters, digits and underscores, as PostgreSQL returns unquoted names");
+                        Report(MetadataDiagnostics.InvalidName, columnKey.Span, columnKey.Value, "column", "use lower-case letters, digits and underscores, as PostgreSQL returns unquoted names");
                     }
 
                     if (!_yaml.ExpectMapping(columnValue, columnWhere, out var columnBody))
@@ -124,7 +125,7 @@ internal sealed partial class MetadataParser
             {
                 if (!SqlNamePattern.IsMatch(settingKey.Value))
                 {
-                    Report(DiagnosticDescriptors.InvalidName, settingKey.Span, settingKey.Value, "setting", "use a PostgreSQL setting name such as track_functions");
+                    Report(MetadataDiagnostics.InvalidName, settingKey.Span, settingKey.Value, "setting", "use a PostgreSQL setting name such as track_functions");
                 }
 
                 var values = _yaml.StringList(settingValue, settingKey.Value, where + " requires settings");
@@ -149,7 +150,7 @@ internal sealed partial class MetadataParser
         var attribute = declared.FirstOrDefault(a => a.Key == name);
         if (attribute is null)
         {
-            Report(DiagnosticDescriptors.UnknownAttribute, entries[key].Span, where, name, section);
+            Report(MetadataDiagnostics.UnknownAttribute, entries[key].Span, where, name, section);
         }
 
         return attribute;

@@ -2,12 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>Resolves what a metric's <c>source</c> names (query, column, attributes) into recordings on the queries.</summary>
-internal sealed partial class MetadataParser
+public sealed partial class MetadataParser
 {
     private static readonly string[] SourceKeys = ["query", "column", "attributes"];
 
@@ -39,21 +40,21 @@ internal sealed partial class MetadataParser
             var query = queries.FirstOrDefault(q => q.Name == queryName);
             if (query is null)
             {
-                Report(DiagnosticDescriptors.MissingQuery, source["query"].Span, metric.Name, queryName);
+                Report(MetadataDiagnostics.MissingQuery, source["query"].Span, metric.Name, queryName);
                 continue;
             }
 
             var column = query.Columns.FirstOrDefault(c => c.Name == columnName);
             if (column is null)
             {
-                Report(DiagnosticDescriptors.MissingColumn, source["column"].Span, metric.Name, columnName, queryName);
+                Report(MetadataDiagnostics.MissingColumn, source["column"].Span, metric.Name, columnName, queryName);
                 continue;
             }
 
             var fits = column.Type == AttributeType.Int || (column.Type == AttributeType.Double && valueType == NumberType.Double);
             if (!fits)
             {
-                Report(DiagnosticDescriptors.ColumnTypeMismatch, source["column"].Span, columnName, queryName, column.Type.ToString().ToLowerInvariant(), valueType.ToString().ToLowerInvariant(), metric.Name);
+                Report(MetadataDiagnostics.ColumnTypeMismatch, source["column"].Span, columnName, queryName, column.Type.ToString().ToLowerInvariant(), valueType.ToString().ToLowerInvariant(), metric.Name);
                 continue;
             }
 
@@ -65,7 +66,7 @@ internal sealed partial class MetadataParser
                     ?? (query.Columns.FirstOrDefault(c => c.Attribute?.Key == attribute.Key) is { } attributeColumn ? new AttributeValueSpec(attribute, attributeColumn, null, null) : null);
                 if (value is null)
                 {
-                    Report(DiagnosticDescriptors.AttributeNotProvided, body.Span, metric.Name, attribute.Key, queryName);
+                    Report(MetadataDiagnostics.AttributeNotProvided, body.Span, metric.Name, attribute.Key, queryName);
                     continue;
                 }
 
@@ -92,26 +93,26 @@ internal sealed partial class MetadataParser
             if (attribute is null)
             {
                 var declared = attributes.Any(a => a.Key == key.Value);
-                Report(DiagnosticDescriptors.UnknownAttribute, key.Span, where + " source", key.Value, declared ? "the metric's attributes" : "attributes");
+                Report(MetadataDiagnostics.UnknownAttribute, key.Span, where + " source", key.Value, declared ? "the metric's attributes" : "attributes");
                 continue;
             }
 
             if (value is not YamlScalar scalar)
             {
-                Report(DiagnosticDescriptors.WrongNodeKind, value.Span, key.Value, "a single value, not " + value.Describe());
+                Report(MetadataDiagnostics.WrongNodeKind, value.Span, key.Value, "a single value, not " + value.Describe());
                 continue;
             }
 
             var enumValue = attribute.EnumValues.FirstOrDefault(v => v.Value == scalar.Value);
             if (attribute.IsEnum && enumValue is null)
             {
-                Report(DiagnosticDescriptors.UndeclaredEnumValue, scalar.Span, scalar.Value, key.Value, string.Join(", ", attribute.EnumValues.Select(v => v.Value)));
+                Report(MetadataDiagnostics.UndeclaredEnumValue, scalar.Span, scalar.Value, key.Value, string.Join(", ", attribute.EnumValues.Select(v => v.Value)));
                 continue;
             }
 
             if (!FitsType(scalar.Value, attribute.Type))
             {
-                Report(DiagnosticDescriptors.InvalidValue, scalar.Span, scalar.Value, key.Value, "a value of type " + attribute.Type.ToString().ToLowerInvariant());
+                Report(MetadataDiagnostics.InvalidValue, scalar.Span, scalar.Value, key.Value, "a value of type " + attribute.Type.ToString().ToLowerInvariant());
                 continue;
             }
 

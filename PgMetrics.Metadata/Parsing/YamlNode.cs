@@ -1,7 +1,8 @@
 using System.Collections.Generic;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>
 /// A YAML node with its position. Built from parser events rather than YamlDotNet's representation

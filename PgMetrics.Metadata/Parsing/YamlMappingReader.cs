@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using Microsoft.CodeAnalysis;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>
 /// Schema-checked reads of YAML nodes: a mapping's entries against the keys allowed there, and typed
@@ -29,7 +29,7 @@ internal sealed class YamlMappingReader
         {
             if (required)
             {
-                Report(DiagnosticDescriptors.MissingKey, parent.Span, where, key);
+                Report(MetadataDiagnostics.MissingKey, parent.Span, where, key);
             }
 
             return null;
@@ -46,7 +46,7 @@ internal sealed class YamlMappingReader
             }
         }
 
-        Report(DiagnosticDescriptors.InvalidValue, node.Span, Show(node), key, "one of " + string.Join(", ", choices.Select(c => c.Name)));
+        Report(MetadataDiagnostics.InvalidValue, node.Span, Show(node), key, "one of " + string.Join(", ", choices.Select(c => c.Name)));
         return null;
     }
 
@@ -54,14 +54,14 @@ internal sealed class YamlMappingReader
     {
         if (!entries.ContainsKey(key))
         {
-            Report(DiagnosticDescriptors.MissingKey, parent.Span, where, key);
+            Report(MetadataDiagnostics.MissingKey, parent.Span, where, key);
             return null;
         }
 
         var value = OptionalString(entries, key);
         if (value is null || value.Trim().Length == 0)
         {
-            Report(DiagnosticDescriptors.InvalidValue, entries[key].Span, Show(entries[key]), key, "non-empty text");
+            Report(MetadataDiagnostics.InvalidValue, entries[key].Span, Show(entries[key]), key, "non-empty text");
             return null;
         }
 
@@ -80,7 +80,7 @@ internal sealed class YamlMappingReader
             return scalar.Value;
         }
 
-        Report(DiagnosticDescriptors.InvalidValue, node.Span, Show(node), key, "text");
+        Report(MetadataDiagnostics.InvalidValue, node.Span, Show(node), key, "text");
         return null;
     }
 
@@ -88,7 +88,7 @@ internal sealed class YamlMappingReader
     {
         if (!entries.ContainsKey(key))
         {
-            Report(DiagnosticDescriptors.MissingKey, parent.Span, where, key);
+            Report(MetadataDiagnostics.MissingKey, parent.Span, where, key);
             return null;
         }
 
@@ -107,7 +107,7 @@ internal sealed class YamlMappingReader
             return scalar.Value == "true";
         }
 
-        Report(DiagnosticDescriptors.InvalidValue, node.Span, Show(node), key, "true or false");
+        Report(MetadataDiagnostics.InvalidValue, node.Span, Show(node), key, "true or false");
         return null;
     }
 
@@ -123,7 +123,7 @@ internal sealed class YamlMappingReader
             return version;
         }
 
-        Report(DiagnosticDescriptors.InvalidValue, node.Span, Show(node), key, "a server_version_num such as 120000 or 170002");
+        Report(MetadataDiagnostics.InvalidValue, node.Span, Show(node), key, "a server_version_num such as 120000 or 170002");
         return null;
     }
 
@@ -144,7 +144,7 @@ internal sealed class YamlMappingReader
             {
                 if (result.Contains(scalar.Value))
                 {
-                    Report(DiagnosticDescriptors.DuplicateName, scalar.Span, scalar.Value, where + " " + key);
+                    Report(MetadataDiagnostics.DuplicateName, scalar.Span, scalar.Value, where + " " + key);
                 }
                 else
                 {
@@ -153,7 +153,7 @@ internal sealed class YamlMappingReader
             }
             else
             {
-                Report(DiagnosticDescriptors.InvalidValue, item.Span, Show(item), key, "a list of text values");
+                Report(MetadataDiagnostics.InvalidValue, item.Span, Show(item), key, "a list of text values");
             }
         }
 
@@ -168,7 +168,7 @@ internal sealed class YamlMappingReader
         {
             if (Array.IndexOf(allowedKeys, key.Value) < 0)
             {
-                Report(DiagnosticDescriptors.UnknownKey, key.Span, key.Value, where, string.Join(", ", allowedKeys));
+                Report(MetadataDiagnostics.UnknownKey, key.Span, key.Value, where, string.Join(", ", allowedKeys));
                 continue;
             }
 
@@ -185,7 +185,7 @@ internal sealed class YamlMappingReader
         {
             if (!seen.Add(entry.Key.Value))
             {
-                Report(DiagnosticDescriptors.DuplicateName, entry.Key.Span, entry.Key.Value, where);
+                Report(MetadataDiagnostics.DuplicateName, entry.Key.Span, entry.Key.Value, where);
                 continue;
             }
 
@@ -202,7 +202,7 @@ internal sealed class YamlMappingReader
         }
 
         mapping = null!;
-        Report(DiagnosticDescriptors.WrongNodeKind, node.Span, where, "a mapping (key: value lines), not " + node.Describe());
+        Report(MetadataDiagnostics.WrongNodeKind, node.Span, where, "a mapping (key: value lines), not " + node.Describe());
         return false;
     }
 
@@ -215,7 +215,7 @@ internal sealed class YamlMappingReader
         }
 
         sequence = null!;
-        Report(DiagnosticDescriptors.WrongNodeKind, node.Span, where, "a list, not " + node.Describe());
+        Report(MetadataDiagnostics.WrongNodeKind, node.Span, where, "a list, not " + node.Describe());
         return false;
     }
 

@@ -2,12 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>Reads <c>metrics</c>: type, unit, value type, attributes and C# names; sources are resolved in MetadataParser.References.cs.</summary>
-internal sealed partial class MetadataParser
+public sealed partial class MetadataParser
 {
     private static readonly string[] MetricKeys = ["enabled", "description", "unit", "sum", "gauge", "histogram", "attributes", "source", "extended_documentation", "warnings", "stability"];
     private static readonly string[] SumKeys = ["value_type", "monotonic", "aggregation_temporality", "input_type"];
@@ -35,11 +36,11 @@ internal sealed partial class MetadataParser
             var metric = new MetricRef(key.Value, propertyName, "Record" + propertyName + "DataPoint");
             if (!MetricNamePattern.IsMatch(key.Value))
             {
-                Report(DiagnosticDescriptors.InvalidName, key.Span, key.Value, "metric", "start with a letter; use letters, digits, '_', '.', '-' and '/'; at most 255 characters");
+                Report(MetadataDiagnostics.InvalidName, key.Span, key.Value, "metric", "start with a letter; use letters, digits, '_', '.', '-' and '/'; at most 255 characters");
             }
             else if (!generatedNames.Add(propertyName))
             {
-                Report(DiagnosticDescriptors.DuplicateName, key.Span, key.Value, "metrics (after conversion to a C# name)");
+                Report(MetadataDiagnostics.DuplicateName, key.Span, key.Value, "metrics (after conversion to a C# name)");
             }
 
             if (!_yaml.ExpectMapping(value, where, out var body))
@@ -55,7 +56,7 @@ internal sealed partial class MetadataParser
             var kinds = new[] { "sum", "gauge", "histogram" }.Where(entries.ContainsKey).ToList();
             if (kinds.Count != 1)
             {
-                Report(DiagnosticDescriptors.UnknownMetricType, kinds.Count == 0 ? key.Span : entries[kinds[1]].Span, key.Value);
+                Report(MetadataDiagnostics.UnknownMetricType, kinds.Count == 0 ? key.Span : entries[kinds[1]].Span, key.Value);
                 continue;
             }
 
@@ -80,7 +81,7 @@ internal sealed partial class MetadataParser
                 var attribute = attributes.FirstOrDefault(a => a.Key == attributeKey);
                 if (attribute is null)
                 {
-                    Report(DiagnosticDescriptors.UnknownAttribute, entries["attributes"].Span, where, attributeKey, "attributes");
+                    Report(MetadataDiagnostics.UnknownAttribute, entries["attributes"].Span, where, attributeKey, "attributes");
                     continue;
                 }
 
@@ -91,7 +92,7 @@ internal sealed partial class MetadataParser
             if (kind == MetricKind.Histogram && entries.TryGetValue("source", out var histogramSource))
             {
                 // One column holds one number; a histogram needs counts per bucket, so code records it.
-                Report(DiagnosticDescriptors.HistogramSource, histogramSource.Span, key.Value, metric.RecordMethodName);
+                Report(MetadataDiagnostics.HistogramSource, histogramSource.Span, key.Value, metric.RecordMethodName);
                 sources.Clear();
             }
 

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.IO;
-using PgMetrics.Generator.Model;
+using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace PgMetrics.Generator.Parsing;
+namespace PgMetrics.Metadata.Parsing;
 
 /// <summary>Reads YAML text into <see cref="YamlNode"/>s, reporting syntax errors instead of throwing.</summary>
 internal static class YamlTreeReader
