@@ -53,11 +53,15 @@ public static class MetadataDiagnostics
     /// <summary>A histogram with a source: histograms are recorded from code.</summary>
     public static DiagnosticDescriptor HistogramSource { get; } = Error("PGM015", "Histogram has a source", "Metric '{0}' is a histogram, which a query column cannot fill; remove 'source' and record it from code with {1}(timeUnixNano, count, sum, explicitBounds, bucketCounts)");
 
+    /// <summary>A column that sets an attribute or resource attribute with values of another type (an int column may set a double attribute).</summary>
+    public static DiagnosticDescriptor ColumnAttributeTypeMismatch { get; } = Error("PGM016", "Column type does not fit the attribute", "Column '{0}' of query '{1}' is of type '{2}', which cannot hold the {3} values of attribute '{4}'");
+
     /// <summary>Every descriptor, in id order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         InvalidYaml, UnknownKey, UnknownMetricType, MissingKey, DuplicateName, MissingQuery, MissingColumn, ColumnTypeMismatch,
         UndeclaredEnumValue, InvalidName, InvalidValue, UnknownAttribute, WrongNodeKind, AttributeNotProvided, HistogramSource,
+        ColumnAttributeTypeMismatch,
     ];
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => new(id, title, message);

@@ -83,9 +83,15 @@ public sealed partial class MetadataParser
                     }
 
                     var column = _yaml.ReadEntries(columnBody, columnWhere, ColumnKeys);
-                    var type = _yaml.ParseEnum(column, "type", columnBody, columnWhere, AttributeTypes, required: true) ?? AttributeType.String;
+                    var declaredType = _yaml.ParseEnum(column, "type", columnBody, columnWhere, AttributeTypes, required: true);
+                    var type = declaredType ?? AttributeType.String;
                     var resourceAttribute = ReferencedAttribute(column, "resource_attribute", columnWhere, resourceAttributes, "resource_attributes");
                     var attribute = ReferencedAttribute(column, "attribute", columnWhere, attributes, "attributes");
+                    if (declaredType is { } known)
+                    {
+                        CheckAttributeFits(column, "resource_attribute", resourceAttribute, known, columnKey.Value, key.Value);
+                        CheckAttributeFits(column, "attribute", attribute, known, columnKey.Value, key.Value);
+                    }
                     columns.Add(new ColumnSpec(columnKey.Value, columns.Count, type, NameFormatting.ToPascalCase(columnKey.Value), NameFormatting.ToCamelCase(columnKey.Value), resourceAttribute, attribute));
                 }
             }
@@ -138,6 +144,23 @@ public sealed partial class MetadataParser
 
         return new QueryRequirementsSpec(extensions.ToImmutableEquatableArray(), settings.ToImmutableEquatableArray());
     }
+
+    /// <summary>
+    /// A column sets an attribute only with a value of the attribute's type; an integer column may set a
+    /// double attribute. Anything else would be a C# compile error in generated code and a silent
+    /// conversion at run time, so it is a located diagnostic for both.
+    /// </summary>
+    private void CheckAttributeFits(Dictionary<string, YamlNode> column, string key, AttributeSpec? attribute, AttributeType columnType, string columnName, string queryName)
+    {
+        if (attribute is null || attribute.Type == columnType || (columnType == AttributeType.Int && attribute.Type == AttributeType.Double))
+        {
+            return;
+        }
+
+        Report(MetadataDiagnostics.ColumnAttributeTypeMismatch, column[key].Span, columnName, queryName, TypeName(columnType), TypeName(attribute.Type), attribute.Key);
+    }
+
+    private static string TypeName(AttributeType type) => type.ToString().ToLowerInvariant();
 
     private AttributeSpec? ReferencedAttribute(Dictionary<string, YamlNode> entries, string key, string where, List<AttributeSpec> declared, string section)
     {

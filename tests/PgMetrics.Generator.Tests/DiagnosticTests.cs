@@ -40,6 +40,8 @@ public sealed class DiagnosticTests
         { "type: x\nqueries:\n  q:\n    requires: {settings: {Track-Functions: [all]}}\n    sql: SELECT 1 AS n\n    columns:\n      n: {type: int}\n", "PGM010", 4, 27 },
         { "type: x\nattributes:\n  s: {description: d, type: string}\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: \"1\"\n    gauge: {value_type: int}\n    attributes: [s]\n    source: {query: q, column: n}\n" + ValidQuery, "PGM014", 11, 13 },
         { "type: x\nmetrics:\n  a.b:\n    enabled: true\n    description: d\n    unit: s\n    histogram: {value_type: double}\n    source: {query: q, column: n}\n" + ValidQuery, "PGM015", 8, 13 },
+        { "type: x\nattributes:\n  s: {description: d, type: string}\nqueries:\n  q:\n    sql: SELECT 1 AS n\n    columns:\n      n: {type: int, attribute: s}\n", "PGM016", 8, 33 },
+        { "type: x\nresource_attributes:\n  r: {description: d, type: int, enabled: true}\nqueries:\n  q:\n    sql: SELECT 1.5 AS n\n    columns:\n      n: {type: double, resource_attribute: r}\n", "PGM016", 8, 45 },
     };
 
     [Theory]
@@ -85,7 +87,7 @@ public sealed class DiagnosticTests
         var documentation = GeneratorHarness.ReadRepositoryFile("docs/diagnostics.md");
         var ids = MetadataDiagnostics.All.Select(d => d.Id).ToList();
 
-        Assert.Equal(15, ids.Count);
+        Assert.Equal(16, ids.Count);
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(ids.Count, MetadataDiagnostics.All.Select(d => d.Title).Distinct(StringComparer.Ordinal).Count());
         Assert.All(ids, id => Assert.Contains("## " + id + "\n", documentation, StringComparison.Ordinal));
