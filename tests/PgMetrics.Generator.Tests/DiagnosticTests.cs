@@ -82,6 +82,18 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_run_time_reader_prints_a_mistake_as_the_compiler_does()
+    {
+        const string Yaml = "type: x\ncolour: blue\n";
+        var (result, _) = GeneratorHarness.Run(Yaml);
+
+        var printed = Assert.Single(MetadataParser.Parse(Yaml, GeneratorHarness.MetadataPath).Diagnostics).ToString();
+
+        Assert.Equal(Assert.Single(result.Diagnostics).ToString(), printed);
+        Assert.StartsWith(GeneratorHarness.MetadataPath + "(2,1): error PGM002: Unknown key 'colour'", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_diagnostic_id_is_documented_once_with_a_distinct_title()
     {
         var documentation = GeneratorHarness.ReadRepositoryFile("docs/diagnostics.md");
