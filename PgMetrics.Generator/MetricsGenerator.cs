@@ -63,13 +63,13 @@ public sealed class MetricsGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(specs.Combine(rootNamespace), static (output, input) =>
         {
-            var (spec, rootNamespace) = input;
+            var (spec, projectNamespace) = input;
             if (spec is null)
             {
                 return;
             }
 
-            foreach (var (hintName, source) in MetricsEmitter.Emit(spec, rootNamespace + ".Metadata"))
+            foreach (var (hintName, source) in MetricsEmitter.Emit(spec, projectNamespace + ".Metadata"))
             {
                 output.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
             }

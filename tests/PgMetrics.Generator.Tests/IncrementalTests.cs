@@ -54,6 +54,19 @@ public sealed class IncrementalTests
         Assert.Contains(parsed, output => output.Reason == IncrementalStepRunReason.Modified);
     }
 
+    [Fact]
+    public void Changing_the_root_namespace_moves_the_generated_code_without_parsing_again()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("namespace Sample; internal static class Anchor { }");
+        var driver = GeneratorHarness.CreateDriver(GeneratorHarness.ReadRepositoryFile("metadata.yaml")).RunGenerators(compilation, TestContext.Current.CancellationToken);
+
+        driver = driver.WithUpdatedAnalyzerConfigOptions(GeneratorHarness.OptionsFor("Shop")).RunGenerators(compilation, TestContext.Current.CancellationToken);
+        var result = driver.GetRunResult().Results.Single();
+
+        Assert.All(result.TrackedSteps[MetricsGenerator.TrackingNames.Parsed].SelectMany(s => s.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+        Assert.Contains("namespace Shop.Metadata;", BuilderSource(driver), StringComparison.Ordinal);
+    }
+
     private static string BuilderSource(GeneratorDriver driver)
         => driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith("PostgresqlMetricsBuilder.g.cs", StringComparison.Ordinal)).ToString();
 }

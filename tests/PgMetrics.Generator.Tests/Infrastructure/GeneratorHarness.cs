@@ -36,8 +36,11 @@ internal static class GeneratorHarness
             [new MetricsGenerator().AsSourceGenerator()],
             [metadata],
             ParseOptions,
-            new GlobalOptionsProvider(rootNamespace),
+            OptionsFor(rootNamespace),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>The MSBuild properties the generator reads, as the compiler passes them.</summary>
+    public static AnalyzerConfigOptionsProvider OptionsFor(string rootNamespace) => new GlobalOptionsProvider(rootNamespace);
 
     /// <summary>Runs the generator once; returns its result and the compilation with the generated code added.</summary>
     public static (GeneratorDriverRunResult Result, Compilation Output) Run(string yaml, string rootNamespace = "Sample")
