@@ -33,7 +33,7 @@ internal sealed class CommandLineConfig
 
     public Option<string[]> ExcludeDatabases { get; } = new("--exclude-database") { Description = "A database never collected from (repeatable).", AllowMultipleArgumentsPerToken = true };
 
-    public Option<TimeSpan> QueryTimeout { get; } = DurationOption.Create("--query-timeout", "statement_timeout for every query, e.g. 10s.", TimeSpan.FromSeconds(10));
+    public Option<TimeSpan> QueryTimeout { get; } = DurationOption.Create("--query-timeout", "statement_timeout of every query (local to its transaction), e.g. 10s.", TimeSpan.FromSeconds(10));
 
     public Option<TimeSpan> Interval { get; } = DurationOption.Create("--interval", "Time between scrapes (collection_interval), e.g. 60s.", TimeSpan.FromSeconds(60));
 

@@ -118,7 +118,7 @@ public sealed class QueryPerformanceScraper : IScraper
 
     private async Task CollectTopQueriesAsync(NpgsqlConnection connection, long timeUnixNano, List<ScrapeError> errors, CancellationToken cancellationToken)
     {
-        await using (var check = CollectorSql.Command("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection))
+        await using (var check = CollectorSql.Statement("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection, _connections.QueryTimeout))
         {
             if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
             {
@@ -140,7 +140,7 @@ public sealed class QueryPerformanceScraper : IScraper
             modern ? "s.wal_bytes::bigint" : "NULL::bigint");
         var current = new Dictionary<(long, string, string), StatementTotals>();
         var deltas = new List<(StatementTotals Delta, string Query, string Database, string User)>();
-        await using (var command = CollectorSql.Command(sql, connection))
+        await using (var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -191,7 +191,7 @@ public sealed class QueryPerformanceScraper : IScraper
     private async Task CollectWaitEventsAsync(NpgsqlConnection connection, long timeUnixNano, CancellationToken cancellationToken)
     {
         _builder.SetResource();
-        await using var command = CollectorSql.Command(WaitEventsSql, connection);
+        await using var command = CollectorSql.Statement(WaitEventsSql, connection, _connections.QueryTimeout);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -202,7 +202,7 @@ public sealed class QueryPerformanceScraper : IScraper
     private async Task CollectBlockingAsync(NpgsqlConnection connection, long timeUnixNano, CancellationToken cancellationToken)
     {
         _builder.SetResource();
-        await using var command = CollectorSql.Command(BlockingSql, connection);
+        await using var command = CollectorSql.Statement(BlockingSql, connection, _connections.QueryTimeout);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -218,7 +218,7 @@ public sealed class QueryPerformanceScraper : IScraper
 
     private async Task CollectSamplesAsync(NpgsqlConnection connection, long timeUnixNano, List<LogRecordData> samples, CancellationToken cancellationToken)
     {
-        await using var command = CollectorSql.Command(LongRunningSql, connection);
+        await using var command = CollectorSql.Statement(LongRunningSql, connection, _connections.QueryTimeout);
         command.Parameters.Add(new NpgsqlParameter<double>("threshold", _options.LongRunningThreshold.TotalSeconds));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && samples.Count < _options.MaxSamples)

@@ -16,6 +16,16 @@ public static class CollectorSql
     /// <summary>A <c>NOT LIKE</c> pattern that matches the collector's own statements.</summary>
     public const string OwnStatementPattern = "%" + Marker;
 
-    /// <summary>A command for <paramref name="sql"/>, marked as the collector's own.</summary>
-    public static NpgsqlCommand Command(string sql, NpgsqlConnection connection) => new(sql.TrimEnd() + "\n" + Marker, connection);
+    /// <summary><paramref name="sql"/> ending with <see cref="Marker"/>.</summary>
+    public static string Mark(string sql) => sql.TrimEnd() + "\n" + Marker;
+
+    /// <summary>
+    /// A statement for <paramref name="sql"/>, marked as the collector's own, that the server cancels after
+    /// <paramref name="timeout"/> (<c>statement_timeout</c>, scoped to the statement's own transaction so a
+    /// pooler's server connection is handed back unchanged).
+    /// </summary>
+    /// <param name="sql">One SQL statement; named parameters (<c>@name</c>) go in <see cref="CollectorStatement.Parameters"/>.</param>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="timeout">The server-side limit; whole milliseconds, at least 1.</param>
+    public static CollectorStatement Statement(string sql, NpgsqlConnection connection, TimeSpan timeout) => new(sql, connection, timeout);
 }

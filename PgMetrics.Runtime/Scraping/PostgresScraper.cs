@@ -72,7 +72,7 @@ public sealed class PostgresScraper : IScraper
             await using var connection = await _connections.OpenAsync(homeDatabase, cancellationToken).ConfigureAwait(false);
             serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
             databases = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
-            var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, cancellationToken).ConfigureAwait(false);
+            var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano);
             var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
             var instanceRejected = new RejectedValueCounter();
@@ -163,7 +163,7 @@ public sealed class PostgresScraper : IScraper
     private async Task<(int QueriesRun, bool Stopped)> RunQueriesAsync(
         NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, MetricsBuffer buffer, List<ScrapeError> errors, List<SkippedQuery> skipped, RejectedValueCounter rejected, CancellationToken cancellationToken)
     {
-        var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, cancellationToken).ConfigureAwait(false);
+        var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
         var queriesRun = 0;
         foreach (var query in queries)
         {
@@ -197,7 +197,7 @@ public sealed class PostgresScraper : IScraper
         var checkpoint = buffer.Checkpoint();
         try
         {
-            await using var command = CollectorSql.Command(sql, connection);
+            await using var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout);
             QueryParameters.Bind(command, context.Databases, _options.MaxRelationsPerDatabase);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (query.ReadResult(reader, buffer, context.TimeUnixNano, rejected) is { } shapeError)
@@ -245,16 +245,16 @@ public sealed class PostgresScraper : IScraper
         await _connections.RetainOnlyAsync([.. databases]).ConfigureAwait(false);
     }
 
-    private static async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = CollectorSql.Command("SELECT current_setting('server_version_num')::int", connection);
+        await using var command = CollectorSql.Statement("SELECT current_setting('server_version_num')::int", connection, _connections.QueryTimeout);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     private async Task<IReadOnlyList<string>> SelectDatabasesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var all = new List<string>();
-        await using (var command = CollectorSql.Command(ListDatabasesSql, connection))
+        await using (var command = CollectorSql.Statement(ListDatabasesSql, connection, _connections.QueryTimeout))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

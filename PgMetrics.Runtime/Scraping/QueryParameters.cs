@@ -17,16 +17,22 @@ public static class QueryParameters
 
     /// <summary>Binds the parameters the command's SQL refers to.</summary>
     public static void Bind(NpgsqlCommand command, IReadOnlyList<string> databases, int relationLimit)
+        => Bind(command.Parameters, command.CommandText, databases, relationLimit);
+
+    /// <summary>Binds the parameters the statement's SQL refers to.</summary>
+    public static void Bind(CollectorStatement statement, IReadOnlyList<string> databases, int relationLimit)
+        => Bind(statement.Parameters, statement.CommandText, databases, relationLimit);
+
+    private static void Bind(NpgsqlParameterCollection parameters, string sql, IReadOnlyList<string> databases, int relationLimit)
     {
-        var sql = command.CommandText;
         if (sql.Contains("@" + Databases, StringComparison.Ordinal))
         {
-            command.Parameters.Add(new NpgsqlParameter<string[]>(Databases, [.. databases]));
+            parameters.Add(new NpgsqlParameter<string[]>(Databases, [.. databases]));
         }
 
         if (sql.Contains("@" + RelationLimit, StringComparison.Ordinal))
         {
-            command.Parameters.Add(new NpgsqlParameter<int>(RelationLimit, relationLimit));
+            parameters.Add(new NpgsqlParameter<int>(RelationLimit, relationLimit));
         }
     }
 }

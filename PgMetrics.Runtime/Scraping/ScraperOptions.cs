@@ -28,6 +28,9 @@ public sealed record ScraperOptions
     /// <summary>How many databases are scraped at the same time; each uses one connection of its own pool.</summary>
     public int MaxConcurrentDatabases { get; init; } = 4;
 
-    /// <summary>The longest any one query may run on the server (<c>statement_timeout</c>).</summary>
+    /// <summary>
+    /// The longest any one query may run on the server: <c>statement_timeout</c>, set for each statement's
+    /// own transaction (see <see cref="CollectorStatement"/>); the client gives up 5 seconds later.
+    /// </summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

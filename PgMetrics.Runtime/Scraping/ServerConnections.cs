@@ -6,7 +6,9 @@ namespace PgMetrics.Runtime.Scraping;
 /// <summary>
 /// The connections to one PostgreSQL server that a receiver's scrapers share: one small Npgsql pool per
 /// database (PostgreSQL needs a connection per database), each identifying itself with
-/// <c>application_name</c> and bounded by <c>statement_timeout</c>.
+/// <c>application_name</c>. Every statement is bounded by <c>statement_timeout</c> through
+/// <see cref="CollectorSql.Statement"/>, never through the session, so the same connections work directly
+/// and through PgBouncer in session or transaction pooling (docs/pgbouncer.md).
 /// </summary>
 public sealed class ServerConnections : IAsyncDisposable
 {
@@ -31,12 +33,22 @@ public sealed class ServerConnections : IAsyncDisposable
             throw new ArgumentException("The connection string is not a valid Npgsql connection string (Key=Value pairs separated by ';').", nameof(options));
         }
 
+        // application_name is a startup parameter PgBouncer accepts and sets on whichever server
+        // connection serves the client (it tracks it like client_encoding), so DBAs see it either way.
         _base.ApplicationName = options.ApplicationName;
+        QueryTimeout = options.QueryTimeout;
+
+        // The server cancels a statement at QueryTimeout (see CollectorStatement); the client gives up a
+        // little later, for when the server cannot answer at all.
         _base.CommandTimeout = (int)Math.Ceiling(options.QueryTimeout.TotalSeconds) + 5;
 
-        // The server enforces the limit too, so a slow query is cancelled there, not only abandoned here.
-        var statementTimeout = $"-c statement_timeout={(long)options.QueryTimeout.TotalMilliseconds}";
-        _base.Options = string.IsNullOrEmpty(_base.Options) ? statementTimeout : _base.Options + " " + statementTimeout;
+        // Nothing here may outlive a transaction on the server, because behind a pooler in transaction
+        // mode the next transaction on that server connection is another client's: no automatic prepared
+        // statements (they would be missing on the next server connection, or pile up on this one), and no
+        // DISCARD ALL when a pooled connection is reused (the collector changes no session state, and a
+        // DISCARD ALL sent through PgBouncer would drop statements PgBouncer prepared for other clients).
+        _base.MaxAutoPrepare = 0;
+        _base.NoResetOnClose = true;
         if (string.IsNullOrEmpty(_base.Database))
         {
             _base.Database = "postgres";
@@ -45,6 +57,9 @@ public sealed class ServerConnections : IAsyncDisposable
 
     /// <summary>The database instance-wide queries run in: the connection string's, else <c>postgres</c>.</summary>
     public string HomeDatabase => _base.Database!;
+
+    /// <summary>The longest any one statement may run on the server (<c>statement_timeout</c>, per statement).</summary>
+    public TimeSpan QueryTimeout { get; }
 
     /// <summary>The password, only so error messages can be scrubbed of it; never logged.</summary>
     internal string? Password => _base.Password;

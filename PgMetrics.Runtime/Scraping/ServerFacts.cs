@@ -8,7 +8,7 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 internal static class ServerFacts
 {
-    public static async Task<IReadOnlyDictionary<string, string>> ReadSettingsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string>> ReadSettingsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var names = queries.Where(q => q.IsNeeded).SelectMany(q => q.Requirements.Settings).Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -17,7 +17,7 @@ internal static class ServerFacts
             return settings;
         }
 
-        await using var command = CollectorSql.Command("SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(@names)", connection);
+        await using var command = CollectorSql.Statement("SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(@names)", connection, timeout);
         command.Parameters.Add(new NpgsqlParameter<string[]>("names", names));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -29,7 +29,7 @@ internal static class ServerFacts
     }
 
     /// <summary>The extensions installed in the connection's database, or an empty set when no query needs any.</summary>
-    public static async Task<IReadOnlySet<string>> ReadExtensionsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, CancellationToken cancellationToken)
+    public static async Task<IReadOnlySet<string>> ReadExtensionsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var extensions = new HashSet<string>(StringComparer.Ordinal);
         if (!queries.Any(q => q.Requirements.NeedsExtensions))
@@ -37,7 +37,7 @@ internal static class ServerFacts
             return extensions;
         }
 
-        await using var command = CollectorSql.Command("SELECT extname FROM pg_catalog.pg_extension", connection);
+        await using var command = CollectorSql.Statement("SELECT extname FROM pg_catalog.pg_extension", connection, timeout);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

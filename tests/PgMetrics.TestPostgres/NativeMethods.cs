@@ -7,6 +7,7 @@ internal static partial class NativeMethods
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
+    public const int SigTerm = 15;
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
