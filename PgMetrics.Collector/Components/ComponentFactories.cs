@@ -1,6 +1,7 @@
 using PgMetrics.Collector.Exporters.Console;
 using PgMetrics.Collector.Exporters.NewRelic;
 using PgMetrics.Collector.Exporters.Otlp;
+using PgMetrics.Collector.Receivers.Pgbouncer;
 using PgMetrics.Collector.Receivers.Postgresql;
 
 namespace PgMetrics.Collector.Components;
@@ -15,6 +16,7 @@ internal static class ComponentFactories
     public static IReadOnlyDictionary<string, IReceiverFactory> Receivers { get; } = ByType<IReceiverFactory>(
     [
         new PostgresqlReceiverFactory(),
+        new PgbouncerReceiverFactory(),
     ], f => f.Type);
 
     /// <summary>Exporter factories by type.</summary>
