@@ -1,4 +1,4 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Test, Pack, Publish, Demo, Bench.
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, Test, Pack, Publish, Demo, Bench.
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -50,10 +50,52 @@ Task("Postgres")
     Information("Installed PostgreSQL binaries into {0}.", postgresRoot);
 });
 
+// Debian's PgBouncer and psql (an admin console client independent of PgMetrics) for the PgBouncer tests in
+// tests/PgMetrics.IntegrationTests/Pgbouncer. Installed with apt-get when CI=true; elsewhere those tests skip
+// and say what is missing. The tests start their own PgBouncer; the package's service is not used.
+Task("Pgbouncer")
+    .WithCriteria(() => EnvironmentVariable("CI") == "true")
+    .Does(() =>
+{
+    var binaries = new[] { "/usr/sbin/pgbouncer", "/usr/bin/psql" };
+    if (binaries.All(System.IO.File.Exists))
+    {
+        Information("pgbouncer and psql are installed.");
+        return;
+    }
+
+    if (Environment.UserName != "root")
+    {
+        throw new Exception("Installing pgbouncer with apt-get needs root; install it first (apt-get install pgbouncer postgresql-client) or run the build as root.");
+    }
+
+    foreach (var arguments in new[] { "update -q", "install -y -q --no-install-recommends pgbouncer postgresql-client" })
+    {
+        var exitCode = StartProcess("apt-get", new ProcessSettings
+        {
+            Arguments = arguments,
+            EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+        });
+        if (exitCode != 0)
+        {
+            // apt-get also fails for a package of the machine's that is left half-configured; whether ours
+            // arrived is what the check below decides.
+            Warning("'apt-get {0}' exited with {1}", arguments, exitCode);
+        }
+    }
+
+    var missing = binaries.Where(binary => !System.IO.File.Exists(binary)).ToList();
+    if (missing.Count > 0)
+    {
+        throw new Exception("apt-get did not install " + string.Join(", ", missing));
+    }
+});
+
 // The package test builds a fresh app against the packed library, so Test packs first.
 Task("Test")
     .IsDependentOn("Pack")
     .IsDependentOn("Postgres")
+    .IsDependentOn("Pgbouncer")
     .Does(() =>
 {
     CleanDirectory(testResults);
