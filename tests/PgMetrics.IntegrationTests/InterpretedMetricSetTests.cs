@@ -17,13 +17,18 @@ public sealed class InterpretedMetricSetTests(PostgresServerPool servers)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string> MetadataFiles => new() { "metadata.yaml", "tests/PgMetrics.IntegrationTests/metadata.yaml" };
+    public static TheoryData<string> MetadataFiles => new() { "metadata.yaml", "PgMetrics.Runtime/Pgbouncer/metadata.yaml", "tests/PgMetrics.IntegrationTests/metadata.yaml" };
 
     [Theory]
     [MemberData(nameof(MetadataFiles))]
     public void The_interpreted_set_declares_the_metrics_queries_sql_and_switches_of_the_generated_one(string file)
     {
-        MetricSet generated = file == "metadata.yaml" ? new PostgresqlMetricSet() : new LifecycleMetricSet();
+        MetricSet generated = file switch
+        {
+            "metadata.yaml" => new PostgresqlMetricSet(),
+            "PgMetrics.Runtime/Pgbouncer/metadata.yaml" => new PgbouncerMetricSet(),
+            _ => new LifecycleMetricSet(),
+        };
         var interpreted = Interpret(file);
 
         Assert.Equal(generated.Type, interpreted.Type);
@@ -77,8 +82,8 @@ public sealed class InterpretedMetricSetTests(PostgresServerPool servers)
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(Cancel);
         var version = (int)(await new NpgsqlCommand("SELECT current_setting('server_version_num')::int", connection).ExecuteScalarAsync(Cancel))!;
-        var settings = await ServerFacts.ReadSettingsAsync(connection, generated.Queries, Cancel);
-        var extensions = await ServerFacts.ReadExtensionsAsync(connection, generated.Queries, Cancel);
+        var settings = await ServerFacts.ReadSettingsAsync(connection, generated.Queries, TimeSpan.FromSeconds(10), Cancel);
+        var extensions = await ServerFacts.ReadExtensionsAsync(connection, generated.Queries, TimeSpan.FromSeconds(10), Cancel);
 
         var compared = new List<string>();
         for (var i = 0; i < generated.Queries.Count; i++)
