@@ -31,6 +31,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
                 username: {connection.Username}
                 password: ${"{"}env:PGMETRICS_PASSWORD{"}"}
                 collection_interval: 1s
+                timeout: 10s
                 initial_delay: 0s
                 databases: [postgres]
                 tls: {"{"}insecure: true{"}"}
