@@ -34,9 +34,11 @@ public sealed class PostgresCluster : IPostgresServer
         };
     }
 
-    private PostgresCluster(int major, int port, string root, Process server, StringBuilder log)
+    private PostgresCluster(int major, string binFolder, IReadOnlyDictionary<string, string> settings, int port, string root, Process server, StringBuilder log)
     {
         Major = major;
+        BinFolder = binFolder;
+        Settings = settings;
         Port = port;
         _root = root;
         _server = server;
@@ -50,8 +52,32 @@ public sealed class PostgresCluster : IPostgresServer
         }.ConnectionString;
     }
 
+    /// <summary>
+    /// The settings every cluster starts with: fast and throwaway (no fsync), pg_stat_statements, and
+    /// what the catalogue tests need to see every metric: function statistics, and archiving that
+    /// always succeeds so pg_stat_archiver has a last archived WAL file.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>
+    {
+        ["listen_addresses"] = "127.0.0.1",
+        ["shared_preload_libraries"] = "pg_stat_statements",
+        ["fsync"] = "off",
+        ["synchronous_commit"] = "off",
+        ["full_page_writes"] = "off",
+        ["max_connections"] = "100",
+        ["track_functions"] = "all",
+        ["archive_mode"] = "on",
+        ["archive_command"] = "true",
+    };
+
     /// <inheritdoc/>
     public int Major { get; }
+
+    /// <summary>The folder of the binaries the server runs from.</summary>
+    public string BinFolder { get; }
+
+    /// <summary>The settings the server was started with (<see cref="DefaultSettings"/> and the options' own), without its port and socket folder.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>The loopback TCP port the server listens on.</summary>
     public int Port { get; }
@@ -71,30 +97,47 @@ public sealed class PostgresCluster : IPostgresServer
     /// <inheritdoc/>
     public string Description => $"PostgreSQL {Major} (local binaries, 127.0.0.1:{Port})";
 
-    /// <summary>Creates and starts a cluster of the given major version.</summary>
-    public static async Task<PostgresCluster> StartAsync(int major, CancellationToken cancellationToken = default)
+    /// <summary>Creates and starts a cluster of the given major version with the default settings.</summary>
+    public static Task<PostgresCluster> StartAsync(int major, CancellationToken cancellationToken = default)
+        => StartAsync(new PostgresClusterOptions(major), cancellationToken);
+
+    /// <summary>Creates and starts a cluster as the options say.</summary>
+    /// <exception cref="InvalidOperationException">The binaries are missing, initdb failed, or the server did not start.</exception>
+    public static async Task<PostgresCluster> StartAsync(PostgresClusterOptions options, CancellationToken cancellationToken = default)
     {
-        var bin = await PostgresInstall.BinFolderAsync(major, cancellationToken);
+        var major = options.Major;
+        var bin = options.BinFolder ?? await PostgresInstall.BinFolderAsync(major, cancellationToken);
+        var settings = new Dictionary<string, string>(DefaultSettings);
+        foreach (var (name, value) in options.Settings)
+        {
+            settings[name] = value;
+        }
+
         var root = Directory.CreateTempSubdirectory($"pgmetrics-pg{major}-").FullName;
         try
         {
             Directory.CreateDirectory(Path.Combine(root, "socket"));
-            if (ProcessRunner.IsRoot)
+            await HandToPostgresUserAsync(root, cancellationToken);
+            var data = Path.Combine(root, "data");
+            if (options.CreateDataDirectory is { } create)
             {
-                await ProcessRunner.RunCheckedAsync("chown", ["-R", ProcessRunner.PostgresUser, root], cancellationToken);
+                await create(data, bin, cancellationToken);
+                await HandToPostgresUserAsync(root, cancellationToken);
             }
-
-            var initdb = ProcessRunner.Unprivileged(Path.Combine(bin, "initdb"), ["-D", Path.Combine(root, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
-            var (exitCode, output) = await ProcessRunner.RunAsync(initdb, cancellationToken);
-            if (exitCode != 0)
+            else
             {
-                throw new InvalidOperationException($"initdb for PostgreSQL {major} failed ({exitCode}): {output}");
+                var initdb = ProcessRunner.Unprivileged(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+                var (exitCode, output) = await ProcessRunner.RunAsync(initdb, cancellationToken);
+                if (exitCode != 0)
+                {
+                    throw new InvalidOperationException($"initdb for PostgreSQL {major} failed ({exitCode}): {output}");
+                }
             }
 
             // A port found free can be taken before the server binds it; then try another.
             for (var attempt = 1; ; attempt++)
             {
-                var cluster = await TryStartAsync(major, bin, root, FreePort(), cancellationToken);
+                var cluster = await TryStartAsync(major, bin, settings, root, FreePort(), cancellationToken);
                 if (cluster is not null)
                 {
                     return cluster;
@@ -113,33 +156,37 @@ public sealed class PostgresCluster : IPostgresServer
         }
     }
 
-    private static async Task<PostgresCluster?> TryStartAsync(int major, string bin, string root, int port, CancellationToken cancellationToken)
+    /// <summary>When the tests run as root, the server runs as the postgres user, who must own its folder.</summary>
+    private static async Task HandToPostgresUserAsync(string root, CancellationToken cancellationToken)
+    {
+        if (ProcessRunner.IsRoot)
+        {
+            await ProcessRunner.RunCheckedAsync("chown", ["-R", ProcessRunner.PostgresUser, root], cancellationToken);
+        }
+    }
+
+    private static async Task<PostgresCluster?> TryStartAsync(int major, string bin, IReadOnlyDictionary<string, string> settings, string root, int port, CancellationToken cancellationToken)
     {
         var log = new StringBuilder();
-        var start = ProcessRunner.Unprivileged(Path.Combine(bin, "postgres"),
+        List<string> arguments =
         [
             "-D", Path.Combine(root, "data"),
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-c", "listen_addresses=127.0.0.1",
             "-c", "unix_socket_directories=" + Path.Combine(root, "socket"),
-            "-c", "shared_preload_libraries=pg_stat_statements",
-            "-c", "fsync=off",
-            "-c", "synchronous_commit=off",
-            "-c", "full_page_writes=off",
-            "-c", "max_connections=100",
-            // What the catalogue tests need to see every metric: function statistics, and archiving
-            // that always succeeds so pg_stat_archiver has a last archived WAL file.
-            "-c", "track_functions=all",
-            "-c", "archive_mode=on",
-            "-c", "archive_command=true",
-        ]);
+        ];
+        foreach (var (name, value) in settings)
+        {
+            arguments.AddRange(["-c", name + "=" + value]);
+        }
+
+        var start = ProcessRunner.Unprivileged(Path.Combine(bin, "postgres"), arguments);
         var server = Process.Start(start) ?? throw new InvalidOperationException("could not start postgres");
         server.OutputDataReceived += (_, e) => Append(log, e.Data);
         server.ErrorDataReceived += (_, e) => Append(log, e.Data);
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
 
-        var cluster = new PostgresCluster(major, port, root, server, log);
+        var cluster = new PostgresCluster(major, bin, settings, port, root, server, log);
         Running[cluster] = 0;
         var deadline = DateTime.UtcNow + ReadyTimeout;
         while (true)
