@@ -62,6 +62,16 @@ public static partial class PostgresqlAttributeNames
     public const string IoContext = "context";
     /// <summary>The I/O operation.</summary>
     public const string IoOperation = "operation";
+    /// <summary>The state of the standby's WAL receiver (pg_stat_wal_receiver.status); stopped while no WAL receiver runs.</summary>
+    public const string WalReceiverStatus = "status";
+    /// <summary>The host (or socket directory) of the server the WAL receiver streams from (pg_stat_wal_receiver.sender_host); empty while no WAL receiver runs.</summary>
+    public const string WalReceiverSenderHost = "sender_host";
+    /// <summary>The port of the server the WAL receiver streams from (pg_stat_wal_receiver.sender_port); 0 while no WAL receiver runs.</summary>
+    public const string WalReceiverSenderPort = "sender_port";
+    /// <summary>The logical replication subscription's name (pg_subscription.subname).</summary>
+    public const string SubscriptionName = "subscription_name";
+    /// <summary>The subscription worker that failed, the apply worker (which also counts its parallel apply workers) or a table synchronization worker.</summary>
+    public const string SubscriptionWorkerType = "worker_type";
     /// <summary>PgMetrics' fingerprint of the normalized statement (16 hex digits); the same for the text an application sent and the text pg_stat_statements normalized.</summary>
     public const string DbQueryFingerprint = "db.query.fingerprint";
     /// <summary>The statement's normalized text, with every literal replaced by a placeholder.</summary>
@@ -553,6 +563,86 @@ public static partial class AttributeIoOperationText
             case "hit": value = AttributeIoOperation.Hit; return true;
             case "eviction": value = AttributeIoOperation.Eviction; return true;
             case "fsync": value = AttributeIoOperation.Fsync; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>status</c>: The state of the standby's WAL receiver (pg_stat_wal_receiver.status); stopped while no WAL receiver runs.</summary>
+public enum AttributeWalReceiverStatus
+{
+    /// <summary><c>stopped</c></summary>
+    Stopped,
+    /// <summary><c>starting</c></summary>
+    Starting,
+    /// <summary><c>streaming</c></summary>
+    Streaming,
+    /// <summary><c>waiting</c></summary>
+    Waiting,
+    /// <summary><c>restarting</c></summary>
+    Restarting,
+    /// <summary><c>stopping</c></summary>
+    Stopping,
+}
+
+/// <summary>Converts <see cref="AttributeWalReceiverStatus"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeWalReceiverStatusText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeWalReceiverStatus value) => value switch
+    {
+        AttributeWalReceiverStatus.Stopped => "stopped",
+        AttributeWalReceiverStatus.Starting => "starting",
+        AttributeWalReceiverStatus.Streaming => "streaming",
+        AttributeWalReceiverStatus.Waiting => "waiting",
+        AttributeWalReceiverStatus.Restarting => "restarting",
+        AttributeWalReceiverStatus.Stopping => "stopping",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeWalReceiverStatus value)
+    {
+        switch (text)
+        {
+            case "stopped": value = AttributeWalReceiverStatus.Stopped; return true;
+            case "starting": value = AttributeWalReceiverStatus.Starting; return true;
+            case "streaming": value = AttributeWalReceiverStatus.Streaming; return true;
+            case "waiting": value = AttributeWalReceiverStatus.Waiting; return true;
+            case "restarting": value = AttributeWalReceiverStatus.Restarting; return true;
+            case "stopping": value = AttributeWalReceiverStatus.Stopping; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>worker_type</c>: The subscription worker that failed, the apply worker (which also counts its parallel apply workers) or a table synchronization worker.</summary>
+public enum AttributeSubscriptionWorkerType
+{
+    /// <summary><c>apply</c></summary>
+    Apply,
+    /// <summary><c>table_synchronization</c></summary>
+    TableSynchronization,
+}
+
+/// <summary>Converts <see cref="AttributeSubscriptionWorkerType"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeSubscriptionWorkerTypeText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeSubscriptionWorkerType value) => value switch
+    {
+        AttributeSubscriptionWorkerType.Apply => "apply",
+        AttributeSubscriptionWorkerType.TableSynchronization => "table_synchronization",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeSubscriptionWorkerType value)
+    {
+        switch (text)
+        {
+            case "apply": value = AttributeSubscriptionWorkerType.Apply; return true;
+            case "table_synchronization": value = AttributeSubscriptionWorkerType.TableSynchronization; return true;
             default: value = default; return false;
         }
     }

@@ -718,6 +718,204 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlIoOperations, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoBackendType, ioBackendType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoObject, ioObject), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoContext, ioContext), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.IoOperation, ioOperation.ToOtlpString())]);
     }
 
+    /// <summary>Records a data point of <c>postgresql.recovery.active</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Whether the server is in recovery (1), a standby or a server restoring from archive, or not (0), a primary (pg_is_in_recovery()).</summary>
+    public void RecordPostgresqlRecoveryActiveDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlRecoveryActive.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRecoveryActive, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.recovery.replay.paused</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Whether WAL replay on the standby is paused (1, pg_wal_replay_pause()) or not (0); no point on a primary.</summary>
+    public void RecordPostgresqlRecoveryReplayPausedDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlRecoveryReplayPaused.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRecoveryReplayPaused, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.recovery.replay.lag</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): How far the standby's replay is behind in time; 0 when everything received has been replayed (so it stays 0 on an idle pair), otherwise the time since the last replayed transaction committed on the primary (now() - pg_last_xact_replay_timestamp()). No point on a primary, nor while WAL waits and no transaction has been replayed since the standby started.</summary>
+    public void RecordPostgresqlRecoveryReplayLagDataPoint(long timeUnixNano, double value)
+    {
+        if (!_config.PostgresqlRecoveryReplayLag.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRecoveryReplayLag, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.recovery.replay.data_delay</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL the standby has received but not yet replayed (pg_last_wal_receive_lsn() minus pg_last_wal_replay_lsn()); no point on a primary or while nothing has been streamed.</summary>
+    public void RecordPostgresqlRecoveryReplayDataDelayDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlRecoveryReplayDataDelay.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlRecoveryReplayDataDelay, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal_receiver.status</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The standby's WAL receiver state, 1 for the current state and 0 for the others, with the upstream it streams from (pg_stat_wal_receiver); stopped while no WAL receiver runs. No point on a primary.</summary>
+    public void RecordPostgresqlWalReceiverStatusDataPoint(long timeUnixNano, long value, AttributeWalReceiverStatus walReceiverStatus, string walReceiverSenderHost, long walReceiverSenderPort)
+    {
+        if (!_config.PostgresqlWalReceiverStatus.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalReceiverStatus, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalReceiverStatus, walReceiverStatus.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalReceiverSenderHost, walReceiverSenderHost), global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.WalReceiverSenderPort, walReceiverSenderPort)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.wal_receiver.last_message.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the standby's WAL receiver last heard from its upstream (now() - pg_stat_wal_receiver.last_msg_receipt_time); the upstream sends at least a keepalive every wal_sender_timeout / 2, so a value well above that means the link is stuck. No point while no WAL receiver runs.</summary>
+    public void RecordPostgresqlWalReceiverLastMessageAgeDataPoint(long timeUnixNano, double value)
+    {
+        if (!_config.PostgresqlWalReceiverLastMessageAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalReceiverLastMessageAge, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication_slot.xmin.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the oldest transaction a replication slot makes the server keep (age(pg_replication_slots.xmin)); set on physical slots of standbys with hot_standby_feedback, and kept while the slot is inactive. No point when the slot holds no xmin.</summary>
+    public void RecordPostgresqlReplicationSlotXminAgeDataPoint(long timeUnixNano, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    {
+        if (!_config.PostgresqlReplicationSlotXminAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotXminAge, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication_slot.catalog_xmin.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the oldest transaction whose system catalog rows a replication slot makes the server keep (age(pg_replication_slots.catalog_xmin)); set on logical slots, and kept while the slot is inactive.</summary>
+    public void RecordPostgresqlReplicationSlotCatalogXminAgeDataPoint(long timeUnixNano, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    {
+        if (!_config.PostgresqlReplicationSlotCatalogXminAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotCatalogXminAge, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication_slot.data_delay</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL a logical slot's consumer has not confirmed yet (current WAL position minus pg_replication_slots.confirmed_flush_lsn), the publisher's view of a subscriber's lag; no point for physical slots, whose standbys report in postgresql.replication.data_delay.</summary>
+    public void RecordPostgresqlReplicationSlotDataDelayDataPoint(long timeUnixNano, long value, string replicationSlotName, AttributeReplicationSlotType replicationSlotType)
+    {
+        if (!_config.PostgresqlReplicationSlotDataDelay.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationSlotDataDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotName, replicationSlotName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationSlotType, replicationSlotType.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.backend.xmin.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the oldest transaction ID or snapshot xmin held by a backend other than a WAL sender (sessions, autovacuum, background workers; the greater of age(backend_xid) and age(backend_xmin) in pg_stat_activity). A long idle-in-transaction session shows here.</summary>
+    public void RecordPostgresqlBackendXminAgeDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlBackendXminAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBackendXminAge, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.replication.xmin.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the oldest xmin reported by a standby with hot_standby_feedback on a connection without a replication slot (age(pg_stat_replication.backend_xmin)); with a slot the slot holds it instead (postgresql.replication_slot.xmin.age). No point without such a standby.</summary>
+    public void RecordPostgresqlReplicationXminAgeDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlReplicationXminAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationXminAge, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.prepared_transaction.count</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Transactions prepared for two-phase commit and not yet committed or rolled back (pg_prepared_xacts); each holds its locks and the xmin horizon until it is finished.</summary>
+    public void RecordPostgresqlPreparedTransactionCountDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlPreparedTransactionCount.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlPreparedTransactionCount, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.prepared_transaction.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the oldest prepared transaction was prepared (now() - pg_prepared_xacts.prepared); no point when there is none.</summary>
+    public void RecordPostgresqlPreparedTransactionAgeDataPoint(long timeUnixNano, double value)
+    {
+        if (!_config.PostgresqlPreparedTransactionAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlPreparedTransactionAge, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.prepared_transaction.xmin.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the oldest prepared transaction's ID (age(pg_prepared_xacts.transaction)), which it keeps the server from freezing past; no point when there is none.</summary>
+    public void RecordPostgresqlPreparedTransactionXminAgeDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlPreparedTransactionXminAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlPreparedTransactionXminAge, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.subscription.active</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Whether the subscription's apply worker is running (1) or not (0, e.g. the subscription is disabled or keeps failing) (pg_stat_subscription.pid).</summary>
+    public void RecordPostgresqlSubscriptionActiveDataPoint(long timeUnixNano, long value, string subscriptionName)
+    {
+        if (!_config.PostgresqlSubscriptionActive.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSubscriptionActive, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SubscriptionName, subscriptionName)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.subscription.data_delay</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL the subscription's apply worker has received from the publisher but not yet reported as applied and flushed (pg_stat_subscription.received_lsn minus latest_end_lsn); no point while no apply worker runs.</summary>
+    public void RecordPostgresqlSubscriptionDataDelayDataPoint(long timeUnixNano, long value, string subscriptionName)
+    {
+        if (!_config.PostgresqlSubscriptionDataDelay.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSubscriptionDataDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SubscriptionName, subscriptionName)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.subscription.last_message.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the subscription's apply worker last heard from the publisher (now() - pg_stat_subscription.last_msg_receipt_time); no point while no apply worker runs.</summary>
+    public void RecordPostgresqlSubscriptionLastMessageAgeDataPoint(long timeUnixNano, double value, string subscriptionName)
+    {
+        if (!_config.PostgresqlSubscriptionLastMessageAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSubscriptionLastMessageAge, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SubscriptionName, subscriptionName)]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.subscription.errors</c> ({errors}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Errors a subscription's workers hit while applying changes or synchronizing tables (pg_stat_subscription_stats, PostgreSQL 15 and later).</summary>
+    public void RecordPostgresqlSubscriptionErrorsDataPoint(long timeUnixNano, long value, string subscriptionName, AttributeSubscriptionWorkerType subscriptionWorkerType)
+    {
+        if (!_config.PostgresqlSubscriptionErrors.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSubscriptionErrors, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SubscriptionName, subscriptionName), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SubscriptionWorkerType, subscriptionWorkerType.ToOtlpString())]);
+    }
+
     /// <summary>Records a data point of <c>postgresql.query.calls</c> ({call}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Calls of the statement since the previous scrape (pg_stat_statements.calls).</summary>
     public void RecordPostgresqlQueryCallsDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
     {

@@ -189,6 +189,60 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.io.operations</c>: I/O operations by backend type, object, context and operation (pg_stat_io, PostgreSQL 16 and later).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlIoOperations { get; } = new(enabled: true);
 
+    /// <summary><c>postgresql.recovery.active</c>: Whether the server is in recovery (1), a standby or a server restoring from archive, or not (0), a primary (pg_is_in_recovery()).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRecoveryActive { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.recovery.replay.paused</c>: Whether WAL replay on the standby is paused (1, pg_wal_replay_pause()) or not (0); no point on a primary.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRecoveryReplayPaused { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.recovery.replay.lag</c>: How far the standby's replay is behind in time; 0 when everything received has been replayed (so it stays 0 on an idle pair), otherwise the time since the last replayed transaction committed on the primary (now() - pg_last_xact_replay_timestamp()). No point on a primary, nor while WAL waits and no transaction has been replayed since the standby started.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRecoveryReplayLag { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.recovery.replay.data_delay</c>: WAL the standby has received but not yet replayed (pg_last_wal_receive_lsn() minus pg_last_wal_replay_lsn()); no point on a primary or while nothing has been streamed.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlRecoveryReplayDataDelay { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal_receiver.status</c>: The standby's WAL receiver state, 1 for the current state and 0 for the others, with the upstream it streams from (pg_stat_wal_receiver); stopped while no WAL receiver runs. No point on a primary.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalReceiverStatus { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.wal_receiver.last_message.age</c>: Time since the standby's WAL receiver last heard from its upstream (now() - pg_stat_wal_receiver.last_msg_receipt_time); the upstream sends at least a keepalive every wal_sender_timeout / 2, so a value well above that means the link is stuck. No point while no WAL receiver runs.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWalReceiverLastMessageAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.replication_slot.xmin.age</c>: Age of the oldest transaction a replication slot makes the server keep (age(pg_replication_slots.xmin)); set on physical slots of standbys with hot_standby_feedback, and kept while the slot is inactive. No point when the slot holds no xmin.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationSlotXminAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.replication_slot.catalog_xmin.age</c>: Age of the oldest transaction whose system catalog rows a replication slot makes the server keep (age(pg_replication_slots.catalog_xmin)); set on logical slots, and kept while the slot is inactive.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationSlotCatalogXminAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.replication_slot.data_delay</c>: WAL a logical slot's consumer has not confirmed yet (current WAL position minus pg_replication_slots.confirmed_flush_lsn), the publisher's view of a subscriber's lag; no point for physical slots, whose standbys report in postgresql.replication.data_delay.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationSlotDataDelay { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.backend.xmin.age</c>: Age of the oldest transaction ID or snapshot xmin held by a backend other than a WAL sender (sessions, autovacuum, background workers; the greater of age(backend_xid) and age(backend_xmin) in pg_stat_activity). A long idle-in-transaction session shows here.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBackendXminAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.replication.xmin.age</c>: Age of the oldest xmin reported by a standby with hot_standby_feedback on a connection without a replication slot (age(pg_stat_replication.backend_xmin)); with a slot the slot holds it instead (postgresql.replication_slot.xmin.age). No point without such a standby.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlReplicationXminAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.prepared_transaction.count</c>: Transactions prepared for two-phase commit and not yet committed or rolled back (pg_prepared_xacts); each holds its locks and the xmin horizon until it is finished.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlPreparedTransactionCount { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.prepared_transaction.age</c>: Time since the oldest prepared transaction was prepared (now() - pg_prepared_xacts.prepared); no point when there is none.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlPreparedTransactionAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.prepared_transaction.xmin.age</c>: Age of the oldest prepared transaction's ID (age(pg_prepared_xacts.transaction)), which it keeps the server from freezing past; no point when there is none.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlPreparedTransactionXminAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.subscription.active</c>: Whether the subscription's apply worker is running (1) or not (0, e.g. the subscription is disabled or keeps failing) (pg_stat_subscription.pid).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlSubscriptionActive { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.subscription.data_delay</c>: WAL the subscription's apply worker has received from the publisher but not yet reported as applied and flushed (pg_stat_subscription.received_lsn minus latest_end_lsn); no point while no apply worker runs.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlSubscriptionDataDelay { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.subscription.last_message.age</c>: Time since the subscription's apply worker last heard from the publisher (now() - pg_stat_subscription.last_msg_receipt_time); no point while no apply worker runs.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlSubscriptionLastMessageAge { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.subscription.errors</c>: Errors a subscription's workers hit while applying changes or synchronizing tables (pg_stat_subscription_stats, PostgreSQL 15 and later).</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlSubscriptionErrors { get; } = new(enabled: true);
+
     /// <summary><c>postgresql.query.calls</c>: Calls of the statement since the previous scrape (pg_stat_statements.calls).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryCalls { get; } = new(enabled: true);
 
@@ -223,7 +277,7 @@ public sealed partial class PostgresqlMetricsConfig
     public PostgresqlResourceAttributesConfig ResourceAttributes { get; } = new();
 
     /// <summary>The names of all metrics, as metadata.yaml declares them.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations", "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows", "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", "postgresql.wait_events", "postgresql.blocking.wait_time" };
+    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations", "postgresql.recovery.active", "postgresql.recovery.replay.paused", "postgresql.recovery.replay.lag", "postgresql.recovery.replay.data_delay", "postgresql.wal_receiver.status", "postgresql.wal_receiver.last_message.age", "postgresql.replication_slot.xmin.age", "postgresql.replication_slot.catalog_xmin.age", "postgresql.replication_slot.data_delay", "postgresql.backend.xmin.age", "postgresql.replication.xmin.age", "postgresql.prepared_transaction.count", "postgresql.prepared_transaction.age", "postgresql.prepared_transaction.xmin.age", "postgresql.subscription.active", "postgresql.subscription.data_delay", "postgresql.subscription.last_message.age", "postgresql.subscription.errors", "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows", "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", "postgresql.wait_events", "postgresql.blocking.wait_time" };
 
     /// <summary>Finds a metric's settings by its name; null when no metric has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig? Find(string metricName)
@@ -291,6 +345,24 @@ public sealed partial class PostgresqlMetricsConfig
             case "postgresql.wal.buffers_full": return PostgresqlWalBuffersFull;
             case "postgresql.checkpointer.restartpoints": return PostgresqlCheckpointerRestartpoints;
             case "postgresql.io.operations": return PostgresqlIoOperations;
+            case "postgresql.recovery.active": return PostgresqlRecoveryActive;
+            case "postgresql.recovery.replay.paused": return PostgresqlRecoveryReplayPaused;
+            case "postgresql.recovery.replay.lag": return PostgresqlRecoveryReplayLag;
+            case "postgresql.recovery.replay.data_delay": return PostgresqlRecoveryReplayDataDelay;
+            case "postgresql.wal_receiver.status": return PostgresqlWalReceiverStatus;
+            case "postgresql.wal_receiver.last_message.age": return PostgresqlWalReceiverLastMessageAge;
+            case "postgresql.replication_slot.xmin.age": return PostgresqlReplicationSlotXminAge;
+            case "postgresql.replication_slot.catalog_xmin.age": return PostgresqlReplicationSlotCatalogXminAge;
+            case "postgresql.replication_slot.data_delay": return PostgresqlReplicationSlotDataDelay;
+            case "postgresql.backend.xmin.age": return PostgresqlBackendXminAge;
+            case "postgresql.replication.xmin.age": return PostgresqlReplicationXminAge;
+            case "postgresql.prepared_transaction.count": return PostgresqlPreparedTransactionCount;
+            case "postgresql.prepared_transaction.age": return PostgresqlPreparedTransactionAge;
+            case "postgresql.prepared_transaction.xmin.age": return PostgresqlPreparedTransactionXminAge;
+            case "postgresql.subscription.active": return PostgresqlSubscriptionActive;
+            case "postgresql.subscription.data_delay": return PostgresqlSubscriptionDataDelay;
+            case "postgresql.subscription.last_message.age": return PostgresqlSubscriptionLastMessageAge;
+            case "postgresql.subscription.errors": return PostgresqlSubscriptionErrors;
             case "postgresql.query.calls": return PostgresqlQueryCalls;
             case "postgresql.query.total_time": return PostgresqlQueryTotalTime;
             case "postgresql.query.mean_time": return PostgresqlQueryMeanTime;

@@ -16,7 +16,7 @@ public sealed partial class PostgresqlMetricSet : global::PgMetrics.Runtime.Scra
     public PostgresqlMetricSet(PostgresqlMetricsConfig config)
     {
         Config = config;
-        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config), new DatabaseConflictsQuery(config), new BgwriterQuery(config), new CheckpointerQuery(config), new WalStatsQuery(config), new IoStatsQuery(config), new ReplicationQuery(config), new ReplicationSlotsQuery(config), new ArchiverQuery(config), new LockModesQuery(config), new ServerLocksQuery(config), new DatabaseLocksQuery(config), new StatementTimeQuery(config), new TableCountQuery(config), new TableStatsQuery(config), new IndexStatsQuery(config), new FunctionStatsQuery(config), new TableBloatQuery(config), new IndexBloatQuery(config), new VectorSearchesQuery(config), new VectorInsertsQuery(config) };
+        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config), new DatabaseConflictsQuery(config), new BgwriterQuery(config), new CheckpointerQuery(config), new WalStatsQuery(config), new IoStatsQuery(config), new ReplicationQuery(config), new ReplicationSlotsQuery(config), new RecoveryQuery(config), new WalReceiverQuery(config), new XminHorizonQuery(config), new SubscriptionsQuery(config), new SubscriptionStatsQuery(config), new ArchiverQuery(config), new LockModesQuery(config), new ServerLocksQuery(config), new DatabaseLocksQuery(config), new StatementTimeQuery(config), new TableCountQuery(config), new TableStatsQuery(config), new IndexStatsQuery(config), new FunctionStatsQuery(config), new TableBloatQuery(config), new IndexBloatQuery(config), new VectorSearchesQuery(config), new VectorInsertsQuery(config) };
     }
 
     /// <summary>Which metrics are collected.</summary>
@@ -696,7 +696,7 @@ public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scrapin
 }
 
 /// <summary>A row of query <c>replication_slots</c>, read by ordinal.</summary>
-public readonly record struct ReplicationSlotsRow(string? SlotName, string? SlotType, long? Active, long? RetainedWal)
+public readonly record struct ReplicationSlotsRow(string? SlotName, string? SlotType, long? Active, long? RetainedWal, long? XminAge, long? CatalogXminAge, long? DataDelay)
 {
     /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
     public static ReplicationSlotsRow Read(global::Npgsql.NpgsqlDataReader reader)
@@ -705,14 +705,17 @@ public readonly record struct ReplicationSlotsRow(string? SlotName, string? Slot
             reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
             reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
             reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
-            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6));
     }
 }
 
 /// <summary>Query <c>replication_slots</c>: its SQL per server version and the metrics it feeds.</summary>
 public sealed partial class ReplicationSlotsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
 {
-    private static readonly string[] ColumnNames = new string[] { "slot_name", "slot_type", "active", "retained_wal" };
+    private static readonly string[] ColumnNames = new string[] { "slot_name", "slot_type", "active", "retained_wal", "xmin_age", "catalog_xmin_age", "data_delay" };
     private readonly PostgresqlMetricsConfig _config;
 
     /// <summary>Creates the query bound to the given metric settings.</summary>
@@ -721,14 +724,14 @@ public sealed partial class ReplicationSlotsQuery : global::PgMetrics.Runtime.Sc
         => _config = config;
 
     /// <inheritdoc/>
-    public override bool IsNeeded => _config.PostgresqlReplicationSlotRetainedWal.Enabled || _config.PostgresqlReplicationSlotActive.Enabled;
+    public override bool IsNeeded => _config.PostgresqlReplicationSlotRetainedWal.Enabled || _config.PostgresqlReplicationSlotActive.Enabled || _config.PostgresqlReplicationSlotXminAge.Enabled || _config.PostgresqlReplicationSlotCatalogXminAge.Enabled || _config.PostgresqlReplicationSlotDataDelay.Enabled;
 
     /// <inheritdoc/>
     public override string? SelectSql(int serverVersionNum)
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT slot_name::text AS slot_name,\n       slot_type,\n       active::int AS active,\n       pg_catalog.pg_wal_lsn_diff(\n         CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_receive_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,\n         restart_lsn)::bigint AS retained_wal\nFROM pg_catalog.pg_replication_slots\nORDER BY slot_name\n";
+            return "SELECT slot_name::text AS slot_name,\n       slot_type,\n       active::int AS active,\n       pg_catalog.pg_wal_lsn_diff(p.position, restart_lsn)::bigint AS retained_wal,\n       pg_catalog.age(xmin)::bigint AS xmin_age,\n       pg_catalog.age(catalog_xmin)::bigint AS catalog_xmin_age,\n       pg_catalog.pg_wal_lsn_diff(p.position, confirmed_flush_lsn)::bigint AS data_delay\nFROM pg_catalog.pg_replication_slots,\n     (SELECT CASE WHEN pg_catalog.pg_is_in_recovery()\n                  THEN greatest(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn())\n                  ELSE pg_catalog.pg_current_wal_lsn() END AS position) p\nORDER BY slot_name\n";
         }
 
         return null;
@@ -754,6 +757,369 @@ public sealed partial class ReplicationSlotsQuery : global::PgMetrics.Runtime.Sc
             if (row.Active is { } activeForPostgresqlReplicationSlotActive && row.SlotName is { } slotNameForPostgresqlReplicationSlotActiveFromActive && slotTypeKnown)
             {
                 builder.RecordPostgresqlReplicationSlotActiveDataPoint(timeUnixNano, activeForPostgresqlReplicationSlotActive, slotNameForPostgresqlReplicationSlotActiveFromActive, slotTypeValue);
+            }
+            if (row.XminAge is { } xminAgeForPostgresqlReplicationSlotXminAge && row.SlotName is { } slotNameForPostgresqlReplicationSlotXminAgeFromXminAge && slotTypeKnown)
+            {
+                builder.RecordPostgresqlReplicationSlotXminAgeDataPoint(timeUnixNano, xminAgeForPostgresqlReplicationSlotXminAge, slotNameForPostgresqlReplicationSlotXminAgeFromXminAge, slotTypeValue);
+            }
+            if (row.CatalogXminAge is { } catalogXminAgeForPostgresqlReplicationSlotCatalogXminAge && row.SlotName is { } slotNameForPostgresqlReplicationSlotCatalogXminAgeFromCatalogXminAge && slotTypeKnown)
+            {
+                builder.RecordPostgresqlReplicationSlotCatalogXminAgeDataPoint(timeUnixNano, catalogXminAgeForPostgresqlReplicationSlotCatalogXminAge, slotNameForPostgresqlReplicationSlotCatalogXminAgeFromCatalogXminAge, slotTypeValue);
+            }
+            if (row.DataDelay is { } dataDelayForPostgresqlReplicationSlotDataDelay && row.SlotName is { } slotNameForPostgresqlReplicationSlotDataDelayFromDataDelay && slotTypeKnown)
+            {
+                builder.RecordPostgresqlReplicationSlotDataDelayDataPoint(timeUnixNano, dataDelayForPostgresqlReplicationSlotDataDelay, slotNameForPostgresqlReplicationSlotDataDelayFromDataDelay, slotTypeValue);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>recovery</c>, read by ordinal.</summary>
+public readonly record struct RecoveryRow(long? InRecovery, long? ReplayPaused, double? ReplayLag, long? ReplayDataDelay)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static RecoveryRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new RecoveryRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>recovery</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class RecoveryQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "in_recovery", "replay_paused", "replay_lag", "replay_data_delay" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public RecoveryQuery(PostgresqlMetricsConfig config)
+        : base("recovery", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlRecoveryActive.Enabled || _config.PostgresqlRecoveryReplayPaused.Enabled || _config.PostgresqlRecoveryReplayLag.Enabled || _config.PostgresqlRecoveryReplayDataDelay.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT pg_catalog.pg_is_in_recovery()::int AS in_recovery,\n       CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_is_wal_replay_paused()::int END AS replay_paused,\n       CASE WHEN NOT pg_catalog.pg_is_in_recovery() THEN NULL\n            WHEN pg_catalog.pg_last_wal_receive_lsn() <= pg_catalog.pg_last_wal_replay_lsn() THEN 0\n            WHEN pg_catalog.pg_last_xact_replay_timestamp() IS NULL THEN NULL\n            -- The commit time is the primary's clock: a standby whose clock is behind would go negative.\n            ELSE greatest(extract(epoch FROM now() - pg_catalog.pg_last_xact_replay_timestamp()), 0)\n       END::float8 AS replay_lag,\n       CASE WHEN pg_catalog.pg_is_in_recovery()\n            THEN greatest(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn()), 0)\n       END::bigint AS replay_data_delay\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = RecoveryRow.Read(reader);
+            if (row.InRecovery is { } inRecoveryForPostgresqlRecoveryActive)
+            {
+                builder.RecordPostgresqlRecoveryActiveDataPoint(timeUnixNano, inRecoveryForPostgresqlRecoveryActive);
+            }
+            if (row.ReplayPaused is { } replayPausedForPostgresqlRecoveryReplayPaused)
+            {
+                builder.RecordPostgresqlRecoveryReplayPausedDataPoint(timeUnixNano, replayPausedForPostgresqlRecoveryReplayPaused);
+            }
+            if (row.ReplayLag is { } replayLagForPostgresqlRecoveryReplayLag)
+            {
+                builder.RecordPostgresqlRecoveryReplayLagDataPoint(timeUnixNano, replayLagForPostgresqlRecoveryReplayLag);
+            }
+            if (row.ReplayDataDelay is { } replayDataDelayForPostgresqlRecoveryReplayDataDelay)
+            {
+                builder.RecordPostgresqlRecoveryReplayDataDelayDataPoint(timeUnixNano, replayDataDelayForPostgresqlRecoveryReplayDataDelay);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>wal_receiver</c>, read by ordinal.</summary>
+public readonly record struct WalReceiverRow(string? SenderHost, long? SenderPort, long? Stopped, long? Starting, long? Streaming, long? Waiting, long? Restarting, long? Stopping, double? LastMessageAge)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static WalReceiverRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new WalReceiverRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 8));
+    }
+}
+
+/// <summary>Query <c>wal_receiver</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class WalReceiverQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "sender_host", "sender_port", "stopped", "starting", "streaming", "waiting", "restarting", "stopping", "last_message_age" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public WalReceiverQuery(PostgresqlMetricsConfig config)
+        : base("wal_receiver", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlWalReceiverStatus.Enabled || _config.PostgresqlWalReceiverLastMessageAge.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT sender_host, sender_port,\n       (status = 'stopped')::int AS stopped,\n       (status = 'starting')::int AS starting,\n       (status = 'streaming')::int AS streaming,\n       (status = 'waiting')::int AS waiting,\n       (status = 'restarting')::int AS restarting,\n       (status = 'stopping')::int AS stopping,\n       last_message_age\nFROM (SELECT coalesce(w.status, 'stopped') AS status,\n             coalesce(w.sender_host, '') AS sender_host,\n             coalesce(w.sender_port, 0) AS sender_port,\n             extract(epoch FROM now() - w.last_msg_receipt_time)::float8 AS last_message_age\n      FROM (SELECT 1) AS one\n      LEFT JOIN pg_catalog.pg_stat_wal_receiver w ON true\n      WHERE pg_catalog.pg_is_in_recovery()) r\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = WalReceiverRow.Read(reader);
+            if (row.Stopped is { } stoppedForPostgresqlWalReceiverStatus && row.SenderHost is { } senderHostForPostgresqlWalReceiverStatusFromStopped && row.SenderPort is { } senderPortForPostgresqlWalReceiverStatusFromStopped)
+            {
+                builder.RecordPostgresqlWalReceiverStatusDataPoint(timeUnixNano, stoppedForPostgresqlWalReceiverStatus, AttributeWalReceiverStatus.Stopped, senderHostForPostgresqlWalReceiverStatusFromStopped, senderPortForPostgresqlWalReceiverStatusFromStopped);
+            }
+            if (row.Starting is { } startingForPostgresqlWalReceiverStatus && row.SenderHost is { } senderHostForPostgresqlWalReceiverStatusFromStarting && row.SenderPort is { } senderPortForPostgresqlWalReceiverStatusFromStarting)
+            {
+                builder.RecordPostgresqlWalReceiverStatusDataPoint(timeUnixNano, startingForPostgresqlWalReceiverStatus, AttributeWalReceiverStatus.Starting, senderHostForPostgresqlWalReceiverStatusFromStarting, senderPortForPostgresqlWalReceiverStatusFromStarting);
+            }
+            if (row.Streaming is { } streamingForPostgresqlWalReceiverStatus && row.SenderHost is { } senderHostForPostgresqlWalReceiverStatusFromStreaming && row.SenderPort is { } senderPortForPostgresqlWalReceiverStatusFromStreaming)
+            {
+                builder.RecordPostgresqlWalReceiverStatusDataPoint(timeUnixNano, streamingForPostgresqlWalReceiverStatus, AttributeWalReceiverStatus.Streaming, senderHostForPostgresqlWalReceiverStatusFromStreaming, senderPortForPostgresqlWalReceiverStatusFromStreaming);
+            }
+            if (row.Waiting is { } waitingForPostgresqlWalReceiverStatus && row.SenderHost is { } senderHostForPostgresqlWalReceiverStatusFromWaiting && row.SenderPort is { } senderPortForPostgresqlWalReceiverStatusFromWaiting)
+            {
+                builder.RecordPostgresqlWalReceiverStatusDataPoint(timeUnixNano, waitingForPostgresqlWalReceiverStatus, AttributeWalReceiverStatus.Waiting, senderHostForPostgresqlWalReceiverStatusFromWaiting, senderPortForPostgresqlWalReceiverStatusFromWaiting);
+            }
+            if (row.Restarting is { } restartingForPostgresqlWalReceiverStatus && row.SenderHost is { } senderHostForPostgresqlWalReceiverStatusFromRestarting && row.SenderPort is { } senderPortForPostgresqlWalReceiverStatusFromRestarting)
+            {
+                builder.RecordPostgresqlWalReceiverStatusDataPoint(timeUnixNano, restartingForPostgresqlWalReceiverStatus, AttributeWalReceiverStatus.Restarting, senderHostForPostgresqlWalReceiverStatusFromRestarting, senderPortForPostgresqlWalReceiverStatusFromRestarting);
+            }
+            if (row.Stopping is { } stoppingForPostgresqlWalReceiverStatus && row.SenderHost is { } senderHostForPostgresqlWalReceiverStatusFromStopping && row.SenderPort is { } senderPortForPostgresqlWalReceiverStatusFromStopping)
+            {
+                builder.RecordPostgresqlWalReceiverStatusDataPoint(timeUnixNano, stoppingForPostgresqlWalReceiverStatus, AttributeWalReceiverStatus.Stopping, senderHostForPostgresqlWalReceiverStatusFromStopping, senderPortForPostgresqlWalReceiverStatusFromStopping);
+            }
+            if (row.LastMessageAge is { } lastMessageAgeForPostgresqlWalReceiverLastMessageAge)
+            {
+                builder.RecordPostgresqlWalReceiverLastMessageAgeDataPoint(timeUnixNano, lastMessageAgeForPostgresqlWalReceiverLastMessageAge);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>xmin_horizon</c>, read by ordinal.</summary>
+public readonly record struct XminHorizonRow(long? BackendXminAge, long? ReplicationXminAge, long? PreparedTransactions, double? PreparedAge, long? PreparedXminAge)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static XminHorizonRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new XminHorizonRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4));
+    }
+}
+
+/// <summary>Query <c>xmin_horizon</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class XminHorizonQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "backend_xmin_age", "replication_xmin_age", "prepared_transactions", "prepared_age", "prepared_xmin_age" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public XminHorizonQuery(PostgresqlMetricsConfig config)
+        : base("xmin_horizon", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlBackendXminAge.Enabled || _config.PostgresqlReplicationXminAge.Enabled || _config.PostgresqlPreparedTransactionCount.Enabled || _config.PostgresqlPreparedTransactionAge.Enabled || _config.PostgresqlPreparedTransactionXminAge.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT (SELECT max(greatest(pg_catalog.age(backend_xid), pg_catalog.age(backend_xmin)))\n        FROM pg_catalog.pg_stat_activity\n        WHERE backend_type <> 'walsender')::bigint AS backend_xmin_age,\n       (SELECT max(pg_catalog.age(backend_xmin)) FROM pg_catalog.pg_stat_replication)::bigint AS replication_xmin_age,\n       p.prepared_transactions,\n       p.prepared_age,\n       p.prepared_xmin_age\nFROM (SELECT count(*) AS prepared_transactions,\n             extract(epoch FROM now() - min(prepared))::float8 AS prepared_age,\n             max(pg_catalog.age(transaction))::bigint AS prepared_xmin_age\n      FROM pg_catalog.pg_prepared_xacts) p\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        builder.SetResource();
+        while (reader.Read())
+        {
+            var row = XminHorizonRow.Read(reader);
+            if (row.BackendXminAge is { } backendXminAgeForPostgresqlBackendXminAge)
+            {
+                builder.RecordPostgresqlBackendXminAgeDataPoint(timeUnixNano, backendXminAgeForPostgresqlBackendXminAge);
+            }
+            if (row.ReplicationXminAge is { } replicationXminAgeForPostgresqlReplicationXminAge)
+            {
+                builder.RecordPostgresqlReplicationXminAgeDataPoint(timeUnixNano, replicationXminAgeForPostgresqlReplicationXminAge);
+            }
+            if (row.PreparedTransactions is { } preparedTransactionsForPostgresqlPreparedTransactionCount)
+            {
+                builder.RecordPostgresqlPreparedTransactionCountDataPoint(timeUnixNano, preparedTransactionsForPostgresqlPreparedTransactionCount);
+            }
+            if (row.PreparedAge is { } preparedAgeForPostgresqlPreparedTransactionAge)
+            {
+                builder.RecordPostgresqlPreparedTransactionAgeDataPoint(timeUnixNano, preparedAgeForPostgresqlPreparedTransactionAge);
+            }
+            if (row.PreparedXminAge is { } preparedXminAgeForPostgresqlPreparedTransactionXminAge)
+            {
+                builder.RecordPostgresqlPreparedTransactionXminAgeDataPoint(timeUnixNano, preparedXminAgeForPostgresqlPreparedTransactionXminAge);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>subscriptions</c>, read by ordinal.</summary>
+public readonly record struct SubscriptionsRow(string? Datname, string? SubscriptionName, long? Active, long? DataDelay, double? LastMessageAge)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static SubscriptionsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new SubscriptionsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 4));
+    }
+}
+
+/// <summary>Query <c>subscriptions</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class SubscriptionsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "subscription_name", "active", "data_delay", "last_message_age" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public SubscriptionsQuery(PostgresqlMetricsConfig config)
+        : base("subscriptions", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlSubscriptionActive.Enabled || _config.PostgresqlSubscriptionDataDelay.Enabled || _config.PostgresqlSubscriptionLastMessageAge.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 160000)
+        {
+            return "SELECT d.datname, s.subname::text AS subscription_name,\n       (w.pid IS NOT NULL)::int AS active,\n       pg_catalog.pg_wal_lsn_diff(w.received_lsn, w.latest_end_lsn)::bigint AS data_delay,\n       extract(epoch FROM now() - w.last_msg_receipt_time)::float8 AS last_message_age\nFROM pg_catalog.pg_subscription s\nJOIN pg_catalog.pg_database d ON d.oid = s.subdbid\nLEFT JOIN pg_catalog.pg_stat_subscription w ON w.subid = s.oid AND w.pid IS NOT NULL AND w.relid IS NULL AND w.leader_pid IS NULL\nWHERE d.datname = ANY(@databases) AND NOT pg_catalog.pg_is_in_recovery()\nORDER BY 1, 2\n";
+        }
+
+        if (serverVersionNum >= 120000 && serverVersionNum <= 159999)
+        {
+            return "SELECT d.datname, s.subname::text AS subscription_name,\n       (w.pid IS NOT NULL)::int AS active,\n       pg_catalog.pg_wal_lsn_diff(w.received_lsn, w.latest_end_lsn)::bigint AS data_delay,\n       extract(epoch FROM now() - w.last_msg_receipt_time)::float8 AS last_message_age\nFROM pg_catalog.pg_subscription s\nJOIN pg_catalog.pg_database d ON d.oid = s.subdbid\n-- pg_subscription.oid is not readable without superuser before PostgreSQL 14: a worker is\n-- matched by the subscription's name and the database it runs in (names are unique per database).\nLEFT JOIN (pg_catalog.pg_stat_subscription w JOIN pg_catalog.pg_stat_activity a ON a.pid = w.pid)\n       ON w.subname = s.subname AND a.datid = s.subdbid AND w.relid IS NULL\nWHERE d.datname = ANY(@databases) AND NOT pg_catalog.pg_is_in_recovery()\nORDER BY 1, 2\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = SubscriptionsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.Active is { } activeForPostgresqlSubscriptionActive && row.SubscriptionName is { } subscriptionNameForPostgresqlSubscriptionActiveFromActive)
+            {
+                builder.RecordPostgresqlSubscriptionActiveDataPoint(timeUnixNano, activeForPostgresqlSubscriptionActive, subscriptionNameForPostgresqlSubscriptionActiveFromActive);
+            }
+            if (row.DataDelay is { } dataDelayForPostgresqlSubscriptionDataDelay && row.SubscriptionName is { } subscriptionNameForPostgresqlSubscriptionDataDelayFromDataDelay)
+            {
+                builder.RecordPostgresqlSubscriptionDataDelayDataPoint(timeUnixNano, dataDelayForPostgresqlSubscriptionDataDelay, subscriptionNameForPostgresqlSubscriptionDataDelayFromDataDelay);
+            }
+            if (row.LastMessageAge is { } lastMessageAgeForPostgresqlSubscriptionLastMessageAge && row.SubscriptionName is { } subscriptionNameForPostgresqlSubscriptionLastMessageAgeFromLastMessageAge)
+            {
+                builder.RecordPostgresqlSubscriptionLastMessageAgeDataPoint(timeUnixNano, lastMessageAgeForPostgresqlSubscriptionLastMessageAge, subscriptionNameForPostgresqlSubscriptionLastMessageAgeFromLastMessageAge);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>subscription_stats</c>, read by ordinal.</summary>
+public readonly record struct SubscriptionStatsRow(string? Datname, string? SubscriptionName, long? ApplyErrorCount, long? SyncErrorCount)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static SubscriptionStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new SubscriptionStatsRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3));
+    }
+}
+
+/// <summary>Query <c>subscription_stats</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class SubscriptionStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "subscription_name", "apply_error_count", "sync_error_count" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public SubscriptionStatsQuery(PostgresqlMetricsConfig config)
+        : base("subscription_stats", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlSubscriptionErrors.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 150000)
+        {
+            return "SELECT d.datname, s.subname::text AS subscription_name, st.apply_error_count, st.sync_error_count\nFROM pg_catalog.pg_stat_subscription_stats st\nJOIN pg_catalog.pg_subscription s ON s.oid = st.subid\nJOIN pg_catalog.pg_database d ON d.oid = s.subdbid\nWHERE d.datname = ANY(@databases) AND NOT pg_catalog.pg_is_in_recovery()\nORDER BY 1, 2\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = SubscriptionStatsRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.ApplyErrorCount is { } applyErrorCountForPostgresqlSubscriptionErrors && row.SubscriptionName is { } subscriptionNameForPostgresqlSubscriptionErrorsFromApplyErrorCount)
+            {
+                builder.RecordPostgresqlSubscriptionErrorsDataPoint(timeUnixNano, applyErrorCountForPostgresqlSubscriptionErrors, subscriptionNameForPostgresqlSubscriptionErrorsFromApplyErrorCount, AttributeSubscriptionWorkerType.Apply);
+            }
+            if (row.SyncErrorCount is { } syncErrorCountForPostgresqlSubscriptionErrors && row.SubscriptionName is { } subscriptionNameForPostgresqlSubscriptionErrorsFromSyncErrorCount)
+            {
+                builder.RecordPostgresqlSubscriptionErrorsDataPoint(timeUnixNano, syncErrorCountForPostgresqlSubscriptionErrors, subscriptionNameForPostgresqlSubscriptionErrorsFromSyncErrorCount, AttributeSubscriptionWorkerType.TableSynchronization);
             }
         }
     }
