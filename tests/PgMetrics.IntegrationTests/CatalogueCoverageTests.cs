@@ -19,8 +19,9 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>Metrics whose view or columns arrived after PostgreSQL 12, by the first major version that has them.</summary>
-    private static readonly Dictionary<string, int> IntroducedIn = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, int> IntroducedIn = new(StringComparer.Ordinal)
     {
+        ["postgresql.subscription.errors"] = 15,
         ["postgresql.wal.records"] = 14,
         ["postgresql.wal.full_page_images"] = 14,
         ["postgresql.wal.bytes"] = 14,
@@ -37,11 +38,25 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
     ];
 
     /// <summary>Metrics the query performance scraper records (QueryMonitoringTests checks them), not the catalogue's queries.</summary>
-    private static readonly string[] RecordedByQueryMonitoring =
+    internal static readonly string[] RecordedByQueryMonitoring =
     [
         "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows",
         "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes",
         "postgresql.wait_events", "postgresql.blocking.wait_time",
+    ];
+
+    /// <summary>
+    /// Metrics only a standby, a subscriber, a slot that holds an xmin or a prepared transaction emits;
+    /// the replication tests (StandbyViewTests, VacuumHorizonTests, LogicalReplicationTests) make those
+    /// happen on real standbys and subscribers and check them there.
+    /// </summary>
+    private static readonly string[] NeedReplicationTopology =
+    [
+        "postgresql.recovery.replay.paused", "postgresql.recovery.replay.lag", "postgresql.recovery.replay.data_delay",
+        "postgresql.wal_receiver.status", "postgresql.wal_receiver.last_message.age",
+        "postgresql.replication_slot.xmin.age", "postgresql.replication_slot.catalog_xmin.age", "postgresql.replication_slot.data_delay",
+        "postgresql.replication.xmin.age", "postgresql.prepared_transaction.age", "postgresql.prepared_transaction.xmin.age",
+        "postgresql.subscription.active", "postgresql.subscription.data_delay", "postgresql.subscription.last_message.age", "postgresql.subscription.errors",
     ];
 
     [Theory]
@@ -70,7 +85,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         var endpoint = new NpgsqlConnectionStringBuilder(server.ConnectionString);
         Assert.All(scrape.Points, p => Assert.Equal((endpoint.Host, endpoint.Port.ToString(CultureInfo.InvariantCulture)), (p.Resource["server.address"], p.Resource["server.port"])));
         var expected = PostgresqlMetricsConfig.MetricNames
-            .Where(name => !NeedPgvector.Contains(name) && !RecordedByQueryMonitoring.Contains(name))
+            .Where(name => !NeedPgvector.Contains(name) && !RecordedByQueryMonitoring.Contains(name) && !NeedReplicationTopology.Contains(name))
             .Where(name => !IntroducedIn.TryGetValue(name, out var since) || major >= since)
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, scrape.MetricNames.Order(StringComparer.Ordinal));
@@ -281,6 +296,10 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         Assert.Contains(scrape.Of("postgresql.replication.data_delay"), p => p.Attribute("replication_client") == "127.0.0.1" && p.Value >= 0);
         Assert.Equal(3, scrape.Of("postgresql.wal.lag", p => p.Attribute("replication_client") == "127.0.0.1").Select(p => p.Attribute("operation")).Distinct().Count());
         Assert.Contains(scrape.Of("postgresql.wal.delay"), p => p.Attribute("operation") == "replay" && p.Value >= 0);
+        // A primary, with no prepared transactions (max_prepared_transactions is 0 here); the oldest xmin is at least the lock holder's.
+        Assert.Equal(0, scrape.Single("postgresql.recovery.active").Value);
+        Assert.Equal(0, scrape.Single("postgresql.prepared_transaction.count").Value);
+        Assert.True(scrape.Single("postgresql.backend.xmin.age").Value >= 0);
 
         // Archiving always succeeds on the test servers (archive_command=true) and the workload switched WAL.
         var archiver = await database.RowAsync("SELECT archived_count, failed_count FROM pg_stat_archiver", Cancel);

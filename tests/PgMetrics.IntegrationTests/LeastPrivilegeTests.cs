@@ -83,43 +83,4 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
 
     private static PostgresScraper Scraper(string connectionString, TestDatabase database)
         => new(new ScraperOptions { ConnectionString = connectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
-
-    /// <summary>A login role whose only privilege is membership of pg_monitor; dropped afterwards.</summary>
-    private sealed class MonitoringRole : IAsyncDisposable
-    {
-        private readonly IPostgresServer _server;
-
-        private MonitoringRole(IPostgresServer server, string name)
-        {
-            _server = server;
-            Name = name;
-            ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = name, Database = "postgres" }.ConnectionString;
-        }
-
-        public string Name { get; }
-
-        public string ConnectionString { get; }
-
-        public static async Task<MonitoringRole> CreateAsync(IPostgresServer server)
-        {
-            var role = new MonitoringRole(server, "pgm_monitor_" + Guid.NewGuid().ToString("N")[..10]);
-            await role.ExecuteAsSuperuserAsync($"CREATE ROLE {role.Name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE pg_monitor");
-            return role;
-        }
-
-        public async Task ExecuteAsSuperuserAsync(string sql)
-        {
-            await using var connection = new NpgsqlConnection(_server.ConnectionString);
-            await connection.OpenAsync(Cancel);
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync(Cancel);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsSuperuserAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{Name}'");
-            await ExecuteAsSuperuserAsync($"DROP ROLE IF EXISTS {Name}");
-        }
-    }
 }

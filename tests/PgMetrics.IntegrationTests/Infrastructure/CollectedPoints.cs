@@ -69,6 +69,10 @@ public sealed class CollectedPoints
         }
     }
 
+    /// <summary>The scrape's errors and points, one a line, for failure messages.</summary>
+    public override string ToString()
+        => $"errors: [{string.Join("; ", Result.Errors.Select(e => e.ToString()))}]\n  {string.Join("\n  ", Points)}";
+
     /// <summary>The points of a metric that match the filter.</summary>
     public IEnumerable<CollectedPoint> Of(string metric, Func<CollectedPoint, bool>? filter = null)
         => Points.Where(p => p.Metric == metric && (filter is null || filter(p)));
