@@ -16,9 +16,22 @@ internal sealed class HealthServer : IAsyncDisposable
     public HealthServer(string endpoint, Func<IReadOnlyList<string>> readinessProblems)
     {
         _readinessProblems = readinessProblems;
-        _listener.Prefixes.Add($"http://{endpoint}/");
+        _listener.Prefixes.Add(Prefix(endpoint));
         _listener.Start();
         _serving = Task.Run(ServeAsync);
+    }
+
+    /// <summary>
+    /// The HttpListener prefix for <c>host:port</c>. 0.0.0.0 and [::] (all interfaces, as in a pod,
+    /// where the kubelet probes the pod's address) become the wildcard host <c>+</c>: HttpListener
+    /// refuses them as host names, and would otherwise only answer requests whose Host header names them.
+    /// </summary>
+    internal static string Prefix(string endpoint)
+    {
+        var portSeparator = endpoint.LastIndexOf(':');
+        var host = portSeparator < 0 ? endpoint : endpoint[..portSeparator];
+        var port = portSeparator < 0 ? string.Empty : endpoint[portSeparator..];
+        return host is "0.0.0.0" or "[::]" ? $"http://+{port}/" : $"http://{endpoint}/";
     }
 
     private async Task ServeAsync()
