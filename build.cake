@@ -1,4 +1,7 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, Test, Pack, Publish, Demo, Bench.
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, Test, Pack, Publish, Demo, Bench,
+// ImageContext, Image (build/image.cake), KubernetesTools (build/kubernetes.cake).
+#load "build/image.cake"
+#load "build/kubernetes.cake"
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -246,4 +249,34 @@ void Run(string tool, string arguments, DirectoryPath workingDirectory)
     {
         throw new Exception($"'{tool} {arguments}' failed with exit code {exitCode}");
     }
+}
+
+// Runs a tool and returns its exit code instead of throwing; -1 when it cannot be started (not installed).
+int Exec(string tool, string arguments, DirectoryPath workingDirectory) => Exec(tool, arguments, workingDirectory, out _);
+
+int Exec(string tool, string arguments, DirectoryPath workingDirectory, out string output)
+{
+    output = string.Empty;
+    try
+    {
+        var exitCode = StartProcess(tool, new ProcessSettings { Arguments = arguments, WorkingDirectory = workingDirectory, RedirectStandardOutput = true }, out var lines);
+        output = string.Join("\n", lines);
+        return exitCode;
+    }
+    catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or CakeException)
+    {
+        return -1;
+    }
+}
+
+// Runs a tool and returns what it printed; throws when it fails.
+string Capture(string tool, string arguments, DirectoryPath workingDirectory)
+{
+    var exitCode = Exec(tool, arguments, workingDirectory, out var output);
+    if (exitCode != 0)
+    {
+        throw new Exception($"'{tool} {arguments}' failed with exit code {exitCode}");
+    }
+
+    return output;
 }
