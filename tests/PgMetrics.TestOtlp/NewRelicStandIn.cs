@@ -12,7 +12,8 @@ namespace PgMetrics.TestOtlp;
 /// A New Relic OTLP endpoint on loopback. Like New Relic it checks the api-key (403) and content
 /// type (415), decompresses gzip and zstd, and refuses bodies over 1,000,000 bytes (413). Faults can
 /// be queued: a status with an optional Retry-After, a slow answer, or a dropped connection. A
-/// request is recorded as accepted only when it is answered 200.
+/// request is recorded as accepted only when it is answered 200. Given a server certificate it
+/// listens over TLS, as New Relic does.
 /// </summary>
 public sealed class NewRelicStandIn : IAsyncDisposable
 {
@@ -22,14 +23,20 @@ public sealed class NewRelicStandIn : IAsyncDisposable
     private readonly string _licenseKey;
     private readonly ConcurrentQueue<Fault> _faults = new();
 
-    public NewRelicStandIn(string licenseKey)
+    public NewRelicStandIn(string licenseKey, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate = null)
     {
         _licenseKey = licenseKey;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (serverCertificate is not null)
+                {
+                    listen.UseHttps(serverCertificate);
+                }
+            });
             kestrel.Limits.MaxRequestBodySize = null;
         });
         _app = builder.Build();

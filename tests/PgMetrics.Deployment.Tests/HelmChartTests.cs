@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using PgMetrics.Deployment.Tests.Infrastructure;
+
+namespace PgMetrics.Deployment.Tests;
+
+/// <summary>The Helm chart, with helm v4 itself: lint, the values schema, NOTES.txt and the README's values table.</summary>
+public sealed partial class HelmChartTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("ci/full-values.yaml")]
+    public async Task Helm_lint_strict_passes(string? valuesFile)
+    {
+        var arguments = new List<string> { "lint", "--strict", KubernetesTools.ChartFolder };
+        if (valuesFile is not null)
+        {
+            arguments.AddRange(["--values", Path.Combine(KubernetesTools.ChartFolder, valuesFile)]);
+        }
+
+        var result = await KubernetesTools.HelmAsync([.. arguments]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("0 chart(s) failed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("newRelic.region=Mars", "/newRelic/region")]
+    [InlineData("newRelic.compression=brotli", "/newRelic/compression")]
+    [InlineData("targets[0].endpoint=postgresql", "/targets/0/endpoint")]
+    [InlineData("targets[0].collectionInterval=soon", "/targets/0/collectionInterval")]
+    [InlineData("logs.level=verbose", "/logs/level")]
+    [InlineData("replicas=2", "additional properties 'replicas'")]
+    public async Task The_values_schema_rejects_a_mistake_and_names_where_it_is(string set, string named)
+    {
+        var result = await KubernetesTools.HelmAsync(KubernetesTools.TemplateArguments(null, set));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(named, result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_region_without_built_in_networks_asks_for_them_when_the_network_policy_is_on()
+    {
+        var refused = await KubernetesTools.HelmAsync(KubernetesTools.TemplateArguments(null, "newRelic.region=FedRAMP"));
+        var withNetworks = await KubernetesTools.HelmAsync(KubernetesTools.TemplateArguments(null, "newRelic.region=FedRAMP", "networkPolicy.newRelicCidrs={192.0.2.0/24}"));
+
+        Assert.Contains("networkPolicy.newRelicCidrs", refused.Errors, StringComparison.Ordinal);
+        Assert.True(withNetworks.ExitCode == 0, withNetworks.ToString());
+        Assert.Contains("cidr: 192.0.2.0/24", withNetworks.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_license_key_given_as_a_value_is_kept_in_a_Secret_and_never_in_the_config()
+    {
+        var objects = KubeObject.ParseAll(await KubernetesTools.TemplateAsync(null, "newRelic.licenseKey=nr-chart-secret-key", "targets[0].endpoint=db:5432", "targets[0].username=pgmetrics", "targets[0].password=db-chart-secret"));
+
+        var secret = Assert.Single(objects, o => o.Kind == "Secret");
+        Assert.Equal(Convert.ToBase64String("nr-chart-secret-key"u8), secret.Map("data")!.Text("new-relic-license-key"));
+        Assert.Equal(Convert.ToBase64String("db-chart-secret"u8), secret.Map("data")!.Text("postgresql-password-0"));
+        var configMap = Assert.Single(objects, o => o.Kind == "ConfigMap");
+        Assert.DoesNotContain("secret", configMap.Map("data")!.Text(RenderedConfigCheck.ConfigKey)!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_notes_say_which_Secret_to_create_when_the_chart_creates_none()
+    {
+        var result = await KubernetesTools.HelmAsync("install", "pgmetrics", KubernetesTools.ChartFolder, "--dry-run=client", "--namespace", "monitoring");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("kubectl -n monitoring create secret generic pgmetrics --from-literal=new-relic-license-key=<license key> --from-literal=postgresql-password=<password of pgmetrics>", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_README_values_table_describes_every_value_and_no_other()
+    {
+        var values = KubeObject.ParseAll(await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "values.yaml"), TestContext.Current.CancellationToken))[0];
+        var readme = await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "README.md"), TestContext.Current.CancellationToken);
+
+        var documented = ValuesTableKey().Matches(readme).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var declared = Leaves(values, string.Empty).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(declared.Except(documented));
+        Assert.Empty(documented.Except(declared));
+    }
+
+    // A value is documented where it is a leaf, or a map or list users fill as a whole.
+    private static IEnumerable<string> Leaves(KubeObject node, string prefix)
+    {
+        foreach (var key in node.Keys)
+        {
+            var path = prefix + key;
+            var child = node.Map(key);
+            if (child is not null && child.Keys.Any() && !FreeForm.Contains(path))
+            {
+                foreach (var leaf in Leaves(child, path + "."))
+                {
+                    yield return leaf;
+                }
+            }
+            else if (path == "targets")
+            {
+                foreach (var leaf in Leaves(node.Maps(key)[0], "targets[]."))
+                {
+                    yield return leaf;
+                }
+            }
+            else
+            {
+                yield return path;
+            }
+        }
+    }
+
+    private static readonly HashSet<string> FreeForm = ["resources", "podSecurityContext", "securityContext", "networkPolicy.dns"];
+
+    [GeneratedRegex(@"^\| `([^`]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex ValuesTableKey();
+}

@@ -1,0 +1,61 @@
+namespace PgMetrics.Deployment.Tests.Infrastructure;
+
+/// <summary>
+/// Runs `pgmetrics validate` on the collector config a ConfigMap carries, as the pod that mounts it
+/// would see it: with the environment its container declares (a Secret's value stands in for each
+/// secretKeyRef) and with the files of its other volumes where they are mounted.
+/// </summary>
+public static class RenderedConfigCheck
+{
+    public const string ConfigKey = "pgmetrics.yaml";
+
+    public static async Task<Command.Result> ValidateAsync(IReadOnlyList<KubeObject> objects, KubeObject configMap)
+    {
+        var (pod, container) = MountingContainer(objects, configMap);
+        var root = Directory.CreateTempSubdirectory("pgmetrics-pod-").FullName;
+        try
+        {
+            var config = configMap.Map("data")!.Text(ConfigKey)!;
+
+            // The pod's other volumes are folders here; each path the config names below a mount point is given a file.
+            foreach (var mount in container.Maps("volumeMounts").Where(m => m.Text("name") != ConfigVolume(pod, configMap)))
+            {
+                var mountPath = mount.Text("mountPath")!;
+                var local = Path.Combine(root, mountPath.TrimStart('/'));
+                Directory.CreateDirectory(local);
+                var volume = pod.Maps("volumes").Single(v => v.Text("name") == mount.Text("name"));
+                foreach (var item in volume.Map("secret")?.Maps("items") ?? volume.Map("configMap")?.Maps("items") ?? [])
+                {
+                    await File.WriteAllTextAsync(Path.Combine(local, item.Text("path")!), TestCertificates.Authority.PemCertificate, TestContext.Current.CancellationToken);
+                }
+
+                config = config.Replace(mountPath + "/", local + "/", StringComparison.Ordinal);
+            }
+
+            var file = Path.Combine(root, ConfigKey);
+            await File.WriteAllTextAsync(file, config, TestContext.Current.CancellationToken);
+            return await Command.RunAsync("dotnet", [Repository.CollectorDll, "validate", "--config", file], Environment(container));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>The container's environment: plain values as written, each secretKeyRef as a made-up secret.</summary>
+    public static Dictionary<string, string> Environment(KubeObject container) => container.Maps("env").ToDictionary(
+        e => e.Text("name")!,
+        e => e.Text("value") ?? (e.Map("valueFrom")?.Map("secretKeyRef") is { } secret ? $"secret-{secret.Text("name")}-{secret.Text("key")}" : "value"));
+
+    /// <summary>The pod spec and container that mount the ConfigMap at /etc/pgmetrics.</summary>
+    public static (KubeObject Pod, KubeObject Container) MountingContainer(IReadOnlyList<KubeObject> objects, KubeObject configMap)
+    {
+        var pods = objects.Select(o => o.PodSpec).OfType<KubeObject>().Where(p => ConfigVolume(p, configMap) is not null).ToList();
+        var pod = Assert.Single(pods);
+        var container = Assert.Single(pod.AllContainers, c => c.Maps("volumeMounts").Any(m => m.Text("name") == ConfigVolume(pod, configMap) && m.Text("mountPath") == "/etc/pgmetrics"));
+        return (pod, container);
+    }
+
+    private static string? ConfigVolume(KubeObject pod, KubeObject configMap)
+        => pod.Maps("volumes").FirstOrDefault(v => v.Map("configMap")?.Text("name") == configMap.Name)?.Text("name");
+}

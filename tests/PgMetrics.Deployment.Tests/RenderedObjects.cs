@@ -1,0 +1,23 @@
+using PgMetrics.Deployment.Tests.Infrastructure;
+
+namespace PgMetrics.Deployment.Tests;
+
+/// <summary>Every way the deployment files render: the Helm chart (default and full values) and the kustomizations.</summary>
+public static class RenderedObjects
+{
+    public const string HelmDefault = "helm chart, default values";
+    public const string HelmFull = "helm chart, ci/full-values.yaml";
+    public const string Kustomize = "deploy/kubernetes";
+    public const string Sidecar = "deploy/kubernetes/examples/sidecar";
+
+    public static TheoryData<string> Sources { get; } = [HelmDefault, HelmFull, Kustomize, Sidecar];
+
+    public static Task<string> RenderAsync(string source) => source switch
+    {
+        HelmDefault => KubernetesTools.TemplateAsync(),
+        HelmFull => KubernetesTools.TemplateAsync(Path.Combine(KubernetesTools.ChartFolder, "ci", "full-values.yaml")),
+        _ => KubernetesTools.KustomizeAsync(source),
+    };
+
+    public static async Task<IReadOnlyList<KubeObject>> ObjectsAsync(string source) => KubeObject.ParseAll(await RenderAsync(source));
+}
