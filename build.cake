@@ -259,7 +259,7 @@ int Exec(string tool, string arguments, DirectoryPath workingDirectory, out stri
     output = string.Empty;
     try
     {
-        var exitCode = StartProcess(tool, new ProcessSettings { Arguments = arguments, WorkingDirectory = workingDirectory, RedirectStandardOutput = true }, out var lines);
+        var exitCode = StartProcess(tool, new ProcessSettings { Arguments = arguments, WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true }, out var lines);
         output = string.Join("\n", lines);
         return exitCode;
     }

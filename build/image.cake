@@ -44,9 +44,14 @@ Task("ImageContext")
         foreach (var path in paths)
         {
             // cp -a keeps symlinks as links and --parents keeps the folder structure, as dpkg would lay it out.
-            var files = path.EndsWith("/*")
-                ? System.IO.Directory.GetFiles(System.IO.Path.Combine(unpacked.Path.FullPath, path[..^2])).Select(f => System.IO.Path.GetRelativePath(unpacked.Path.FullPath, f))
+            var files = path.Contains('*')
+                ? System.IO.Directory.GetFiles(System.IO.Path.Combine(unpacked.Path.FullPath, System.IO.Path.GetDirectoryName(path)), System.IO.Path.GetFileName(path)).Select(f => System.IO.Path.GetRelativePath(unpacked.Path.FullPath, f)).ToArray()
                 : new[] { path };
+            if (files.Length == 0)
+            {
+                throw new Exception($"deploy/container/rootfs.txt: {package} has no file matching /{path}");
+            }
+
             foreach (var file in files)
             {
                 if (!System.IO.File.Exists(System.IO.Path.Combine(unpacked.Path.FullPath, file)) && System.IO.File.ResolveLinkTarget(System.IO.Path.Combine(unpacked.Path.FullPath, file), false) is null)
