@@ -9,6 +9,7 @@ var imageArchive = File(MakeAbsolute(File("./artifacts/pgmetrics-image.oci.tar")
 var containerFolder = Directory("./deploy/container");
 
 Task("ImageContext")
+    .WithCriteria(() => ImageWanted(), "the image is built as root only")
     .IsDependentOn("Publish")
     .Does(() =>
 {
@@ -94,6 +95,7 @@ Task("ImageContext")
 });
 
 Task("Image")
+    .WithCriteria(() => ImageWanted(), "the image is built as root only")
     .IsDependentOn("ImageContext")
     .Does(() =>
 {

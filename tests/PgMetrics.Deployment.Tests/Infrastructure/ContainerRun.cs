@@ -27,12 +27,12 @@ public sealed class ContainerRun
         }
     }
 
-    /// <summary>Skips the test where the sandbox cannot exist: chroot and mounts need root.</summary>
+    /// <summary>Skips the test where the image cannot be built or run: buildah's storage, chroot and mounts need root.</summary>
     public static void RequireRoot()
     {
         if (!string.Equals(System.Environment.UserName, "root", StringComparison.Ordinal))
         {
-            Assert.Skip("Running the image's root file system needs root (chroot, mount namespaces); CI runs as root.");
+            Assert.Skip("Building and running the image needs root (buildah's vfs storage, chroot, mount namespaces); CI runs as root.");
         }
     }
 

@@ -21,6 +21,7 @@ public sealed class ImageRoot : IAsyncDisposable
     {
         if (!File.Exists(ArchivePath))
         {
+            ContainerRun.RequireRoot();
             Assert.Fail($"{ArchivePath} is missing: run ./build.sh --target=Image (as root, with buildah; the Test target does this).");
         }
 
