@@ -19,9 +19,10 @@ public sealed class ImageRoot : IAsyncDisposable
     /// <summary>The unpacked image; fails with how to build it when the archive is missing.</summary>
     public Task<Unpacked> GetAsync()
     {
+        // Built as root, unpacked with its owners and modes as root: the image tests run as root.
+        ContainerRun.RequireRoot();
         if (!File.Exists(ArchivePath))
         {
-            ContainerRun.RequireRoot();
             Assert.Fail($"{ArchivePath} is missing: run ./build.sh --target=Image (as root, with buildah; the Test target does this).");
         }
 
