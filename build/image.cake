@@ -147,8 +147,13 @@ void EnsureBuildah()
         throw new Exception("buildah is not installed: as root, run apt-get install buildah (the Image target does this itself when CI=true).");
     }
 
-    Run("apt-get", "update -qq", Directory("."));
-    Run("env", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah", Directory("."));
+    // apt-get also fails for a package of the machine's left half-configured; whether buildah arrived decides.
+    Exec("apt-get", "update -qq", Directory("."));
+    Exec("env", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah", Directory("."));
+    if (Exec("buildah", "--version", Directory(".")) != 0)
+    {
+        throw new Exception("apt-get did not install buildah.");
+    }
 }
 
 string RemoteUrl()
