@@ -36,6 +36,37 @@ public sealed class ConfigWatcherTests : IDisposable
         Assert.Equal(2, Volatile.Read(ref changes));
     }
 
+    [Fact]
+    public async Task A_Kubernetes_ConfigMap_update_is_seen_through_its_swapped_data_link()
+    {
+        // A mounted ConfigMap: the file is a link into ..data, itself a link to a timestamped folder;
+        // an update writes a new folder and renames a new ..data link over the old one.
+        Directory.CreateDirectory(Path.Combine(_directory, "..2026_11_30_a"));
+        File.WriteAllText(Path.Combine(_directory, "..2026_11_30_a", "pgmetrics.yaml"), "one");
+        File.CreateSymbolicLink(Path.Combine(_directory, "..data"), "..2026_11_30_a");
+        var path = Path.Combine(_directory, "pgmetrics.yaml");
+        File.CreateSymbolicLink(path, Path.Combine("..data", "pgmetrics.yaml"));
+        var changes = 0;
+        using var watcher = new ConfigWatcher(path, () =>
+        {
+            Interlocked.Increment(ref changes);
+            return Task.CompletedTask;
+        });
+
+        Directory.CreateDirectory(Path.Combine(_directory, "..2026_11_30_b"));
+        File.WriteAllText(Path.Combine(_directory, "..2026_11_30_b", "pgmetrics.yaml"), "two");
+        File.CreateSymbolicLink(Path.Combine(_directory, "..data_tmp"), "..2026_11_30_b");
+        // rename(2) over the old link, as the kubelet does; .NET's File.Move follows a link to a directory.
+        using (var rename = System.Diagnostics.Process.Start("mv", ["-T", Path.Combine(_directory, "..data_tmp"), Path.Combine(_directory, "..data")]))
+        {
+            await rename.WaitForExitAsync(Cancel);
+            Assert.Equal(0, rename.ExitCode);
+        }
+
+        await WaitForAsync(() => Volatile.Read(ref changes) == 1);
+        Assert.Equal("two", File.ReadAllText(path));
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
