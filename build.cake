@@ -1,5 +1,6 @@
 // The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, Test, Pack, Publish, Demo, Bench,
 // ImageContext, Image (build/image.cake), KubernetesTools (build/kubernetes.cake).
+#load "build/debian.cake"
 #load "build/image.cake"
 #load "build/kubernetes.cake"
 using System.Xml.Linq;
@@ -58,84 +59,19 @@ Task("Postgres")
 // and say what is missing. The tests start their own PgBouncer; the package's service is not used.
 Task("Pgbouncer")
     .WithCriteria(() => EnvironmentVariable("CI") == "true")
-    .Does(() =>
-{
-    var binaries = new[] { "/usr/sbin/pgbouncer", "/usr/bin/psql" };
-    if (binaries.All(System.IO.File.Exists))
-    {
-        Information("pgbouncer and psql are installed.");
-        return;
-    }
-
-    if (Environment.UserName != "root")
-    {
-        throw new Exception("Installing pgbouncer with apt-get needs root; install it first (apt-get install pgbouncer postgresql-client) or run the build as root.");
-    }
-
-    foreach (var arguments in new[] { "update -q", "install -y -q --no-install-recommends pgbouncer postgresql-client" })
-    {
-        var exitCode = StartProcess("apt-get", new ProcessSettings
-        {
-            Arguments = arguments,
-            EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
-        });
-        if (exitCode != 0)
-        {
-            // apt-get also fails for a package of the machine's that is left half-configured; whether ours
-            // arrived is what the check below decides.
-            Warning("'apt-get {0}' exited with {1}", arguments, exitCode);
-        }
-    }
-
-    var missing = binaries.Where(binary => !System.IO.File.Exists(binary)).ToList();
-    if (missing.Count > 0)
-    {
-        throw new Exception("apt-get did not install " + string.Join(", ", missing));
-    }
-});
+    .Does(() => AptInstall(["pgbouncer", "postgresql-client"], ["/usr/sbin/pgbouncer", "/usr/bin/psql"]));
 
 // Debian's PostgreSQL 15 server (the npm packages have no pg_basebackup): the standby tests cross-check their
 // low-level base backups against a pg_basebackup -R standby of it. Installed with apt-get when CI=true; elsewhere
 // that test skips unless the package is there.
 Task("DebianPostgres")
     .WithCriteria(() => EnvironmentVariable("CI") == "true")
-    .Does(() =>
-{
-    var binaries = new[] { "/usr/lib/postgresql/15/bin/postgres", "/usr/lib/postgresql/15/bin/pg_basebackup" };
-    if (binaries.All(System.IO.File.Exists))
+    .Does(() => AptInstall(["postgresql-15"], ["/usr/lib/postgresql/15/bin/postgres", "/usr/lib/postgresql/15/bin/pg_basebackup"], beforeInstall: () =>
     {
-        Information("Debian's PostgreSQL 15 is installed.");
-        return;
-    }
-
-    if (Environment.UserName != "root")
-    {
-        throw new Exception("Installing postgresql-15 with apt-get needs root; install it first (apt-get install postgresql-15) or run the build as root.");
-    }
-
-    // The tests start their own clusters; the "main" cluster the package would create and start only holds a port.
-    EnsureDirectoryExists("/etc/postgresql-common/createcluster.d");
-    System.IO.File.WriteAllText("/etc/postgresql-common/createcluster.d/pgmetrics.conf", "create_main_cluster = false\n");
-    foreach (var arguments in new[] { "update -q", "install -y -q --no-install-recommends postgresql-15" })
-    {
-        var exitCode = StartProcess("apt-get", new ProcessSettings
-        {
-            Arguments = arguments,
-            EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
-        });
-        if (exitCode != 0)
-        {
-            // As for pgbouncer: whether our package arrived is what the check below decides.
-            Warning("'apt-get {0}' exited with {1}", arguments, exitCode);
-        }
-    }
-
-    var missing = binaries.Where(binary => !System.IO.File.Exists(binary)).ToList();
-    if (missing.Count > 0)
-    {
-        throw new Exception("apt-get did not install " + string.Join(", ", missing));
-    }
-});
+        // The tests start their own clusters; the "main" cluster the package would create and start only holds a port.
+        EnsureDirectoryExists("/etc/postgresql-common/createcluster.d");
+        System.IO.File.WriteAllText("/etc/postgresql-common/createcluster.d/pgmetrics.conf", "create_main_cluster = false\n");
+    }));
 
 // The package test builds a fresh app against the packed library, so Test packs first. The deployment
 // tests run the container image (built only as root: buildah's vfs storage and chroot need it; elsewhere

@@ -137,23 +137,12 @@ Task("Image")
 // buildah from Debian's packages: installed here when it is missing and we may (CI, or root).
 void EnsureBuildah()
 {
-    if (Exec("buildah", "--version", Directory(".")) == 0)
-    {
-        return;
-    }
-
-    if (EnvironmentVariable("CI") != "true" && Capture("id", "-u", Directory(".")).Trim() != "0")
+    if (EnvironmentVariable("CI") != "true" && Environment.UserName != "root" && Exec("buildah", "--version", Directory(".")) != 0)
     {
         throw new Exception("buildah is not installed: as root, run apt-get install buildah (the Image target does this itself when CI=true).");
     }
 
-    // apt-get also fails for a package of the machine's left half-configured; whether buildah arrived decides.
-    Exec("apt-get", "update -qq", Directory("."));
-    Exec("env", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah", Directory("."));
-    if (Exec("buildah", "--version", Directory(".")) != 0)
-    {
-        throw new Exception("apt-get did not install buildah.");
-    }
+    AptInstall(["buildah"], ["/usr/bin/buildah"]);
 }
 
 string RemoteUrl()
