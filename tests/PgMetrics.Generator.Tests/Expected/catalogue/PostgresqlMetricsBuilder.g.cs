@@ -564,6 +564,28 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionUtilization, timeUnixNano, value);
     }
 
+    /// <summary>Records a data point of <c>postgresql.sessions</c> ({session}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client sessions connected to the database (client backends in pg_stat_activity), by state; summed over every database they are at most postgresql.connection.count.</summary>
+    public void RecordPostgresqlSessionsDataPoint(long timeUnixNano, long value, AttributeSessionState sessionState)
+    {
+        if (!_config.PostgresqlSessions.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSessions, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SessionState, sessionState.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.transaction.oldest.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the oldest open transaction of a client session in the database began (pg_stat_activity.xact_start; the scrape's own session left out); no point when none is open. A long one holds back vacuum and may hold locks others wait for.</summary>
+    public void RecordPostgresqlTransactionOldestAgeDataPoint(long timeUnixNano, double value)
+    {
+        if (!_config.PostgresqlTransactionOldestAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTransactionOldestAge, timeUnixNano, value);
+    }
+
     /// <summary>Records a data point of <c>postgresql.table.vacuum.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
     public void RecordPostgresqlTableVacuumAgeDataPoint(long timeUnixNano, double value)
     {
