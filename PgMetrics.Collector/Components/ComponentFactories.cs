@@ -1,4 +1,5 @@
 using PgMetrics.Collector.Exporters.Console;
+using PgMetrics.Collector.Exporters.Live;
 using PgMetrics.Collector.Exporters.NewRelic;
 using PgMetrics.Collector.Exporters.Otlp;
 using PgMetrics.Collector.Receivers.Pgbouncer;
@@ -25,6 +26,7 @@ internal static class ComponentFactories
         new NewRelicExporterFactory(),
         new OtlpExporterFactory(),
         new ConsoleExporterFactory(),
+        new LiveExporterFactory(),
     ], f => f.Type);
 
     /// <summary>The type of a config name: <c>postgresql/replica</c> → <c>postgresql</c>.</summary>
