@@ -4,6 +4,7 @@ using PgMetrics.Collector.Cli;
 var root = new RootCommand("pgmetrics: collects PostgreSQL metrics and sends them over OTLP.")
 {
     RunCommand.Create(),
+    TopCommand.Create(),
     OnceCommand.Create(),
     ValidateCommand.Create(),
     FingerprintCommand.Create(),

@@ -24,6 +24,13 @@ internal sealed class CommandLineConfig
         ["exporters.newrelic.api_key"] = NewRelicEndpoints.LicenseKeyVariable,
     };
 
+    /// <summary>The flags of a command whose <c>--interval</c> defaults to <paramref name="defaultInterval"/> (60 seconds for <c>run</c>).</summary>
+    public CommandLineConfig(TimeSpan? defaultInterval = null)
+    {
+        var interval = defaultInterval ?? TimeSpan.FromSeconds(60);
+        Interval = DurationOption.Create("--interval", $"Time between scrapes (collection_interval), e.g. 60s; default {interval.TotalSeconds:0.###}s.", interval);
+    }
+
     public Option<string?> Connection { get; } = new("--connection")
     {
         Description = "Npgsql connection string of the server to scrape, e.g. \"Host=localhost;Username=pgmetrics\". The password may come from PGPASSWORD.",
@@ -35,7 +42,7 @@ internal sealed class CommandLineConfig
 
     public Option<TimeSpan> QueryTimeout { get; } = DurationOption.Create("--query-timeout", "statement_timeout of every query (local to its transaction), e.g. 10s.", TimeSpan.FromSeconds(10));
 
-    public Option<TimeSpan> Interval { get; } = DurationOption.Create("--interval", "Time between scrapes (collection_interval), e.g. 60s.", TimeSpan.FromSeconds(60));
+    public Option<TimeSpan> Interval { get; }
 
     public Option<string?> Exporter { get; } = Choice<string?>("--exporter", "console, newrelic or otlp. Default: newrelic when NEW_RELIC_LICENSE_KEY is set, else console.", null, "console", "newrelic", "otlp");
 
