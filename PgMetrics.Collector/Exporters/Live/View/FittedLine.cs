@@ -28,12 +28,15 @@ internal sealed class FittedLine
         var used = 0;
         foreach (var index in Enumerable.Range(0, _items.Count).OrderBy(i => _items[i].Priority).ThenBy(i => i))
         {
+            // Strictly by priority: once a figure does not fit, no less important one is shown instead.
             var length = Length(index) + (kept.Count == 0 ? 0 : Separator.Length);
-            if (used + length <= width || kept.Count == 0)
+            if (used + length > width && kept.Count > 0)
             {
-                kept.Add(index);
-                used += length;
+                break;
             }
+
+            kept.Add(index);
+            used += length;
         }
 
         kept.Sort();

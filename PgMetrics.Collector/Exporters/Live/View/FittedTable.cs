@@ -39,11 +39,14 @@ internal sealed class FittedTable
         var kept = new List<int>();
         foreach (var index in Enumerable.Range(0, _columns.Count).OrderBy(i => _columns[i].Priority).ThenBy(i => i))
         {
+            // Strictly by priority: once a column does not fit, no less important one is shown instead.
             var tentative = kept.Append(index).ToList();
-            if (Needed(tentative, natural) <= width)
+            if (Needed(tentative, natural) > width)
             {
-                kept = tentative;
+                break;
             }
+
+            kept = tentative;
         }
 
         kept.Sort();
