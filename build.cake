@@ -61,6 +61,12 @@ Task("Pgbouncer")
     .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["pgbouncer", "postgresql-client"], ["/usr/sbin/pgbouncer", "/usr/bin/psql"]));
 
+// tmux, the real terminal the live view's full-screen test runs pgmetrics top in (tests/PgMetrics.IntegrationTests/Live).
+// Installed with apt-get when CI=true; elsewhere that test skips and says what is missing.
+Task("Tmux")
+    .WithCriteria(() => EnvironmentVariable("CI") == "true")
+    .Does(() => AptInstall(["tmux"], ["/usr/bin/tmux"]));
+
 // Debian's PostgreSQL 15 server (the npm packages have no pg_basebackup): the standby tests cross-check their
 // low-level base backups against a pg_basebackup -R standby of it. Installed with apt-get when CI=true; elsewhere
 // that test skips unless the package is there.
@@ -80,6 +86,7 @@ Task("Test")
     .IsDependentOn("Pack")
     .IsDependentOn("Postgres")
     .IsDependentOn("Pgbouncer")
+    .IsDependentOn("Tmux")
     .IsDependentOn("DebianPostgres")
     .IsDependentOn("KubernetesTools")
     .IsDependentOn("Image")
