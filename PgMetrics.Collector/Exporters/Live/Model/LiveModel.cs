@@ -26,7 +26,7 @@ internal sealed class LiveModel
         var queries = new HashSet<ServerActivity>();
         foreach (ref readonly var point in buffer.Points)
         {
-            if (resources[point.ResourceIndex].Server is { } server)
+            if (ServerOf(resources[point.ResourceIndex], point.Metric.Name) is { } server)
             {
                 (LiveMetricNames.QueryPerformance.Contains(point.Metric.Name) ? queries : catalogue).Add(server);
             }
@@ -44,11 +44,12 @@ internal sealed class LiveModel
 
         foreach (ref readonly var point in buffer.Points)
         {
-            var (server, database) = resources[point.ResourceIndex];
-            if (server is null)
+            if (ServerOf(resources[point.ResourceIndex], point.Metric.Name) is not { } server)
             {
                 continue;
             }
+
+            var database = resources[point.ResourceIndex].Database;
 
             var view = new PointView(point, buffer.GetAttributes(point));
             if (LiveMetricNames.QueryPerformance.Contains(point.Metric.Name))
@@ -83,16 +84,34 @@ internal sealed class LiveModel
     {
         LogRecords += logs.Records.Count;
         var samples = logs.Records.Where(r => r.EventName == LiveMetricNames.QuerySampleEvent).ToList();
-        if (samples.Count == 0 || Describe(logs.Resource.ToArray()).Server is not { } server)
+        if (samples.Count == 0 || Describe(logs.Resource.ToArray()).Server is not { } name)
         {
             return;
         }
 
+        var server = GetOrAdd(name);
+
         server.ReplaceBlockedFromSamples([.. samples.SelectMany(QuerySample.BlockedSessions)], samples.Max(s => s.TimeUnixNano));
     }
 
-    // The collector's own metrics (service.name=pgmetrics) belong to no server; the health line reads the meter itself.
-    private (ServerActivity? Server, string? Database) Describe(KeyValue[] resource)
+    // Only PostgreSQL's metrics make a server: the collector's own (service.name=pgmetrics) and a pgbouncer
+    // receiver's belong to none. The health line reads the meter itself.
+    private ServerActivity? ServerOf((string? Server, string? Database) resource, string metric)
+        => resource.Server is { } name && metric.StartsWith("postgresql.", StringComparison.Ordinal) ? GetOrAdd(name) : null;
+
+    private ServerActivity GetOrAdd(string name)
+    {
+        if (!_servers.TryGetValue(name, out var server))
+        {
+            server = new ServerActivity(name);
+            _servers[name] = server;
+        }
+
+        return server;
+    }
+
+    /// <summary>The server (<c>host:port</c>) and database a resource names; no server for the collector's own resource.</summary>
+    private static (string? Server, string? Database) Describe(KeyValue[] resource)
     {
         string? address = null, port = null, database = null;
         foreach (var attribute in resource)
@@ -113,18 +132,8 @@ internal sealed class LiveModel
             }
         }
 
-        if (address is null && database is null)
-        {
-            return (null, null);
-        }
-
-        var name = (address ?? "server") + (port is null ? string.Empty : ":" + port);
-        if (!_servers.TryGetValue(name, out var server))
-        {
-            server = new ServerActivity(name);
-            _servers[name] = server;
-        }
-
-        return (server, database);
+        return address is null && database is null
+            ? (null, null)
+            : ((address ?? "server") + (port is null ? string.Empty : ":" + port), database);
     }
 }

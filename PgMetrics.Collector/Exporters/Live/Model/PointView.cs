@@ -17,11 +17,8 @@ internal readonly ref struct PointView(in DataPoint point, ReadOnlySpan<KeyValue
     /// <summary>The value as a double.</summary>
     public double Value => _point.AsDouble();
 
-    /// <summary>The value of an integer metric (a histogram's count).</summary>
+    /// <summary>The value of an integer metric; a double metric's value truncated.</summary>
     public long IntValue => _point.Metric.ValueType == MetricValueType.Int ? _point.IntValue : (long)_point.DoubleValue;
-
-    /// <summary>A histogram point's sum.</summary>
-    public double HistogramSum => _point.HistogramSum;
 
     /// <summary>When the value was read, in Unix nanoseconds.</summary>
     public long TimeUnixNano => _point.TimeUnixNano;

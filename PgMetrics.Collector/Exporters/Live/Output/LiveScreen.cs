@@ -62,6 +62,7 @@ internal sealed class LiveScreen : IAsyncDisposable
 
     private void Run()
     {
+        Exception? failure = null;
         _console.Cursor.Show(false);
         try
         {
@@ -74,10 +75,20 @@ internal sealed class LiveScreen : IAsyncDisposable
                 DrawUntilStopped();
             }
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or FormatException)
+        {
+            // A view that cannot be drawn must not take the collector down: the other exporters go on.
+            failure = ex;
+        }
         finally
         {
             _console.Cursor.Show(true);
             Interlocked.Exchange(ref _restored, 1);
+        }
+
+        if (failure is not null)
+        {
+            System.Console.Error.WriteLine($"The live view stopped: {failure.Message}");
         }
     }
 

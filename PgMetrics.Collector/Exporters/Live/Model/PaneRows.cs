@@ -1,5 +1,7 @@
 namespace PgMetrics.Collector.Exporters.Live.Model;
 
+// The rows the panes list, each a plain record of what one line shows.
+
 /// <summary>One statement of the top queries pane: its figures over the last interval.</summary>
 /// <param name="Database">The database it ran in.</param>
 /// <param name="User">The role that ran it.</param>
