@@ -36,8 +36,15 @@ public sealed class PostgresScraper : IScraper
     {
     }
 
-    private PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, bool ownsConnections)
+    /// <summary>Creates a scraper that shares <paramref name="connections"/> and goes by <paramref name="name"/> in self-metrics, e.g. <c>custom_metrics</c> beside the catalogue's <c>metrics</c>.</summary>
+    public PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, string name)
+        : this(options, metricSet, connections, ownsConnections: false, name)
     {
+    }
+
+    private PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, bool ownsConnections, string name = "metrics")
+    {
+        Name = name;
         _options = options;
         _metricSet = metricSet;
         _connections = connections;
@@ -47,7 +54,7 @@ public sealed class PostgresScraper : IScraper
     }
 
     /// <inheritdoc/>
-    public string Name => "metrics";
+    public string Name { get; }
 
     /// <summary>The metrics and queries this scraper collects.</summary>
     public MetricSet MetricSet => _metricSet;

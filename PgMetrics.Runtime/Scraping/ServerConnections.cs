@@ -12,8 +12,11 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed class ServerConnections : IAsyncDisposable
 {
-    private const string ServerAddressAttribute = "server.address";
-    private const string ServerPortAttribute = "server.port";
+    /// <summary>The resource attribute that names the server's host (or socket directory) on every resource.</summary>
+    public const string ServerAddressAttribute = "server.address";
+
+    /// <summary>The resource attribute that names the server's port on every resource.</summary>
+    public const string ServerPortAttribute = "server.port";
 
     private readonly NpgsqlConnectionStringBuilder _base;
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
