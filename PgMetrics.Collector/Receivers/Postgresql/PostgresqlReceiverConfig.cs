@@ -65,6 +65,12 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <summary><c>resource_attributes: {name: {enabled: …}}</c>.</summary>
     public IReadOnlyDictionary<string, bool> ResourceAttributes { get; init; } = new Dictionary<string, bool>();
 
+    /// <summary><c>metadata_files: [path, …]</c>: custom metrics in the metadata.yaml schema, scraped beside the catalogue; the files without mistakes.</summary>
+    public IReadOnlyList<MetadataFile> MetadataFiles { get; init; } = [];
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> ReadFiles => MetadataFiles.Select(f => f.Path);
+
     /// <inheritdoc/>
     public override void Validate(ConfigErrors errors)
     {
