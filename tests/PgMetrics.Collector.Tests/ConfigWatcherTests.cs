@@ -15,7 +15,7 @@ public sealed class ConfigWatcherTests : IDisposable
         var path = Path.Combine(_directory, "pgmetrics.yaml");
         File.WriteAllText(path, "one");
         var changes = 0;
-        using var watcher = new ConfigWatcher(path, () =>
+        using var watcher = new ConfigWatcher([path], () =>
         {
             Interlocked.Increment(ref changes);
             return Task.CompletedTask;
