@@ -45,7 +45,7 @@ public static class ColumnReader
             return (long)reader.GetDouble(ordinal);
         }
 
-        if (type == typeof(DateTime) || type == typeof(TimeSpan))
+        if (type == typeof(DateTime) || type == typeof(DateOnly) || type == typeof(TimeSpan))
         {
             return (long)Math.Floor(ReadSeconds(reader, ordinal, type));
         }
@@ -72,7 +72,7 @@ public static class ColumnReader
             return (double)reader.GetDecimal(ordinal);
         }
 
-        if (type == typeof(DateTime) || type == typeof(TimeSpan))
+        if (type == typeof(DateTime) || type == typeof(DateOnly) || type == typeof(TimeSpan))
         {
             return ReadSeconds(reader, ordinal, type);
         }
@@ -93,7 +93,7 @@ public static class ColumnReader
             return reader.GetFieldValue<TimeSpan>(ordinal).TotalSeconds;
         }
 
-        var time = reader.GetDateTime(ordinal);
+        var time = type == typeof(DateOnly) ? reader.GetFieldValue<DateOnly>(ordinal).ToDateTime(TimeOnly.MinValue) : reader.GetDateTime(ordinal);
         return (DateTime.SpecifyKind(time, DateTimeKind.Utc) - DateTime.UnixEpoch).TotalSeconds;
     }
 }
