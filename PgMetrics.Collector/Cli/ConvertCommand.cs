@@ -65,7 +65,16 @@ internal static class ConvertCommand
         }
         else
         {
-            File.WriteAllText(output.FullName, yaml);
+            try
+            {
+                File.WriteAllText(output.FullName, yaml);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: cannot write {output}: {ex.Message}");
+                return ExitCodes.BadUsage;
+            }
+
             Console.Error.WriteLine($"{output}: {metadata.Metrics.Count} metrics from {metadata.Queries.Count} queries; {problems.Count} not converted (above)");
         }
 

@@ -182,5 +182,14 @@ public sealed class MetadataFilesConfigTests : IDisposable
         Assert.Equal(("receivers.postgresql.metadata_files", 4, 21), (notAList.Key, notAList.Line, notAList.Column));
     }
 
+    [Fact]
+    public void A_path_that_is_no_metadata_file_but_endless_text_is_refused_without_reading_it_all()
+    {
+        var error = Assert.Single(Load("    metadata_files: [/dev/zero]\n").Errors);
+
+        Assert.Equal("receivers.postgresql.metadata_files[0]", error.Key);
+        Assert.Contains("is longer than 4 MiB of text", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -17,6 +17,9 @@ namespace PgMetrics.Collector.Receivers.Postgresql;
 /// <param name="Locations">Where the file declares its metrics and queries, for messages about clashes.</param>
 internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, MetadataLocations Locations)
 {
+    // The catalogue, the largest metadata.yaml there is, is 60 KB; a bound keeps a wrong path (a log, /dev/zero) from exhausting memory.
+    private const int MaxCharacters = 4 * 1024 * 1024;
+
     private static readonly HashSet<string> BuiltInMetrics = new(PostgresqlMetricsConfig.MetricNames, StringComparer.Ordinal);
     private static readonly HashSet<string> BuiltInQueries = new(new PostgresqlMetricSet().Queries.Select(q => q.Name), StringComparer.Ordinal);
 
@@ -46,7 +49,16 @@ internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, 
             string text;
             try
             {
-                text = File.ReadAllText(fullPath);
+                using var reader = new StreamReader(fullPath);
+                var buffer = new char[MaxCharacters + 1];
+                var read = reader.ReadBlock(buffer, 0, buffer.Length);
+                if (read > MaxCharacters)
+                {
+                    section.Errors.Add(itemKey, $"'{path}' is longer than {MaxCharacters / (1024 * 1024)} MiB of text, which no metadata file is; is it the right file?");
+                    continue;
+                }
+
+                text = new string(buffer, 0, read);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
