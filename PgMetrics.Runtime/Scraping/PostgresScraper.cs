@@ -21,6 +21,7 @@ public sealed class PostgresScraper : IScraper
     private readonly bool _ownsConnections;
     private readonly KeyValue[] _serverAttributes;
     private readonly MetricsBuffer _buffer;
+    private readonly MetricsBuffer? _semconvBuffer;
     private readonly Dictionary<string, MetricsBuffer> _databaseBuffers = new(StringComparer.Ordinal);
 
     /// <summary>Creates a scraper with connections of its own; no connection is opened until the first scrape.</summary>
@@ -44,6 +45,7 @@ public sealed class PostgresScraper : IScraper
         _ownsConnections = ownsConnections;
         _serverAttributes = connections.ServerAttributes(metricSet);
         _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
+        _semconvBuffer = connections.UseOTelSemconv ? new MetricsBuffer(_buffer.StartTimeUnixNano, _serverAttributes) : null;
     }
 
     /// <inheritdoc/>
@@ -113,10 +115,22 @@ public sealed class PostgresScraper : IScraper
         ScrapeResult Finish()
             => new(serverVersion, databases, buffer.Count, queriesRun, errors, stopwatch.Elapsed)
             {
-                Metrics = buffer,
+                Metrics = InLayout(buffer, _semconvBuffer),
                 Skipped = skipped,
                 RejectedValues = rejected,
             };
+    }
+
+    /// <summary>The scrape in the resource layout the receiver uses: as recorded, or rewritten into one resource per server.</summary>
+    internal static MetricsBuffer InLayout(MetricsBuffer recorded, MetricsBuffer? semconv)
+    {
+        if (semconv is null)
+        {
+            return recorded;
+        }
+
+        SemconvResourceLayout.Rewrite(recorded, semconv);
+        return semconv;
     }
 
     /// <summary>What every query of one scrape shares, whichever database it runs in.</summary>

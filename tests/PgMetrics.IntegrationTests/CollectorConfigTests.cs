@@ -206,21 +206,22 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
     }
 
     [Fact]
-    public async Task With_query_monitoring_on_long_running_queries_arrive_as_logs_with_normalized_text_only()
+    public async Task The_older_query_monitoring_key_still_turns_on_the_query_sample_event_with_normalized_text_only()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var newRelic = new NewRelicStandIn(ApiKey);
-        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, "    query_monitoring: {enabled: true, long_running_threshold: 1s}"));
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, "    query_monitoring: {enabled: true, top_n: 5}"));
         await using var slow = new NpgsqlConnection(server.ConnectionString);
         await slow.OpenAsync(Cancel);
-        var running = new NpgsqlCommand("SELECT pg_sleep(5), 'card-4111-literal'", slow).ExecuteScalarAsync(Cancel);
+        var running = new NpgsqlCommand("SELECT pg_sleep(3), 'card-4111-literal'", slow).ExecuteScalarAsync(Cancel);
         await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
 
         await WaitForAsync(() => newRelic.AcceptedLogs.Count > 0, collector);
         await running;
 
-        var sample = OtlpDecoder.DecodeLogs(newRelic.AcceptedLogs[0]).First(r => r.Body.Contains("pg_sleep", StringComparison.Ordinal));
-        Assert.Equal("SELECT pg_sleep($1), $2", sample.Body);
+        var sample = newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).First(r => r.Attributes.GetValueOrDefault("db.query.text", "").Contains("pg_sleep", StringComparison.Ordinal));
+        Assert.Equal("db.server.query_sample", sample.EventName);
+        Assert.Equal("SELECT pg_sleep($1), $2", sample.Attributes["db.query.text"]);
         Assert.Equal("postgresql", sample.Resource["pgmetrics.receiver"]);
         Assert.DoesNotContain(newRelic.AcceptedLogs, body => System.Text.Encoding.UTF8.GetString(body).Contains("card-4111", StringComparison.Ordinal));
     }

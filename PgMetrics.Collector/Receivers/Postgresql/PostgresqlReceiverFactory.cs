@@ -17,9 +17,10 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     [
         "endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay",
         "timeout", "query_timeout", "metrics", "resource_attributes", "query_monitoring", "max_relations_per_database", "max_concurrent_databases",
+        "events", "query_sample_collection", "top_query_collection", "connection_pool",
     ];
 
-    private static readonly string[] QueryMonitoringKeys = ["enabled", "top_n", "long_running_threshold"];
+    private static readonly string[] ConnectionPoolKeys = ["max_idle_time", "max_lifetime", "max_idle", "max_open"];
     private static readonly (string, PostgresqlTransport)[] Transports = [("tcp", PostgresqlTransport.Tcp), ("unix", PostgresqlTransport.Unix)];
 
     /// <inheritdoc/>
@@ -46,7 +47,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
             QueryTimeout = block.Duration("query_timeout", positive: true) ?? defaults.QueryTimeout,
             Metrics = block.Switches("metrics", metric => PostgresqlMetricsConfig.MetricNames.Contains(metric), "metric"),
             ResourceAttributes = block.Switches("resource_attributes", attribute => new PostgresqlResourceAttributesConfig().Find(attribute) is not null, "resource attribute"),
-            QueryMonitoring = ReadQueryMonitoring(block.Section("query_monitoring", QueryMonitoringKeys)),
+            QueryMonitoring = QueryMonitoringConfig.Read(block),
+            ConnectionPool = ReadConnectionPool(block.Section("connection_pool", ConnectionPoolKeys)),
             MaxRelationsPerDatabase = block.Int("max_relations_per_database", minimum: 1) ?? defaults.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = block.Int("max_concurrent_databases", minimum: 1) ?? defaults.MaxConcurrentDatabases,
         };
@@ -68,6 +70,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
             ExcludeDatabases = receiver.ExcludeDatabases,
             QueryTimeout = receiver.QueryTimeout,
             QueryMonitoring = receiver.QueryMonitoring,
+            ConnectionPool = receiver.ConnectionPool,
+            UseOTelSemconv = receiver.UseOTelSemconv,
             MaxRelationsPerDatabase = receiver.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = receiver.MaxConcurrentDatabases,
         };
@@ -93,16 +97,14 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
         return set;
     }
 
-    private static QueryMonitoringOptions ReadQueryMonitoring(ConfigSection section)
-    {
-        var defaults = new QueryMonitoringOptions();
-        return new QueryMonitoringOptions
+    private static ConnectionPoolOptions ReadConnectionPool(ConfigSection pool)
+        => new()
         {
-            Enabled = section.Bool("enabled") ?? false,
-            TopN = section.Int("top_n", minimum: 1) ?? defaults.TopN,
-            LongRunningThreshold = section.Duration("long_running_threshold", positive: true) ?? defaults.LongRunningThreshold,
+            MaxIdleTime = pool.Duration("max_idle_time"),
+            MaxLifetime = pool.Duration("max_lifetime"),
+            MaxIdle = pool.Int("max_idle", minimum: 0),
+            MaxOpen = pool.Int("max_open", minimum: 0),
         };
-    }
 
     private static string ConnectionString(PostgresqlReceiverConfig receiver)
     {

@@ -1,0 +1,33 @@
+namespace PgMetrics.Runtime.Queries;
+
+/// <summary>
+/// Turns successive readings of pg_stat_statements into what each statement did since the previous reading, as
+/// the receiver's top queries report it: a statement seen for the first time counts from zero (its cumulative
+/// counters), and so does one whose calls went down (pg_stat_statements_reset, or evicted and seen again).
+/// Entries are told apart by query ID, database and role, as the view keys them.
+/// </summary>
+public sealed class StatementDeltas
+{
+    private Dictionary<StatementKey, StatementTotals> _previous = [];
+    private Dictionary<StatementKey, StatementTotals> _current = [];
+
+    /// <summary>Records this reading of one entry and returns the difference from the previous reading.</summary>
+    public StatementTotals Next(StatementKey key, StatementTotals totals)
+    {
+        _current[key] = totals;
+        return _previous.TryGetValue(key, out var before) && totals.Calls >= before.Calls ? totals - before : totals;
+    }
+
+    /// <summary>Ends a reading: the next one is compared with it; entries it did not see are forgotten.</summary>
+    public void EndReading()
+    {
+        (_previous, _current) = (_current, _previous);
+        _current.Clear();
+    }
+}
+
+/// <summary>A pg_stat_statements entry's identity.</summary>
+/// <param name="QueryId">queryid as text (signed 64-bit).</param>
+/// <param name="Database">The database's name.</param>
+/// <param name="Role">The role's name.</param>
+public readonly record struct StatementKey(string QueryId, string Database, string Role);
