@@ -25,10 +25,10 @@ internal sealed class QueryPlanCache : IDisposable
     /// <summary>The kept outcome of a statement, or null.</summary>
     public PlanOutcome? Find(string database, string queryId) => _cache.TryGetValue((database, queryId), out PlanOutcome? outcome) ? outcome : null;
 
-    /// <summary>Keeps an outcome for the time to live.</summary>
+    /// <summary>Keeps an outcome for the time to live; a passing failure (<see cref="PlanOutcome.IsPassing"/>) is not kept.</summary>
     public void Add(string database, string queryId, PlanOutcome outcome)
     {
-        if (_timeToLive > TimeSpan.Zero)
+        if (_timeToLive > TimeSpan.Zero && !outcome.IsPassing)
         {
             _cache.Set((database, queryId), outcome, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _timeToLive });
         }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Npgsql;
 using PgMetrics.Runtime.Scraping;
 
@@ -8,14 +6,16 @@ namespace PgMetrics.Runtime.Queries;
 /// <summary>
 /// Explains a statement from pg_stat_statements' text (which has <c>$n</c> where constants were) without running
 /// it: <c>EXPLAIN (FORMAT JSON)</c>, never ANALYZE, in a read-only transaction in the statement's own database,
-/// under a statement timeout. PostgreSQL 16 and later plan it generically (<c>GENERIC_PLAN</c>, each <c>$n</c> an
-/// untyped NULL); before 16 it is prepared with unknown parameter types and its generic plan
-/// (<c>plan_cache_mode = force_generic_plan</c>) explained with NULLs, then deallocated. A statement that cannot be
-/// explained gives the reason, never an exception.
+/// under a statement timeout and a short lock timeout. The statement is prepared with unknown parameter types and
+/// its generic plan (<c>plan_cache_mode = force_generic_plan</c>) explained for NULL arguments, then deallocated.
+/// A statement that cannot be explained gives the reason, never an exception.
 /// </summary>
-internal sealed partial class QueryPlanner
+internal sealed class QueryPlanner
 {
     private const string PreparedName = "pgmetrics_explain";
+
+    /// <summary>The longest planning waits for a table's lock.</summary>
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(1);
 
     private static readonly HashSet<string> ExplainableFirstWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -53,38 +53,33 @@ internal sealed partial class QueryPlanner
             // Sent as marked statements (not BeginTransaction) so pg_stat_statements leaves them out of top queries too.
             await ExecuteAsync(connection, "BEGIN READ ONLY", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, $"SET LOCAL statement_timeout = {(long)_statementTimeout.TotalMilliseconds}", cancellationToken).ConfigureAwait(false);
-            string plan;
-            if (connection.PostgreSqlVersion.Major >= 16)
-            {
-                await using var explain = CollectorSql.Command("EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + query, connection);
-                for (var i = 0; i < HighestParameter(query); i++)
-                {
-                    explain.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value });
-                }
 
-                plan = (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            }
-            else
-            {
-                await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan", cancellationToken).ConfigureAwait(false);
-                prepared = true;
-                await ExecuteAsync(connection, $"PREPARE {PreparedName} AS {query}", cancellationToken).ConfigureAwait(false);
-                await using var count = CollectorSql.Command($"SELECT coalesce(array_length(parameter_types, 1), 0) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'", connection);
-                var parameters = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-                var nulls = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
-                await using var explain = CollectorSql.Command($"EXPLAIN (FORMAT JSON) EXECUTE {PreparedName}{nulls}", connection);
-                plan = (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            }
-
+            // Planning takes a share lock on every table the statement reads; behind a migration's lock it gives up
+            // soon instead of holding the scrape (the statement is explained at a later collection).
+            await ExecuteAsync(connection, $"SET LOCAL lock_timeout = {(long)Math.Min(_statementTimeout.TotalMilliseconds, LockTimeout.TotalMilliseconds)}", cancellationToken).ConfigureAwait(false);
+            // The statement's generic plan: prepared with unknown parameter types, planned with
+            // plan_cache_mode = force_generic_plan, and explained for NULL arguments, which a generic plan never
+            // looks at. (EXPLAIN (GENERIC_PLAN) of PostgreSQL 16 needs the placeholders unbound, but Npgsql's
+            // extended protocol binds them, and from 17 on the server then folds the bound NULLs into the plan.)
+            await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan", cancellationToken).ConfigureAwait(false);
+            prepared = true;
+            await ExecuteAsync(connection, $"PREPARE {PreparedName} AS {query}", cancellationToken).ConfigureAwait(false);
+            await using var count = CollectorSql.Command($"SELECT coalesce(array_length(parameter_types, 1), 0) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'", connection);
+            var parameters = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            var nulls = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
+            await using var explain = CollectorSql.Command($"EXPLAIN (FORMAT JSON) EXECUTE {PreparedName}{nulls}", connection);
+            var plan = (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             return PlanOutcome.Explained(PlanObfuscator.Obfuscate(plan));
         }
         catch (PostgresException ex)
         {
-            return PlanOutcome.Failed(ex.SqlState + ": " + ex.MessageText);
+            // A lock wait, a cancelled statement or too many connections pass; the statement's own errors do not.
+            var passing = ex.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow;
+            return PlanOutcome.Failed(ex.SqlState + ": " + ex.MessageText, passing);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Text.Json.JsonException)
         {
-            return PlanOutcome.Failed(ScrapeErrorClassifier.Classify(ex, "query_plan", database, _connections.Password).Message);
+            return PlanOutcome.Failed(ScrapeErrorClassifier.Classify(ex, "query_plan", database, _connections.Password).Message, passing: ex is not System.Text.Json.JsonException);
         }
         finally
         {
@@ -143,21 +138,6 @@ internal sealed partial class QueryPlanner
         }
     }
 
-    /// <summary>The highest <c>$n</c> in the text: how many parameters the statement has.</summary>
-    internal static int HighestParameter(string query)
-    {
-        var highest = 0;
-        foreach (Match match in ParameterPattern().Matches(query))
-        {
-            if (int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                highest = Math.Max(highest, n);
-            }
-        }
-
-        return highest;
-    }
-
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = CollectorSql.Command(sql, connection);
@@ -185,7 +165,4 @@ internal sealed partial class QueryPlanner
             // The connection is going away; a prepared statement dies with its session.
         }
     }
-
-    [GeneratedRegex(@"\$(\d{1,5})(?!\d)", RegexOptions.CultureInvariant)]
-    private static partial Regex ParameterPattern();
 }

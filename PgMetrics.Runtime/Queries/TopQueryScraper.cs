@@ -71,12 +71,16 @@ public sealed class TopQueryScraper : IScraper
         var queriesRun = 0;
         try
         {
-            await using var connection = await _connections.OpenAsync(_connections.HomeDatabase, cancellationToken).ConfigureAwait(false);
-            serverVersion = connection.PostgreSqlVersion.Major * 10000;
-            queriesRun++;
             List<TopQueryEvent> top = [];
-            await QueryGuard.RunAsync("top_queries", connection, _buffer, errors, _connections.Password,
-                async () => top = await ReadTopAsync(connection, timeUnixNano, errors, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            await using (var connection = await _connections.OpenAsync(_connections.HomeDatabase, cancellationToken).ConfigureAwait(false))
+            {
+                serverVersion = connection.PostgreSqlVersion.Major * 10000;
+                queriesRun++;
+                await QueryGuard.RunAsync("top_queries", connection, _buffer, errors, _connections.Password,
+                    async () => top = await ReadTopAsync(connection, timeUnixNano, errors, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+
+            // The home connection goes back first: explaining takes a connection of the statement's database, which may be the same pool.
             await AddPlansAsync(top, cancellationToken).ConfigureAwait(false);
             events.AddRange(top.Select(e => e.ToLogRecord(timeUnixNano)));
         }

@@ -15,6 +15,6 @@ public sealed record ConnectionPoolOptions
     /// <summary>How many idle connections are kept (<c>max_idle</c>): zero closes each connection when it is returned (Npgsql <c>Pooling=false</c>); more keeps up to <see cref="MaxOpen"/>.</summary>
     public int? MaxIdle { get; init; }
 
-    /// <summary>The most connections open to one database at once (<c>max_open</c>, Npgsql <c>Maximum Pool Size</c>); zero means no limit of the receiver's own. Default 2.</summary>
+    /// <summary>The most connections open to one database at once (<c>max_open</c>, Npgsql <c>Maximum Pool Size</c>); zero means no limit of the receiver's own. Default 4.</summary>
     public int? MaxOpen { get; init; }
 }

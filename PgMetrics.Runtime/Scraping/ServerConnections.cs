@@ -120,19 +120,20 @@ public sealed class ServerConnections : IAsyncDisposable
 
     /// <summary>
     /// A database's connection settings with the <c>connection_pool</c> block mapped onto Npgsql: <c>max_open</c> to
-    /// Maximum Pool Size (0, no limit, to Npgsql's own 100), <c>max_idle_time</c> to Connection Idle Lifetime (0,
+    /// Maximum Pool Size (0, no limit, to Npgsql's own 100; default 4), <c>max_idle_time</c> to Connection Idle Lifetime (0,
     /// never, to a day), <c>max_lifetime</c> to Connection Lifetime, and <c>max_idle: 0</c> to Pooling=false (Npgsql
     /// has no cap on idle connections below Maximum Pool Size; idle ones close after the idle lifetime).
     /// </summary>
     internal NpgsqlConnectionStringBuilder PoolFor(string database)
     {
-        // By default a scrape uses one connection per database at a time; idle ones close soon after, so a
-        // server with hundreds of databases does not hold hundreds of connections between scrapes.
+        // By default each scraper (catalogue, query samples, top queries and their plans) uses one connection per
+        // database at a time; idle ones close soon after, so a server with hundreds of databases does not hold
+        // hundreds of connections between scrapes.
         var idleSeconds = _pool.MaxIdleTime is { } idle ? (idle == TimeSpan.Zero ? 86_400 : Seconds(idle)) : 30;
         return new NpgsqlConnectionStringBuilder(_base.ConnectionString)
         {
             Database = database,
-            MaxPoolSize = _pool.MaxOpen is { } open ? (open == 0 ? 100 : open) : 2,
+            MaxPoolSize = _pool.MaxOpen is { } open ? (open == 0 ? 100 : open) : 4,
             ConnectionIdleLifetime = idleSeconds,
             ConnectionPruningInterval = Math.Clamp(idleSeconds / 3, 1, 10),
             ConnectionLifetime = _pool.MaxLifetime is { } lifetime ? Seconds(lifetime) : 0,
