@@ -6,9 +6,10 @@ namespace PgMetrics.Runtime.Queries;
 /// <summary>
 /// Explains a statement from pg_stat_statements' text (which has <c>$n</c> where constants were) without running
 /// it: <c>EXPLAIN (FORMAT JSON)</c>, never ANALYZE, in a read-only transaction in the statement's own database,
-/// under a statement timeout and a short lock timeout. The statement is prepared with unknown parameter types and
-/// its generic plan (<c>plan_cache_mode = force_generic_plan</c>) explained for NULL arguments, then deallocated.
-/// A statement that cannot be explained gives the reason, never an exception.
+/// under a statement timeout and a short lock timeout. PostgreSQL 16 and later explain its generic plan directly
+/// (<c>GENERIC_PLAN</c>); before 16 it is prepared with unknown parameter types and its generic plan
+/// (<c>plan_cache_mode = force_generic_plan</c>) explained for NULL arguments, then deallocated. A statement that
+/// cannot be explained gives the reason, never an exception.
 /// </summary>
 internal sealed class QueryPlanner
 {
@@ -57,18 +58,17 @@ internal sealed class QueryPlanner
             // Planning takes a share lock on every table the statement reads; behind a migration's lock it gives up
             // soon instead of holding the scrape (the statement is explained at a later collection).
             await ExecuteAsync(connection, $"SET LOCAL lock_timeout = {(long)Math.Min(_statementTimeout.TotalMilliseconds, LockTimeout.TotalMilliseconds)}", cancellationToken).ConfigureAwait(false);
-            // The statement's generic plan: prepared with unknown parameter types, planned with
-            // plan_cache_mode = force_generic_plan, and explained for NULL arguments, which a generic plan never
-            // looks at. (EXPLAIN (GENERIC_PLAN) of PostgreSQL 16 needs the placeholders unbound, but Npgsql's
-            // extended protocol binds them, and from 17 on the server then folds the bound NULLs into the plan.)
-            await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan", cancellationToken).ConfigureAwait(false);
-            prepared = true;
-            await ExecuteAsync(connection, $"PREPARE {PreparedName} AS {query}", cancellationToken).ConfigureAwait(false);
-            await using var count = CollectorSql.Command($"SELECT coalesce(array_length(parameter_types, 1), 0) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'", connection);
-            var parameters = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            var nulls = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
-            await using var explain = CollectorSql.Command($"EXPLAIN (FORMAT JSON) EXECUTE {PreparedName}{nulls}", connection);
-            var plan = (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            string plan;
+            if (connection.PostgreSqlVersion.Major >= 16)
+            {
+                plan = await ExplainGenericAsync(connection, query, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                prepared = true;
+                plan = await ExplainPreparedAsync(connection, query, cancellationToken).ConfigureAwait(false);
+            }
+
             return PlanOutcome.Explained(PlanObfuscator.Obfuscate(plan));
         }
         catch (PostgresException ex)
@@ -95,6 +95,58 @@ internal sealed class QueryPlanner
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL 16 and later: <c>EXPLAIN (GENERIC_PLAN, FORMAT JSON)</c> of the text as it is, <c>$n</c> and all. The
+    /// placeholders must reach the server unbound, and Npgsql's extended protocol would bind them (from 17 on the
+    /// server then folds the bound values into the plan), so the text travels as a transaction-local setting and a
+    /// <c>DO</c> block runs the EXPLAIN and hands the plan back as a notice.
+    /// </summary>
+    private static async Task<string> ExplainGenericAsync(NpgsqlConnection connection, string query, CancellationToken cancellationToken)
+    {
+        await using (var set = CollectorSql.Command("SELECT set_config('pgmetrics.explain_statement', @statement, true)", connection))
+        {
+            set.Parameters.Add(new NpgsqlParameter<string>("statement", query));
+            await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        string? plan = null;
+        void OnNotice(object sender, NpgsqlNoticeEventArgs e) => plan ??= e.Notice.MessageText;
+        connection.Notice += OnNotice;
+        try
+        {
+            await ExecuteAsync(connection, """
+                DO $pgmetrics$
+                DECLARE plan text;
+                BEGIN
+                  EXECUTE 'EXPLAIN (GENERIC_PLAN, FORMAT JSON) ' || current_setting('pgmetrics.explain_statement') INTO plan;
+                  RAISE NOTICE '%', plan;
+                END
+                $pgmetrics$
+                """, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.Notice -= OnNotice;
+        }
+
+        return plan ?? throw new System.Text.Json.JsonException("EXPLAIN printed no plan");
+    }
+
+    /// <summary>
+    /// Before PostgreSQL 16: the statement prepared with unknown parameter types, planned with
+    /// <c>plan_cache_mode = force_generic_plan</c>, and explained for NULL arguments, which a generic plan never looks at.
+    /// </summary>
+    private static async Task<string> ExplainPreparedAsync(NpgsqlConnection connection, string query, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"PREPARE {PreparedName} AS {query}", cancellationToken).ConfigureAwait(false);
+        await using var count = CollectorSql.Command($"SELECT coalesce(array_length(parameter_types, 1), 0) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'", connection);
+        var parameters = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var nulls = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
+        await using var explain = CollectorSql.Command($"EXPLAIN (FORMAT JSON) EXECUTE {PreparedName}{nulls}", connection);
+        return (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Why a statement cannot be explained without running anything, or null when it can.</summary>

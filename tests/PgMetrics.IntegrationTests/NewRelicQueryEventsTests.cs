@@ -43,6 +43,9 @@ public sealed partial class NewRelicQueryEventsTests(PostgresServerPool servers)
                 await using var query = new NpgsqlCommand($"SELECT note FROM open_orders WHERE id = {i}", workload);
                 await query.ExecuteScalarAsync(Cancel);
             }
+
+            // A statement whose table is gone by the time it is explained: it has no plan, and says why.
+            await new NpgsqlCommand("CREATE TABLE scratch (id int); SELECT id FROM scratch WHERE id = 1; DROP TABLE scratch", workload).ExecuteNonQueryAsync(Cancel);
         }
 
         await using var newRelic = new NewRelicStandIn(ApiKey);
@@ -52,7 +55,8 @@ public sealed partial class NewRelicQueryEventsTests(PostgresServerPool servers)
         OtlpDecoder.LogRecord? TopQuery() => Events().FirstOrDefault(e => e.EventName == "db.server.top_query" && e.Attributes["db.query.text"] == statement && e.Attributes["postgresql.query_plan"].Length > 0);
         OtlpDecoder.LogRecord? Sample(int pid) => Events().LastOrDefault(e => e.EventName == "db.server.query_sample" && e.Attributes["postgresql.pid"] == pid.ToString(CultureInfo.InvariantCulture));
         await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], new Dictionary<string, string> { ["TEST_API_KEY"] = ApiKey });
-        await WaitForAsync(() => TopQuery() is not null, collector, () => $"{newRelic.AcceptedLogs.Count} log requests, {newRelic.Accepted.Count} metric requests, answers {string.Join(",", newRelic.Answers)}\n" + string.Join("\n", Events().Where(e => e.EventName == "db.server.top_query").Select(e => e.Attributes["db.query.text"] + " | plan " + e.Attributes["postgresql.query_plan"].Length + " | " + e.Attributes.GetValueOrDefault("pgmetrics.query_plan.error"))));
+        OtlpDecoder.LogRecord? Unplanned() => Events().FirstOrDefault(e => e.EventName == "db.server.top_query" && e.Attributes["db.query.text"] == "SELECT id FROM scratch WHERE id = $1");
+        await WaitForAsync(() => TopQuery() is not null && Unplanned() is not null, collector, () => $"{newRelic.AcceptedLogs.Count} log requests, {newRelic.Accepted.Count} metric requests, answers {string.Join(",", newRelic.Answers)}\n" + string.Join("\n", Events().Where(e => e.EventName == "db.server.top_query").Select(e => e.Attributes["db.query.text"] + " | plan " + e.Attributes["postgresql.query_plan"].Length + " | " + e.Attributes.GetValueOrDefault("pgmetrics.query_plan.error"))));
 
         // A long query, and a session blocked behind a lock an idle transaction holds.
         await using var sleeper = new NpgsqlConnection(database.ConnectionString);
@@ -125,6 +129,10 @@ public sealed partial class NewRelicQueryEventsTests(PostgresServerPool servers)
         {
             Assert.True(FindRelation(parsed.RootElement) == "orders", plan);
         }
+
+        var unplanned = Unplanned()!;
+        Assert.Equal(string.Empty, unplanned.Attributes["postgresql.query_plan"]);
+        Assert.StartsWith("42P01: ", unplanned.Attributes["pgmetrics.query_plan.error"], StringComparison.Ordinal);
 
         // The view's literal is in the plan PostgreSQL printed; none leaves, nor does any literal the sessions sent.
         var everything = string.Concat(newRelic.AcceptedLogs.Select(Encoding.UTF8.GetString));
