@@ -55,6 +55,21 @@ public static class SemconvResourceLayout
         }
     }
 
+    /// <summary>
+    /// A scrape in the layout its receiver uses: <paramref name="recorded"/> itself when <paramref name="semconv"/> is
+    /// null (the legacy model), else rewritten into <paramref name="semconv"/>.
+    /// </summary>
+    public static MetricsBuffer InLayout(MetricsBuffer recorded, MetricsBuffer? semconv)
+    {
+        if (semconv is null)
+        {
+            return recorded;
+        }
+
+        Rewrite(recorded, semconv);
+        return semconv;
+    }
+
     /// <summary>The point attributes a legacy resource becomes.</summary>
     private static KeyValue[] PointAttributesOf(KeyValue[] resource, HashSet<string> server)
     {

@@ -105,7 +105,7 @@ public sealed class QuerySampleScraper : IScraper
 
         return new ScrapeResult(serverVersion, [], _buffer.Count, queriesRun, errors, stopwatch.Elapsed)
         {
-            Metrics = PostgresScraper.InLayout(_buffer, _semconvBuffer),
+            Metrics = SemconvResourceLayout.InLayout(_buffer, _semconvBuffer),
             Logs = samples.Count == 0 ? LogBatch.Empty : new LogBatch(_serverAttributes, samples),
         };
     }

@@ -91,7 +91,7 @@ public sealed class TopQueryScraper : IScraper
 
         return new ScrapeResult(serverVersion, [], _buffer.Count, queriesRun, errors, stopwatch.Elapsed)
         {
-            Metrics = PostgresScraper.InLayout(_buffer, _semconvBuffer),
+            Metrics = SemconvResourceLayout.InLayout(_buffer, _semconvBuffer),
             Logs = events.Count == 0 ? LogBatch.Empty : new LogBatch(_serverAttributes, events),
         };
     }

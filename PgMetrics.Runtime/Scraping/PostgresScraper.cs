@@ -115,22 +115,10 @@ public sealed class PostgresScraper : IScraper
         ScrapeResult Finish()
             => new(serverVersion, databases, buffer.Count, queriesRun, errors, stopwatch.Elapsed)
             {
-                Metrics = InLayout(buffer, _semconvBuffer),
+                Metrics = SemconvResourceLayout.InLayout(buffer, _semconvBuffer),
                 Skipped = skipped,
                 RejectedValues = rejected,
             };
-    }
-
-    /// <summary>The scrape in the resource layout the receiver uses: as recorded, or rewritten into one resource per server.</summary>
-    internal static MetricsBuffer InLayout(MetricsBuffer recorded, MetricsBuffer? semconv)
-    {
-        if (semconv is null)
-        {
-            return recorded;
-        }
-
-        SemconvResourceLayout.Rewrite(recorded, semconv);
-        return semconv;
     }
 
     /// <summary>What every query of one scrape shares, whichever database it runs in.</summary>
