@@ -47,7 +47,6 @@ internal sealed class QueryPlanner
         query = query.TrimEnd().TrimEnd(';');
 
         NpgsqlConnection? connection = null;
-        var prepared = false;
         try
         {
             connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
@@ -65,7 +64,6 @@ internal sealed class QueryPlanner
             }
             else
             {
-                prepared = true;
                 plan = await ExplainPreparedAsync(connection, query, cancellationToken).ConfigureAwait(false);
             }
 
@@ -85,11 +83,11 @@ internal sealed class QueryPlanner
         {
             if (connection is not null)
             {
-                // Nothing of the explain may stay on a pooled connection: not the transaction, and not the prepared
-                // statement, which outlives the transaction it was made in.
+                // Nothing of the explain may stay on a pooled connection (nor, behind PgBouncer, on the server
+                // connection the next client gets): the transaction ends here; a prepared statement ended inside it.
                 if (connection.State == System.Data.ConnectionState.Open)
                 {
-                    await CleanUpAsync(connection, prepared).ConfigureAwait(false);
+                    await RollBackAsync(connection).ConfigureAwait(false);
                 }
 
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -105,7 +103,7 @@ internal sealed class QueryPlanner
     /// </summary>
     private static async Task<string> ExplainGenericAsync(NpgsqlConnection connection, string query, CancellationToken cancellationToken)
     {
-        await using (var set = CollectorSql.Command("SELECT set_config('pgmetrics.explain_statement', @statement, true)", connection))
+        await using (var set = new NpgsqlCommand(CollectorSql.Mark("SELECT set_config('pgmetrics.explain_statement', @statement, true)"), connection))
         {
             set.Parameters.Add(new NpgsqlParameter<string>("statement", query));
             await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -142,11 +140,30 @@ internal sealed class QueryPlanner
     {
         await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"PREPARE {PreparedName} AS {query}", cancellationToken).ConfigureAwait(false);
-        await using var count = CollectorSql.Command($"SELECT coalesce(array_length(parameter_types, 1), 0) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'", connection);
-        var parameters = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        var nulls = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
-        await using var explain = CollectorSql.Command($"EXPLAIN (FORMAT JSON) EXECUTE {PreparedName}{nulls}", connection);
-        return (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await ExecuteAsync(connection, "SAVEPOINT " + PreparedName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var count = new NpgsqlCommand(CollectorSql.Mark($"SELECT coalesce(array_length(parameter_types, 1), 0) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'"), connection);
+            var parameters = (int)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            var nulls = parameters == 0 ? string.Empty : "(" + string.Join(", ", Enumerable.Repeat("NULL", parameters)) + ")";
+            await using var explain = new NpgsqlCommand(CollectorSql.Mark($"EXPLAIN (FORMAT JSON) EXECUTE {PreparedName}{nulls}"), connection);
+            return (string)(await explain.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        finally
+        {
+            // A prepared statement outlives its transaction, so it is deallocated inside it (after the savepoint, even
+            // when EXPLAIN failed): behind a pooler the next statement after the transaction may reach another server
+            // connection.
+            try
+            {
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT " + PreparedName, CancellationToken.None).ConfigureAwait(false);
+                await ExecuteAsync(connection, "DEALLOCATE " + PreparedName, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // The connection is broken or busy; it is disposed, and a prepared statement dies with its session.
+            }
+        }
     }
 
     /// <summary>Why a statement cannot be explained without running anything, or null when it can.</summary>
@@ -192,29 +209,20 @@ internal sealed class QueryPlanner
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = CollectorSql.Command(sql, connection);
+        // Marked, so pg_stat_statements' top queries leave the collector's own statements out.
+        await using var command = new NpgsqlCommand(CollectorSql.Mark(sql), connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task CleanUpAsync(NpgsqlConnection connection, bool prepared)
+    private static async Task RollBackAsync(NpgsqlConnection connection)
     {
         try
         {
             await ExecuteAsync(connection, "ROLLBACK", CancellationToken.None).ConfigureAwait(false);
-            if (!prepared)
-            {
-                return;
-            }
-
-            await using var exists = CollectorSql.Command($"SELECT count(*) FROM pg_catalog.pg_prepared_statements WHERE name = '{PreparedName}'", connection);
-            if ((long)(await exists.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))! > 0)
-            {
-                await ExecuteAsync(connection, "DEALLOCATE " + PreparedName, CancellationToken.None).ConfigureAwait(false);
-            }
         }
-        catch (NpgsqlException)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            // The connection is going away; a prepared statement dies with its session.
+            // The connection is going away; its transaction ends with it.
         }
     }
 }

@@ -114,7 +114,7 @@ public sealed class QuerySampleScraper : IScraper
     {
         var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, SamplesSql,
             connection.PostgreSqlVersion.Major >= 14 ? "coalesce(sa.query_id::text, '')" : "''::text");
-        await using var command = CollectorSql.Command(sql, connection);
+        await using var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout);
         command.Parameters.Add(new NpgsqlParameter<double>("newest", _newestQueryStart));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", _options.MaxRowsPerQuery));
         var newest = _newestQueryStart;
@@ -137,7 +137,7 @@ public sealed class QuerySampleScraper : IScraper
     private async Task CollectWaitEventsAsync(NpgsqlConnection connection, long timeUnixNano, CancellationToken cancellationToken)
     {
         _builder.SetResource();
-        await using var command = CollectorSql.Command(WaitEventsSql, connection);
+        await using var command = CollectorSql.Statement(WaitEventsSql, connection, _connections.QueryTimeout);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

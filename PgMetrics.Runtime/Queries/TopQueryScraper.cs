@@ -98,7 +98,7 @@ public sealed class TopQueryScraper : IScraper
 
     private async Task<List<TopQueryEvent>> ReadTopAsync(NpgsqlConnection connection, long timeUnixNano, List<ScrapeError> errors, CancellationToken cancellationToken)
     {
-        await using (var check = CollectorSql.Command("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection))
+        await using (var check = CollectorSql.Statement("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection, _connections.QueryTimeout))
         {
             if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
             {
@@ -118,7 +118,7 @@ public sealed class TopQueryScraper : IScraper
         var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, StatementsSql,
             modern ? "total_exec_time" : "total_time", modern ? "s.total_plan_time" : "0::float8", modern ? "s.wal_bytes::bigint" : "0::bigint");
         var changed = new List<TopQueryEvent>();
-        await using (var command = CollectorSql.Command(sql, connection))
+        await using (var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout))
         {
             command.Parameters.Add(new NpgsqlParameter<int>("limit", _options.MaxRowsPerQuery));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
