@@ -15,6 +15,7 @@ namespace PgMetrics.IntegrationTests;
 /// workload, a long query and a blocked session, and sending to the New Relic stand-in: what arrives is what New
 /// Relic's PostgreSQL entity and query pages read.
 /// </summary>
+[Collection(nameof(NewRelicQueryEventsTests))]
 public sealed partial class NewRelicQueryEventsTests(PostgresServerPool servers) : IDisposable
 {
     private const string ApiKey = "nr-events-test-key-51c9aNRAL";
@@ -280,3 +281,10 @@ public sealed partial class NewRelicQueryEventsTests(PostgresServerPool servers)
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
     private static partial Regex UtcSecond();
 }
+
+/// <summary>
+/// The events tests run alone: each starts collector processes and holds long sessions and locks, and on a two-core
+/// machine that starves other tests' one-second scrapes.
+/// </summary>
+[CollectionDefinition(nameof(NewRelicQueryEventsTests), DisableParallelization = true)]
+public sealed class NewRelicQueryEventsCollection;
