@@ -81,6 +81,28 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Without_pg_read_all_stats_a_database_it_may_not_connect_to_has_no_size_and_costs_the_others_nothing(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var open = await TestDatabase.CreateAsync(server, Cancel);
+        await using var closed = await TestDatabase.CreateAsync(server, Cancel);
+        await using var role = await MonitoringRole.CreateAsync(server, memberOfPgMonitor: false);
+        await role.ExecuteAsSuperuserAsync($"REVOKE CONNECT ON DATABASE {closed.Name} FROM PUBLIC");
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = role.ConnectionString, Databases = [open.Name, closed.Name] }, new PostgresqlMetricSet());
+
+        var scrape = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+
+        // pg_database_size would fail for the closed database and, with it, the whole query for every database.
+        Assert.DoesNotContain(scrape.Result.Errors, e => e.Query == "database_stats");
+        Assert.Contains(scrape.Points, p => p.Metric == "postgresql.db_size" && p.Database == open.Name && p.Value > 0);
+        Assert.DoesNotContain(scrape.Points, p => p.Metric == "postgresql.db_size" && p.Database == closed.Name);
+        Assert.Contains(scrape.Points, p => p.Metric == "postgresql.database.frozen_xid.age" && p.Database == closed.Name);
+        Assert.Equal(closed.Name, Assert.Single(scrape.Result.SkippedDatabases).Database);
+    }
+
     private static PostgresScraper Scraper(string connectionString, TestDatabase database)
         => new(new ScraperOptions { ConnectionString = connectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
 }
