@@ -119,7 +119,7 @@ public sealed class PostgresScraper : IScraper
             }
         }
 
-        await ForgetDatabasesNotInAsync(databases).ConfigureAwait(false);
+        await ForgetDatabasesNotInAsync(connectable).ConfigureAwait(false);
         return Finish();
 
         ScrapeResult Finish()
@@ -244,7 +244,7 @@ public sealed class PostgresScraper : IScraper
         }
     }
 
-    /// <summary>Lets go of the buffers and pools of databases that were dropped or are no longer selected.</summary>
+    /// <summary>Lets go of the buffers and pools of databases per-database queries no longer run in: dropped, no longer selected, or no longer allowed.</summary>
     private async Task ForgetDatabasesNotInAsync(IReadOnlyList<string> databases)
     {
         lock (_databaseBuffers)
@@ -256,6 +256,18 @@ public sealed class PostgresScraper : IScraper
         }
 
         await _connections.RetainOnlyAsync([.. databases]).ConfigureAwait(false);
+    }
+
+    /// <summary>The databases this scraper holds a buffer or its connections a pool for (tests check that those no longer collected are released).</summary>
+    internal IReadOnlyCollection<string> HeldDatabases
+    {
+        get
+        {
+            lock (_databaseBuffers)
+            {
+                return [.. _databaseBuffers.Keys.Union(_connections.PooledDatabases)];
+            }
+        }
     }
 
     private async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

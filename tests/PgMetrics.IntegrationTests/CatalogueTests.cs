@@ -176,6 +176,7 @@ public sealed class CatalogueTests(PostgresServerPool servers)
 
         // Per-database queries connect only to the database that accepts connections and is no template.
         Assert.Equal([open.Name], scrape.Of("postgresql.table.count").Select(p => p.Database));
+        Assert.Equal([new NpgsqlConnectionStringBuilder(server.ConnectionString).Database!, open.Name], scraper.HeldDatabases.Order(StringComparer.Ordinal));
     }
 
     private static async Task<Dictionary<string, (long Age, long Size)>> ReadAsync(IPostgresServer server, string sql)
