@@ -86,8 +86,12 @@ public sealed class QueryPerformanceScraper : IScraper
             _serverVersionNum = connection.PostgreSqlVersion.Major * 10000;
             await Run("top_queries", () => CollectTopQueriesAsync(connection, timeUnixNano, errors, cancellationToken)).ConfigureAwait(false);
             await Run("wait_events", () => CollectWaitEventsAsync(connection, timeUnixNano, cancellationToken)).ConfigureAwait(false);
-            await Run("blocking_sessions", () => CollectBlockingAsync(connection, timeUnixNano, cancellationToken)).ConfigureAwait(false);
-            await Run("long_running_queries", () => CollectSamplesAsync(connection, timeUnixNano, samples, cancellationToken)).ConfigureAwait(false);
+
+            // pg_stat_activity cuts statements to this many bytes; text that was cut is fingerprinted as truncated (0: unknown, never).
+            var activityTextSize = 0L;
+            await Run("track_activity_query_size", async () => activityTextSize = await ActivityQueryText.ReadTrackActivityQuerySizeAsync(connection, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            await Run("blocking_sessions", () => CollectBlockingAsync(connection, timeUnixNano, activityTextSize, cancellationToken)).ConfigureAwait(false);
+            await Run("long_running_queries", () => CollectSamplesAsync(connection, timeUnixNano, activityTextSize, samples, cancellationToken)).ConfigureAwait(false);
 
             async Task Run(string name, Func<Task> collect)
             {
@@ -199,7 +203,7 @@ public sealed class QueryPerformanceScraper : IScraper
         }
     }
 
-    private async Task CollectBlockingAsync(NpgsqlConnection connection, long timeUnixNano, CancellationToken cancellationToken)
+    private async Task CollectBlockingAsync(NpgsqlConnection connection, long timeUnixNano, long activityTextSize, CancellationToken cancellationToken)
     {
         _builder.SetResource();
         await using var command = CollectorSql.Statement(BlockingSql, connection, _connections.QueryTimeout);
@@ -210,20 +214,20 @@ public sealed class QueryPerformanceScraper : IScraper
                 timeUnixNano,
                 reader.GetDouble(4),
                 reader.GetInt32(0),
-                QueryFingerprinter.Fingerprint(reader.IsDBNull(1) ? null : reader.GetString(1)).Hex,
+                QueryFingerprinter.FingerprintActivity(reader.IsDBNull(1) ? null : reader.GetString(1), activityTextSize).Hex,
                 reader.GetInt32(2),
-                QueryFingerprinter.Fingerprint(reader.IsDBNull(3) ? null : reader.GetString(3)).Hex);
+                QueryFingerprinter.FingerprintActivity(reader.IsDBNull(3) ? null : reader.GetString(3), activityTextSize).Hex);
         }
     }
 
-    private async Task CollectSamplesAsync(NpgsqlConnection connection, long timeUnixNano, List<LogRecordData> samples, CancellationToken cancellationToken)
+    private async Task CollectSamplesAsync(NpgsqlConnection connection, long timeUnixNano, long activityTextSize, List<LogRecordData> samples, CancellationToken cancellationToken)
     {
         await using var command = CollectorSql.Statement(LongRunningSql, connection, _connections.QueryTimeout);
         command.Parameters.Add(new NpgsqlParameter<double>("threshold", _options.LongRunningThreshold.TotalSeconds));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && samples.Count < _options.MaxSamples)
         {
-            var fingerprint = QueryFingerprinter.Fingerprint(reader.IsDBNull(3) ? null : reader.GetString(3));
+            var fingerprint = QueryFingerprinter.FingerprintActivity(reader.IsDBNull(3) ? null : reader.GetString(3), activityTextSize);
             samples.Add(new LogRecordData(timeUnixNano, 13, "WARN", fingerprint.NormalizedText,
             [
                 KeyValue.String("db.query.fingerprint", fingerprint.Hex),

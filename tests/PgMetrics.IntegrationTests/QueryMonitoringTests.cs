@@ -187,6 +187,30 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
     }
 
     [Fact]
+    public async Task A_long_query_cut_by_track_activity_query_size_is_sampled_as_truncated_without_its_literal()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE EXTENSION pg_stat_statements", Cancel);
+        await using var scraper = Monitor(database.ConnectionString, database.Name);
+        await using var sleeper = new NpgsqlConnection(database.ConnectionString);
+        await sleeper.OpenAsync(Cancel);
+        var sleeperPid = sleeper.ProcessID;
+        var complete = $"SELECT pg_sleep(30), length('hunter2-{new string('a', 1_500)}')";
+        var running = new NpgsqlCommand(complete, sleeper).ExecuteScalarAsync(Cancel);
+        await Task.Delay(1_500, Cancel);
+
+        var scrape = await ScrapeAsync(scraper);
+        await ExecuteAsync(database.ConnectionString, $"SELECT pg_cancel_backend({sleeperPid})");
+        await Assert.ThrowsAsync<PostgresException>(() => running);
+
+        Assert.Empty(scrape.Result.Errors);
+        var sample = Assert.Single(scrape.Samples, s => s.Attributes.Any(a => a.Key == "pid" && a.IntValue == sleeperPid));
+        Assert.Equal("SELECT pg_sleep($1), length($2" + QueryFingerprinter.TruncatedMarker, sample.Body);
+        Assert.NotEqual(QueryFingerprinter.Fingerprint(complete).Hex, sample.Attributes.Single(a => a.Key == "db.query.fingerprint").StringValue);
+    }
+
+    [Fact]
     public async Task Without_pg_stat_statements_it_says_so_once_and_collects_the_rest()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
