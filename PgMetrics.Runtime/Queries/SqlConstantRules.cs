@@ -63,58 +63,63 @@ internal static class SqlConstantRules
     private static int ApplyToWord(string sql, List<SqlToken> tokens, int i, bool startsStatement, ref bool alterWithSettings, ref bool inSettingValues, ref long work)
     {
         var word = sql.AsSpan(tokens[i].Start, tokens[i].Length);
-        if (word.Equals("TRUE", StringComparison.OrdinalIgnoreCase) || word.Equals("FALSE", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!Is(sql, tokens, i - 1, "IS") && !(Is(sql, tokens, i - 1, "NOT") && Is(sql, tokens, i - 2, "IS")))
-            {
-                MarkConstant(tokens, i);
-            }
-        }
-        else if (word.Equals("NULL", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!IsNullTest(sql, tokens, i))
-            {
-                MarkConstant(tokens, i);
-            }
-        }
-        else if (word.Equals("ALL", StringComparison.OrdinalIgnoreCase))
-        {
-            if (Is(sql, tokens, i - 1, "LIMIT"))
-            {
-                MarkConstant(tokens, i);
-            }
-        }
-        else if (word.Equals("EXTRACT", StringComparison.OrdinalIgnoreCase))
-        {
-            if (IsPunctuation(tokens, i + 1, '(') && IsName(tokens, i + 2) && Is(sql, tokens, i + 3, "FROM"))
-            {
-                MarkConstant(tokens, i + 2);
-                return i + 3;
-            }
-        }
-        else if (SqlKeywords.TakesTypeModifiers(word) || (word.Equals("SECOND", StringComparison.OrdinalIgnoreCase) && Is(sql, tokens, i - 1, "TO")))
+
+        // Integers after a type that takes modifiers; looked up only before a parenthesis, as this runs for every word.
+        if (IsPunctuation(tokens, i + 1, '(')
+            && (SqlKeywords.TakesTypeModifiers(word) || (word.Equals("SECOND", StringComparison.OrdinalIgnoreCase) && Is(sql, tokens, i - 1, "TO"))))
         {
             return KeepTypeModifiers(sql, tokens, i, ref work);
         }
-        else if (word.Equals("SET", StringComparison.OrdinalIgnoreCase))
-        {
-            if (startsStatement)
-            {
-                return SetStatement(sql, tokens, i, ref inSettingValues, ref work);
-            }
 
-            if (alterWithSettings && SettingValuesStart(sql, tokens, i + 1, ref work) is var values and > 0)
-            {
-                inSettingValues = true;
-                return values - 1;
-            }
-        }
-        else if (startsStatement)
+        // Dispatch on the length first: most words are none of these.
+        switch (word.Length)
         {
-            return StatementName(sql, tokens, i, word, ref alterWithSettings);
-        }
+            case 3 when word.Equals("ALL", StringComparison.OrdinalIgnoreCase):
+                if (Is(sql, tokens, i - 1, "LIMIT"))
+                {
+                    MarkConstant(tokens, i);
+                }
 
-        return i;
+                return i;
+            case 3 when word.Equals("SET", StringComparison.OrdinalIgnoreCase):
+                if (startsStatement)
+                {
+                    return SetStatement(sql, tokens, i, ref inSettingValues, ref work);
+                }
+
+                if (alterWithSettings && SettingValuesStart(sql, tokens, i + 1, ref work) is var values and > 0)
+                {
+                    inSettingValues = true;
+                    return values - 1;
+                }
+
+                return i;
+            case 4 when word.Equals("TRUE", StringComparison.OrdinalIgnoreCase):
+            case 5 when word.Equals("FALSE", StringComparison.OrdinalIgnoreCase):
+                if (!Is(sql, tokens, i - 1, "IS") && !(Is(sql, tokens, i - 1, "NOT") && Is(sql, tokens, i - 2, "IS")))
+                {
+                    MarkConstant(tokens, i);
+                }
+
+                return i;
+            case 4 when word.Equals("NULL", StringComparison.OrdinalIgnoreCase):
+                if (!IsNullTest(sql, tokens, i))
+                {
+                    MarkConstant(tokens, i);
+                }
+
+                return i;
+            case 7 when word.Equals("EXTRACT", StringComparison.OrdinalIgnoreCase):
+                if (IsPunctuation(tokens, i + 1, '(') && IsName(tokens, i + 2) && Is(sql, tokens, i + 3, "FROM"))
+                {
+                    MarkConstant(tokens, i + 2);
+                    return i + 3;
+                }
+
+                return i;
+            default:
+                return startsStatement ? StatementName(sql, tokens, i, word, ref alterWithSettings) : i;
+        }
     }
 
     /// <summary>Savepoint and prepared-statement names (constants since PostgreSQL 17), and whether an ALTER can hold SET name = value.</summary>

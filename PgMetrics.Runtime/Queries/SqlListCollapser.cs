@@ -41,6 +41,11 @@ internal static class SqlListCollapser
         {
             work++;
             var token = tokens[i];
+            if (token.Kind != SqlTokenKind.Word && !token.IsPunctuation('['))
+            {
+                continue;
+            }
+
             int close;
             if ((token.IsWord(sql, "IN") && IsPunctuation(tokens, count, i + 1, '(') && (close = ConstantsEnd(sql, tokens, count, i + 1, ')', ref work)) > 0)
                 || (token.IsWord(sql, "ARRAY") && IsPunctuation(tokens, count, i + 1, '[') && (close = ConstantsEnd(sql, tokens, count, i + 1, ']', ref work)) > 0))
@@ -110,6 +115,13 @@ internal static class SqlListCollapser
     /// </summary>
     private static int ElementEnd(string sql, List<SqlToken> tokens, int count, int i, ref long work)
     {
+        // The common case first: a bare constant or parameter, then a comma or the closing bracket.
+        if (i + 1 < count && tokens[i].IsPlaceholder && tokens[i + 1].Kind == SqlTokenKind.Symbol && tokens[i + 1].First is ',' or ')' or ']' && tokens[i + 1].Length == 1)
+        {
+            work++;
+            return i + 1;
+        }
+
         var start = i;
         var casts = 0;
         while (Is(sql, tokens, count, i, "CAST") && IsPunctuation(tokens, count, i + 1, '('))
