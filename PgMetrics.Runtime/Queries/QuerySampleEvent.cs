@@ -53,12 +53,18 @@ public sealed record QuerySampleEvent(
     string BlockingLockRelation,
     string TransactionStartTime)
 {
+    /// <summary>
+    /// The server's <c>track_activity_query_size</c>, in bytes: <see cref="Query"/> reaching it was cut by the server
+    /// and is fingerprinted as truncated (<see cref="QueryFingerprinter.FingerprintActivity"/>); 0 when unknown.
+    /// </summary>
+    public long TrackActivityQuerySize { get; init; }
+
     /// <summary>The event as an OTLP log record: no body, the event name set, every value within New Relic's attribute limit.</summary>
     /// <param name="timeUnixNano">When the sample was taken, in Unix nanoseconds.</param>
     public LogRecordData ToLogRecord(long timeUnixNano)
     {
         // The fingerprint and the normalized text come from the whole statement; only then is anything cut.
-        var fingerprint = QueryFingerprinter.Fingerprint(Query);
+        var fingerprint = QueryFingerprinter.FingerprintActivity(Query, TrackActivityQuerySize);
         List<KeyValue> attributes =
         [
             KeyValue.String(DbServerEvents.DbSystemName, DbServerEvents.PostgresqlSystem),

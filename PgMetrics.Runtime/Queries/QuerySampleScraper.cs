@@ -91,9 +91,15 @@ public sealed class QuerySampleScraper : IScraper
         {
             await using var connection = await _connections.OpenAsync(_connections.HomeDatabase, cancellationToken).ConfigureAwait(false);
             serverVersion = connection.PostgreSqlVersion.Major * 10000;
+
+            // pg_stat_activity cuts statements to this many bytes; text that was cut is fingerprinted as truncated (0: unknown, never).
+            var activityTextSize = 0L;
+            queriesRun++;
+            await QueryGuard.RunAsync("track_activity_query_size", connection, _buffer, errors, _connections.Password,
+                async () => activityTextSize = await ActivityQueryText.ReadTrackActivityQuerySizeAsync(connection, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             queriesRun++;
             await QueryGuard.RunAsync("query_samples", connection, _buffer, errors, _connections.Password,
-                () => CollectSamplesAsync(connection, timeUnixNano, samples, cancellationToken)).ConfigureAwait(false);
+                () => CollectSamplesAsync(connection, timeUnixNano, activityTextSize, samples, cancellationToken)).ConfigureAwait(false);
             queriesRun++;
             await QueryGuard.RunAsync("wait_events", connection, _buffer, errors, _connections.Password,
                 () => CollectWaitEventsAsync(connection, timeUnixNano, cancellationToken)).ConfigureAwait(false);
@@ -110,7 +116,7 @@ public sealed class QuerySampleScraper : IScraper
         };
     }
 
-    private async Task CollectSamplesAsync(NpgsqlConnection connection, long timeUnixNano, List<LogRecordData> samples, CancellationToken cancellationToken)
+    private async Task CollectSamplesAsync(NpgsqlConnection connection, long timeUnixNano, long activityTextSize, List<LogRecordData> samples, CancellationToken cancellationToken)
     {
         var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, SamplesSql,
             connection.PostgreSqlVersion.Major >= 14 ? "coalesce(sa.query_id::text, '')" : "''::text");
@@ -126,7 +132,10 @@ public sealed class QuerySampleScraper : IScraper
                 reader.GetString(5), reader.GetString(6), reader.GetInt32(7), reader.GetString(8), reader.GetString(9),
                 reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetDouble(13), reader.GetString(14),
                 reader.GetString(15), reader.GetInt64(16), reader.GetString(17), reader.GetString(18), reader.GetString(19),
-                reader.GetString(20));
+                reader.GetString(20))
+            {
+                TrackActivityQuerySize = activityTextSize,
+            };
             samples.Add(sample.ToLogRecord(timeUnixNano));
             newest = Math.Max(newest, reader.GetDouble(21));
         }

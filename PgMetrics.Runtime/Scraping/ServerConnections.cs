@@ -104,6 +104,18 @@ public sealed class ServerConnections : IAsyncDisposable
         }
     }
 
+    /// <summary>The databases a pool is open for.</summary>
+    internal IReadOnlyCollection<string> PooledDatabases
+    {
+        get
+        {
+            lock (_dataSources)
+            {
+                return [.. _dataSources.Keys];
+            }
+        }
+    }
+
     private NpgsqlDataSource DataSourceFor(string database)
     {
         lock (_dataSources)

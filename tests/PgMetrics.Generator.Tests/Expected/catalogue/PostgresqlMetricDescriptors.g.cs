@@ -226,9 +226,9 @@ public static partial class PostgresqlMetricDescriptors
         "postgresql.locks", "Locks held or awaited in the database, by lock mode.", "{lock}",
         global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
-    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)), for every selected database including template0, template1 and databases that refuse connections; at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlDatabaseFrozenXidAge = new(
-        "postgresql.database.frozen_xid.age", "Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.", "{transactions}",
+        "postgresql.database.frozen_xid.age", "Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)), for every selected database including template0, template1 and databases that refuse connections; at about 2 billion the server stops accepting writes to prevent wraparound.", "{transactions}",
         global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary><c>postgresql.connection.count</c>: Client connections open now (client backends in pg_stat_activity).</summary>

@@ -535,7 +535,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlLocks, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.Bool(PostgresqlAttributeNames.LockGranted, lockGranted)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)), for every selected database including template0, template1 and databases that refuse connections; at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
     public void RecordPostgresqlDatabaseFrozenXidAgeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlDatabaseFrozenXidAge.Enabled)

@@ -138,7 +138,7 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.locks</c>: Locks held or awaited in the database, by lock mode.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlLocks { get; } = new(enabled: true);
 
-    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)), for every selected database including template0, template1 and databases that refuse connections; at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDatabaseFrozenXidAge { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.connection.count</c>: Client connections open now (client backends in pg_stat_activity).</summary>
