@@ -44,7 +44,7 @@ public sealed class CollectorExportTests(PostgresServerPool servers)
                 ["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", duration, "--exporter", "otlp",
                  "--otlp-endpoint", newRelic.Endpoint.AbsoluteUri, "--otlp-header", "api-key=" + LicenseKey, "--spool-dir", spool];
 
-            var outage = await CollectorProcess.RunAsync(Arguments("2500ms"));
+            var outage = await CollectorProcess.RunAsync(Arguments("4s"));
             Assert.True(outage.ExitCode == 0, outage.Output + outage.Errors);
             // The spool also holds the collector's own metrics; count the requests that carry a scrape.
             var spooled = Directory.GetFiles(spool, "*.otlp").Count(file => OtlpDecoder.Decode(File.ReadAllBytes(file)).Any(p => p.Metric == "postgresql.db_size"));
