@@ -18,7 +18,7 @@ public sealed class CollectorExportTests(PostgresServerPool servers)
         await using var newRelic = new NewRelicStandIn(LicenseKey);
 
         var (exitCode, output, errors) = await CollectorProcess.RunAsync(
-            ["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", "2500ms", "--otlp-endpoint", newRelic.Endpoint.AbsoluteUri, "--compression", "zstd"],
+            ["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", "4s", "--otlp-endpoint", newRelic.Endpoint.AbsoluteUri, "--compression", "zstd"],
             new Dictionary<string, string> { ["NEW_RELIC_LICENSE_KEY"] = LicenseKey });
 
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{output}\n{errors}");
