@@ -10,10 +10,10 @@ using PgMetrics.Runtime.Telemetry;
 namespace PgMetrics.Runtime.Receiver;
 
 /// <summary>
-/// One PostgreSQL target: the catalogue scraper, the query performance scraper when query monitoring is
-/// on, and a scraper of the custom metric sets when there are any, each run by its own
-/// <see cref="ScraperController"/>. Each scrape's metrics and logs go to the same consumers; each
-/// scraper's problems are logged once when they start and once when they end.
+/// One PostgreSQL target: the catalogue scraper, when their events are on the query sample and top query
+/// scrapers (top queries on <c>top_query_collection.collection_interval</c> when it is set), and a scraper of the
+/// custom metric sets when there are any, each run by its own <see cref="ScraperController"/>. Each scrape's
+/// metrics and logs go to the consumers; its problems are logged once when they start and once when they end.
 /// </summary>
 /// <remarks>
 /// The custom sets (the collector's <c>metadata_files</c>) have connection pools of their own and a
@@ -54,9 +54,19 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _connections = new ServerConnections(scraperOptions);
         Add(new PostgresScraper(scraperOptions, metricSet, _connections), controllerOptions);
-        if (scraperOptions.QueryMonitoring.Enabled && metricSet is PostgresqlMetricSet catalogue)
+        if (metricSet is PostgresqlMetricSet catalogue)
         {
-            Add(new QueryPerformanceScraper(scraperOptions.QueryMonitoring, _connections, catalogue), controllerOptions);
+            var monitoring = scraperOptions.QueryMonitoring;
+            if (monitoring.QuerySample.Enabled)
+            {
+                Add(new QuerySampleScraper(monitoring.QuerySample, _connections, catalogue), controllerOptions);
+            }
+
+            if (monitoring.TopQuery.Enabled)
+            {
+                var schedule = monitoring.TopQuery.CollectionInterval > TimeSpan.Zero ? controllerOptions with { CollectionInterval = monitoring.TopQuery.CollectionInterval } : controllerOptions;
+                Add(new TopQueryScraper(monitoring.TopQuery, _connections, catalogue, scraperOptions.QueryTimeout), schedule);
+            }
         }
 
         if (customMetricSets is { Count: > 0 })
@@ -175,8 +185,10 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
 
         if (!result.Logs.IsEmpty)
         {
-            // Log records name the collector and the receiver they come from, besides the server.
-            _logs.ConsumeLogs(result.Logs with { Resource = [KeyValue.String("service.name", "pgmetrics"), KeyValue.String("pgmetrics.receiver", Name), .. result.Logs.Resource] });
+            // The server's identity (service.instance.id, server.address, server.port) makes the events part of New
+            // Relic's PostgreSQL entity; the receiver's name says which block collected them. No service.name: it
+            // would make every server's events one made-up "pgmetrics" service in New Relic.
+            _logs.ConsumeLogs(result.Logs with { Resource = [.. result.Logs.Resource, KeyValue.String("pgmetrics.receiver", Name)] });
         }
 
         return ValueTask.CompletedTask;

@@ -5,8 +5,8 @@ namespace PgMetrics.Runtime.Scraping;
 /// <summary>
 /// Several metric sets scraped as one: their metrics and queries side by side, each switch found in the
 /// set that declares it. The collector scrapes a receiver's <c>metadata_files</c> this way, beside the
-/// catalogue. The server's identity (<c>server.address</c>, <c>server.port</c>) follows the sets'
-/// own declarations first and <see cref="ServerIdentity"/>'s switches otherwise, so points from two
+/// catalogue. The server's identity (<c>server.address</c>, <c>server.port</c>, <c>service.instance.id</c>) follows
+/// the sets' own declarations first and <see cref="IdentitySource"/>'s switches otherwise, so points from two
 /// servers never merge even when the files declare no such attribute.
 /// </summary>
 public sealed class MetricSetGroup : MetricSet
@@ -16,18 +16,18 @@ public sealed class MetricSetGroup : MetricSet
     /// <summary>Groups <paramref name="sets"/>; their metric names must differ (the collector checks that when it reads the files).</summary>
     /// <param name="type">What the group is called, e.g. <c>custom</c>.</param>
     /// <param name="sets">The sets, in the order their queries run.</param>
-    /// <param name="serverIdentity">Whose <c>server.address</c> and <c>server.port</c> switches apply when no set declares them, usually the receiver's catalogue; null for none.</param>
+    /// <param name="serverIdentity">Whose <c>server.address</c>, <c>server.port</c> and <c>service.instance.id</c> switches apply when no set declares them, usually the receiver's catalogue; null for none.</param>
     public MetricSetGroup(string type, IReadOnlyList<MetricSet> sets, MetricSet? serverIdentity)
     {
         Type = type;
         _sets = sets;
-        ServerIdentity = serverIdentity;
+        IdentitySource = serverIdentity;
         Metrics = [.. sets.SelectMany(s => s.Metrics)];
         Queries = [.. sets.SelectMany(s => s.Queries)];
     }
 
     /// <summary>The set whose server identity switches apply when no grouped set declares the attribute.</summary>
-    public MetricSet? ServerIdentity { get; }
+    public MetricSet? IdentitySource { get; }
 
     /// <summary>The grouped sets, in order.</summary>
     public IReadOnlyList<MetricSet> Sets => _sets;
@@ -66,6 +66,8 @@ public sealed class MetricSetGroup : MetricSet
             }
         }
 
-        return attributeName is ServerConnections.ServerAddressAttribute or ServerConnections.ServerPortAttribute ? ServerIdentity?.FindResourceAttribute(attributeName) : null;
+        return attributeName is ServerIdentity.ServerAddressAttribute or ServerIdentity.ServerPortAttribute or ServerIdentity.ServiceInstanceIdAttribute
+            ? IdentitySource?.FindResourceAttribute(attributeName)
+            : null;
     }
 }

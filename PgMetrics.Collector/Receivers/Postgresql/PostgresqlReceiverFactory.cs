@@ -18,10 +18,10 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     [
         "endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay",
         "timeout", "query_timeout", "metrics", "resource_attributes", "query_monitoring", "max_relations_per_database", "max_concurrent_databases",
-        "metadata_files",
+        "events", "query_sample_collection", "top_query_collection", "connection_pool", "metadata_files",
     ];
 
-    private static readonly string[] QueryMonitoringKeys = ["enabled", "top_n", "long_running_threshold"];
+    private static readonly string[] ConnectionPoolKeys = ["max_idle_time", "max_lifetime", "max_idle", "max_open"];
     private static readonly (string, PostgresqlTransport)[] Transports = [("tcp", PostgresqlTransport.Tcp), ("unix", PostgresqlTransport.Unix)];
 
     /// <inheritdoc/>
@@ -55,7 +55,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
                 "resource_attributes",
                 attribute => new PostgresqlResourceAttributesConfig().Find(attribute) is not null || metadataFiles.Any(f => f.DeclaresResourceAttribute(attribute)),
                 "resource attribute"),
-            QueryMonitoring = ReadQueryMonitoring(block.Section("query_monitoring", QueryMonitoringKeys)),
+            QueryMonitoring = QueryMonitoringConfig.Read(block),
+            ConnectionPool = ReadConnectionPool(block.Section("connection_pool", ConnectionPoolKeys)),
             MaxRelationsPerDatabase = block.Int("max_relations_per_database", minimum: 1) ?? defaults.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = block.Int("max_concurrent_databases", minimum: 1) ?? defaults.MaxConcurrentDatabases,
         };
@@ -78,6 +79,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
             ExcludeDatabases = receiver.ExcludeDatabases,
             QueryTimeout = receiver.QueryTimeout,
             QueryMonitoring = receiver.QueryMonitoring,
+            ConnectionPool = receiver.ConnectionPool,
+            UseOTelSemconv = receiver.UseOTelSemconv,
             MaxRelationsPerDatabase = receiver.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = receiver.MaxConcurrentDatabases,
         };
@@ -115,16 +118,14 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
         return (catalogue, custom);
     }
 
-    private static QueryMonitoringOptions ReadQueryMonitoring(ConfigSection section)
-    {
-        var defaults = new QueryMonitoringOptions();
-        return new QueryMonitoringOptions
+    private static ConnectionPoolOptions ReadConnectionPool(ConfigSection pool)
+        => new()
         {
-            Enabled = section.Bool("enabled") ?? false,
-            TopN = section.Int("top_n", minimum: 1) ?? defaults.TopN,
-            LongRunningThreshold = section.Duration("long_running_threshold", positive: true) ?? defaults.LongRunningThreshold,
+            MaxIdleTime = pool.Duration("max_idle_time"),
+            MaxLifetime = pool.Duration("max_lifetime"),
+            MaxIdle = pool.Int("max_idle", minimum: 0),
+            MaxOpen = pool.Int("max_open", minimum: 0),
         };
-    }
 
     private static string ConnectionString(PostgresqlReceiverConfig receiver)
     {
