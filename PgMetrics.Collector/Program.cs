@@ -8,6 +8,7 @@ var root = new RootCommand("pgmetrics: collects PostgreSQL metrics and sends the
     OnceCommand.Create(),
     ValidateCommand.Create(),
     FingerprintCommand.Create(),
+    ConvertCommand.Create(),
 };
 
 // run handles SIGTERM, SIGINT and SIGHUP itself: a first signal drains, a second exits at once.

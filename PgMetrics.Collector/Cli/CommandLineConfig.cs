@@ -40,6 +40,9 @@ internal sealed class CommandLineConfig
 
     public Option<string[]> ExcludeDatabases { get; } = new("--exclude-database") { Description = "A database never collected from (repeatable).", AllowMultipleArgumentsPerToken = true };
 
+    /// <summary><c>--feature-gates</c>: OpenTelemetry Collector feature gates, as <c>service.feature_gates</c>.</summary>
+    public Option<string[]> FeatureGates { get; } = new("--feature-gates") { Description = "OpenTelemetry Collector feature gates, as otelcol takes them: receiver.postgresql.useOTelSemconv (one resource per server, db.namespace on points).", AllowMultipleArgumentsPerToken = true };
+
     public Option<TimeSpan> QueryTimeout { get; } = DurationOption.Create("--query-timeout", "statement_timeout of every query (local to its transaction), e.g. 10s.", TimeSpan.FromSeconds(10));
 
     public Option<TimeSpan> Interval { get; }
@@ -66,7 +69,7 @@ internal sealed class CommandLineConfig
     /// <summary>Adds the options that name the server (all commands that scrape).</summary>
     public void AddTargetOptions(Command command)
     {
-        foreach (var option in new Option[] { Connection, Databases, ExcludeDatabases, QueryTimeout })
+        foreach (var option in new Option[] { Connection, Databases, ExcludeDatabases, QueryTimeout, FeatureGates })
         {
             command.Options.Add(option);
         }
@@ -94,9 +97,17 @@ internal sealed class CommandLineConfig
             return null;
         }
 
+        var (gates, gateError) = Config.FeatureGates.Parse(parse.GetValue(FeatureGates) ?? []);
+        if (gateError is not null)
+        {
+            error = "--feature-gates: " + gateError;
+            return null;
+        }
+
         return new PostgresqlReceiverConfig
         {
             Name = "postgresql",
+            UseOTelSemconv = gates.Contains(Config.FeatureGates.UseOTelSemconv),
             ConnectionString = connection,
             Databases = parse.GetValue(Databases) ?? [],
             ExcludeDatabases = parse.GetValue(ExcludeDatabases) ?? [],

@@ -47,7 +47,13 @@ internal static class TopConfig
         return receiver with
         {
             Metrics = metrics,
-            QueryMonitoring = monitorQueries ? receiver.QueryMonitoring with { Enabled = true } : receiver.QueryMonitoring,
+            QueryMonitoring = monitorQueries
+                ? receiver.QueryMonitoring with
+                {
+                    QuerySample = receiver.QueryMonitoring.QuerySample with { Enabled = true },
+                    TopQuery = receiver.QueryMonitoring.TopQuery with { Enabled = true },
+                }
+                : receiver.QueryMonitoring,
         };
     }
 }

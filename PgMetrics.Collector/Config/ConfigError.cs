@@ -1,13 +1,22 @@
+using PgMetrics.Metadata.Diagnostics;
+
 namespace PgMetrics.Collector.Config;
 
 /// <summary>A problem in the config: where it is, which key, and what is wrong. Never holds a secret's value.</summary>
-/// <param name="File">The config file, or <c>(command line)</c> for a config built from flags.</param>
+/// <param name="File">The config file, or <c>(command line)</c> for a config built from flags; for a mistake in a metadata file, that file.</param>
 /// <param name="Line">1-based, as editors count; 0 when the config has no lines (flags).</param>
 /// <param name="Column">1-based; 0 when the config has no lines.</param>
-/// <param name="Key">The dotted path of the key, e.g. <c>receivers.postgresql.collection_interval</c>.</param>
+/// <param name="Key">The dotted path of the key, e.g. <c>receivers.postgresql.collection_interval</c>; for a metadata file, the key that names it.</param>
 /// <param name="Message">What is wrong, and what to write instead.</param>
 internal sealed record ConfigError(string File, int Line, int Column, string Key, string Message)
 {
-    /// <inheritdoc/>
-    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}: {Key}: {Message}" : $"{File}: {Key}: {Message}";
+    /// <summary>
+    /// The mistake in a metadata file (<c>metadata_files</c>) this error stands for, or null for a problem of
+    /// the config itself. Such an error prints as <c>dotnet build</c> prints it for the same file, with its PGM id.
+    /// </summary>
+    public DiagnosticInfo? Metadata { get; init; }
+
+    /// <summary><c>file:line:column: key: message</c>, or a metadata file's mistake as the compiler prints it: <c>file(line,column): error PGM007: message</c>.</summary>
+    public override string ToString()
+        => Metadata?.ToString() ?? (Line > 0 ? $"{File}:{Line}:{Column}: {Key}: {Message}" : $"{File}: {Key}: {Message}");
 }

@@ -69,7 +69,8 @@ internal static class ConfigLoader
             errors.Add("receivers", "at least one receiver is needed, e.g. receivers: {postgresql: {endpoint: localhost:5432}}");
         }
 
-        var config = new CollectorConfig(file, receivers, exporters, ServiceConfig.Read(top.Section("service", ServiceConfig.Keys)));
+        var service = ServiceConfig.Read(top.Section("service", ServiceConfig.Keys));
+        var config = new CollectorConfig(file, FeatureGates.Apply(service.FeatureGates, receivers), exporters, service);
         return Validated(config, errors);
     }
 

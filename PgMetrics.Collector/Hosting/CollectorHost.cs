@@ -54,11 +54,11 @@ internal sealed class CollectorHost : IAsyncDisposable
 
         if (Config.IsFile)
         {
-            _watcher = new ConfigWatcher(Config.FilePath, async () => await ReloadAsync().ConfigureAwait(false));
+            _watcher = new ConfigWatcher(Config.WatchedFiles, async () => await ReloadAsync().ConfigureAwait(false));
         }
     }
 
-    /// <summary>Loads the config file again; applies it if valid, else logs why and keeps the running one.</summary>
+    /// <summary>Loads the config file (and the metadata files it names) again; applies it if valid, else logs why and keeps the running one.</summary>
     public async Task<bool> ReloadAsync()
     {
         var result = ConfigLoader.Load(Config.FilePath);
@@ -75,6 +75,9 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
 
         await ApplyAsync(result.Config!).ConfigureAwait(false);
+
+        // The new config may name other metadata files; their content now is what runs.
+        _watcher?.Watch(Config.WatchedFiles);
         ReloadsApplied++;
         PgMetricsInstruments.RecordConfigReload(succeeded: true);
         CollectorLog.Reloaded(_logger, Config.FilePath, Config.Receivers.Count, string.Join(", ", Config.ExportersInUse.Select(e => e.Name)));

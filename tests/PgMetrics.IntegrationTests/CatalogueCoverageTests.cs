@@ -42,7 +42,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
     [
         "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows",
         "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes",
-        "postgresql.wait_events", "postgresql.blocking.wait_time",
+        "postgresql.wait_events",
     ];
 
     /// <summary>

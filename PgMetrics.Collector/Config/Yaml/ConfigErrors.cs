@@ -1,3 +1,4 @@
+using PgMetrics.Metadata.Diagnostics;
 using YamlDotNet.RepresentationModel;
 
 namespace PgMetrics.Collector.Config.Yaml;
@@ -37,6 +38,10 @@ internal sealed class ConfigErrors(string file)
     /// <summary>Reports a problem at <paramref name="node"/>.</summary>
     public void Add(YamlNode? node, string key, string message)
         => _errors.Add(new ConfigError(File, node is null ? 1 : (int)node.Start.Line, node is null ? 1 : (int)node.Start.Column, key, message));
+
+    /// <summary>Reports a mistake found in a metadata file that <paramref name="key"/> names; it keeps the file's own place and PGM id.</summary>
+    public void Add(DiagnosticInfo diagnostic, string key)
+        => _errors.Add(new ConfigError(diagnostic.Span.FilePath, diagnostic.Span.StartLine + 1, diagnostic.Span.StartColumn + 1, key, diagnostic.GetMessage()) { Metadata = diagnostic });
 
     /// <summary>
     /// Reports a problem with <paramref name="key"/>, placed at the value of <paramref name="at"/> (the key

@@ -66,14 +66,11 @@ internal static class LiveMetricNames
     /// <summary>Waiting sessions by <c>wait_event.type</c> and <c>wait_event.name</c>.</summary>
     public const string WaitEvents = "postgresql.wait_events";
 
-    /// <summary>Seconds a blocked session has waited, by blocked and blocking pid and fingerprint.</summary>
-    public const string BlockingWaitTime = "postgresql.blocking.wait_time";
-
     /// <summary>The metrics of the query performance scraper: they arrive in buffers of their own, beside the catalogue's.</summary>
     public static readonly IReadOnlySet<string> QueryPerformance = new HashSet<string>(StringComparer.Ordinal)
     {
         QueryCalls, QueryTotalTime, QueryMeanTime, "postgresql.query.rows", "postgresql.query.shared_blocks.hit",
-        "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", WaitEvents, BlockingWaitTime,
+        "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", WaitEvents,
     };
 
     /// <summary>The catalogue's switches that are off by default and the view needs on (<c>pgmetrics top</c> turns them on unless a config turns them off).</summary>

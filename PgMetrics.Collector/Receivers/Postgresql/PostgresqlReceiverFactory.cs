@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config.Yaml;
+using PgMetrics.Metadata.Interpreter;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Queries;
@@ -17,9 +18,10 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     [
         "endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay",
         "timeout", "query_timeout", "metrics", "resource_attributes", "query_monitoring", "max_relations_per_database", "max_concurrent_databases",
+        "events", "query_sample_collection", "top_query_collection", "connection_pool", "metadata_files",
     ];
 
-    private static readonly string[] QueryMonitoringKeys = ["enabled", "top_n", "long_running_threshold"];
+    private static readonly string[] ConnectionPoolKeys = ["max_idle_time", "max_lifetime", "max_idle", "max_open"];
     private static readonly (string, PostgresqlTransport)[] Transports = [("tcp", PostgresqlTransport.Tcp), ("unix", PostgresqlTransport.Unix)];
 
     /// <inheritdoc/>
@@ -30,6 +32,9 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     {
         var block = config.Read(Keys);
         var defaults = new PostgresqlReceiverConfig { Name = name };
+
+        // Read first: the metric and resource attribute switches may name what the files declare.
+        var metadataFiles = MetadataFile.ReadAll(block, "metadata_files", name);
         return new PostgresqlReceiverConfig
         {
             Name = name,
@@ -44,9 +49,14 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
             InitialDelay = block.Duration("initial_delay") ?? defaults.InitialDelay,
             Timeout = block.Duration("timeout") ?? defaults.Timeout,
             QueryTimeout = block.Duration("query_timeout", positive: true) ?? defaults.QueryTimeout,
-            Metrics = block.Switches("metrics", metric => PostgresqlMetricsConfig.MetricNames.Contains(metric), "metric"),
-            ResourceAttributes = block.Switches("resource_attributes", attribute => new PostgresqlResourceAttributesConfig().Find(attribute) is not null, "resource attribute"),
-            QueryMonitoring = ReadQueryMonitoring(block.Section("query_monitoring", QueryMonitoringKeys)),
+            MetadataFiles = metadataFiles,
+            Metrics = block.Switches("metrics", metric => PostgresqlMetricsConfig.MetricNames.Contains(metric) || metadataFiles.Any(f => f.DeclaresMetric(metric)), "metric"),
+            ResourceAttributes = block.Switches(
+                "resource_attributes",
+                attribute => new PostgresqlResourceAttributesConfig().Find(attribute) is not null || metadataFiles.Any(f => f.DeclaresResourceAttribute(attribute)),
+                "resource attribute"),
+            QueryMonitoring = QueryMonitoringConfig.Read(block),
+            ConnectionPool = ReadConnectionPool(block.Section("connection_pool", ConnectionPoolKeys)),
             MaxRelationsPerDatabase = block.Int("max_relations_per_database", minimum: 1) ?? defaults.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = block.Int("max_concurrent_databases", minimum: 1) ?? defaults.MaxConcurrentDatabases,
         };
@@ -56,7 +66,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     public IReceiver Create(ReceiverConfig config, IMetricsConsumer metrics, ILogsConsumer logs, ILoggerFactory loggerFactory)
     {
         var receiver = (PostgresqlReceiverConfig)config;
-        return new PostgresReceiver(receiver.Name, ToScraperOptions(receiver), ToControllerOptions(receiver), ToMetricSet(receiver), metrics, logs, loggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name));
+        var (catalogue, custom) = ToMetricSets(receiver);
+        return new PostgresReceiver(receiver.Name, ToScraperOptions(receiver), ToControllerOptions(receiver), catalogue, metrics, logs, loggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name), custom);
     }
 
     /// <summary>The runtime's scraper options for a valid receiver config.</summary>
@@ -68,6 +79,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
             ExcludeDatabases = receiver.ExcludeDatabases,
             QueryTimeout = receiver.QueryTimeout,
             QueryMonitoring = receiver.QueryMonitoring,
+            ConnectionPool = receiver.ConnectionPool,
+            UseOTelSemconv = receiver.UseOTelSemconv,
             MaxRelationsPerDatabase = receiver.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = receiver.MaxConcurrentDatabases,
         };
@@ -76,33 +89,43 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     public static ScraperControllerOptions ToControllerOptions(PostgresqlReceiverConfig receiver)
         => new() { CollectionInterval = receiver.CollectionInterval, InitialDelay = receiver.InitialDelay, Timeout = receiver.Timeout };
 
-    /// <summary>The catalogue with the receiver's metric and resource attribute switches applied.</summary>
-    public static PostgresqlMetricSet ToMetricSet(PostgresqlReceiverConfig receiver)
+    /// <summary>
+    /// The catalogue and a set per metadata file, fresh for each receiver (their switches are mutable), with the
+    /// receiver's metric and resource attribute switches applied to whichever declares the name.
+    /// </summary>
+    public static (PostgresqlMetricSet Catalogue, IReadOnlyList<MetricSet> Custom) ToMetricSets(PostgresqlReceiverConfig receiver)
     {
-        var set = new PostgresqlMetricSet();
+        var catalogue = new PostgresqlMetricSet();
+        var custom = receiver.MetadataFiles.Select(f => (MetricSet)new InterpretedMetricSet(f.Spec)).ToList();
+        var all = custom.Prepend(catalogue).ToList();
         foreach (var (name, enabled) in receiver.Metrics)
         {
-            set.FindMetric(name)!.Enabled = enabled;
+            all.First(set => set.FindMetric(name) is not null).FindMetric(name)!.Enabled = enabled;
         }
 
+        // A resource attribute may be declared by several sets (a file may reuse the catalogue's names): the switch is for all of them.
         foreach (var (name, enabled) in receiver.ResourceAttributes)
         {
-            set.FindResourceAttribute(name)!.Enabled = enabled;
+            foreach (var set in all)
+            {
+                if (set.FindResourceAttribute(name) is { } attribute)
+                {
+                    attribute.Enabled = enabled;
+                }
+            }
         }
 
-        return set;
+        return (catalogue, custom);
     }
 
-    private static QueryMonitoringOptions ReadQueryMonitoring(ConfigSection section)
-    {
-        var defaults = new QueryMonitoringOptions();
-        return new QueryMonitoringOptions
+    private static ConnectionPoolOptions ReadConnectionPool(ConfigSection pool)
+        => new()
         {
-            Enabled = section.Bool("enabled") ?? false,
-            TopN = section.Int("top_n", minimum: 1) ?? defaults.TopN,
-            LongRunningThreshold = section.Duration("long_running_threshold", positive: true) ?? defaults.LongRunningThreshold,
+            MaxIdleTime = pool.Duration("max_idle_time"),
+            MaxLifetime = pool.Duration("max_lifetime"),
+            MaxIdle = pool.Int("max_idle", minimum: 0),
+            MaxOpen = pool.Int("max_open", minimum: 0),
         };
-    }
 
     private static string ConnectionString(PostgresqlReceiverConfig receiver)
     {

@@ -24,11 +24,15 @@ internal sealed class LiveModel
         var resources = buffer.Resources.Select(Describe).ToArray();
         var catalogue = new HashSet<ServerActivity>();
         var queries = new HashSet<ServerActivity>();
+        var (statements, waits) = (false, false);
         foreach (ref readonly var point in buffer.Points)
         {
             if (ServerOf(resources[point.ResourceIndex], point.Metric.Name) is { } server)
             {
-                (LiveMetricNames.QueryPerformance.Contains(point.Metric.Name) ? queries : catalogue).Add(server);
+                var isQuery = LiveMetricNames.QueryPerformance.Contains(point.Metric.Name);
+                (isQuery ? queries : catalogue).Add(server);
+                waits |= point.Metric.Name == LiveMetricNames.WaitEvents;
+                statements |= isQuery && point.Metric.Name != LiveMetricNames.WaitEvents;
             }
         }
 
@@ -39,7 +43,7 @@ internal sealed class LiveModel
 
         foreach (var server in queries)
         {
-            server.BeginQueries();
+            server.BeginQueries(statements, waits);
         }
 
         foreach (ref readonly var point in buffer.Points)

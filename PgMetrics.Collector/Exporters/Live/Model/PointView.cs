@@ -45,18 +45,4 @@ internal readonly ref struct PointView(in DataPoint point, ReadOnlySpan<KeyValue
 
         return null;
     }
-
-    /// <summary>An integer point attribute, or zero.</summary>
-    public long IntAttribute(string key)
-    {
-        foreach (var attribute in _attributes)
-        {
-            if (attribute.Key == key)
-            {
-                return attribute.Kind == AttributeValueKind.Int ? attribute.IntValue : long.TryParse(attribute.FormatValue(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-            }
-        }
-
-        return 0;
-    }
 }

@@ -20,7 +20,11 @@ internal static class QuerySample
             yield break;
         }
 
-        var waited = double.TryParse(attributes.GetValueOrDefault("postgresql.blocking.wait_duration"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+        // The event gives the lock wait in whole seconds, as the receiver does; the statement's running time
+        // (milliseconds), which includes the wait, tells how long a session has been held up to the millisecond.
+        var waitSeconds = double.TryParse(attributes.GetValueOrDefault("postgresql.blocking.wait_duration"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+        var runningSeconds = double.TryParse(attributes.GetValueOrDefault("postgresql.total_exec_time"), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) ? milliseconds / 1000 : 0;
+        var waited = Math.Max(waitSeconds, runningSeconds);
         var text = attributes.GetValueOrDefault("db.query.text");
         foreach (var blocking in pids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -17,6 +17,7 @@ internal sealed class ServerActivity(string name)
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly List<WaitActivity> _waits = [];
     private readonly List<BlockedSession> _blocked = [];
+    private long _blockedUnixNano;
 
     /// <summary>The server, as <c>host:port</c>.</summary>
     public string Name { get; } = name;
@@ -87,6 +88,13 @@ internal sealed class ServerActivity(string name)
     /// <summary>Starts taking a catalogue scrape: the previous one's figures are forgotten.</summary>
     public void BeginCatalogue()
     {
+        // A query sample scrape that finds nobody blocked sends no event at all, so blocked sessions cannot be
+        // replaced by an empty list; they go once a whole round of scrapes passed without a sample naming them.
+        if (_blockedUnixNano < LastScrapeUnixNano)
+        {
+            _blocked.Clear();
+        }
+
         foreach (var database in _databases.Values)
         {
             database.BeginScrape();
@@ -173,12 +181,24 @@ internal sealed class ServerActivity(string name)
         AddIfKnown(TransactionTrend, TransactionsPerSecond);
     }
 
-    /// <summary>Starts taking a query performance scrape: it replaces the previous one's statements, waits and blocked sessions.</summary>
-    public void BeginQueries()
+    /// <summary>
+    /// Starts taking a query scrape's metrics. The top-query scraper's (<c>postgresql.query.*</c>) replace the
+    /// statements, the query sample scraper's (<c>postgresql.wait_events</c>) the waits; the two run on schedules of
+    /// their own, so one never clears the other's. Blocked sessions are replaced only by sample events.
+    /// </summary>
+    /// <param name="statements">The buffer holds top-query metrics.</param>
+    /// <param name="waits">The buffer holds wait events.</param>
+    public void BeginQueries(bool statements, bool waits)
     {
-        _statements.Clear();
-        _waits.Clear();
-        _blocked.Clear();
+        if (statements)
+        {
+            _statements.Clear();
+        }
+
+        if (waits)
+        {
+            _waits.Clear();
+        }
     }
 
     /// <summary>Takes one point of a query performance scrape.</summary>
@@ -201,10 +221,6 @@ internal sealed class ServerActivity(string name)
             case LiveMetricNames.WaitEvents:
                 _waits.Add(new WaitActivity(point.Attribute("wait_event.type") ?? string.Empty, point.Attribute("wait_event.name") ?? string.Empty, point.IntValue));
                 break;
-            case LiveMetricNames.BlockingWaitTime:
-                var fingerprint = point.Attribute("blocked.query.fingerprint") ?? string.Empty;
-                _blocked.Add(new BlockedSession(point.IntAttribute("blocked.pid"), point.IntAttribute("blocking.pid"), point.Value, fingerprint, null));
-                break;
         }
     }
 
@@ -223,6 +239,7 @@ internal sealed class ServerActivity(string name)
     public void ReplaceBlockedFromSamples(IReadOnlyList<BlockedSession> blocked, long timeUnixNano)
     {
         QueriesUnixNano = Math.Max(QueriesUnixNano, timeUnixNano);
+        _blockedUnixNano = timeUnixNano;
         foreach (var session in blocked.Where(b => b.Text is not null))
         {
             RememberText(session.Fingerprint, session.Text!);

@@ -18,6 +18,8 @@ public static partial class PostgresqlAttributeNames
     public const string ServerAddress = "server.address";
     /// <summary>The port number of the PostgreSQL server.</summary>
     public const string ServerPort = "server.port";
+    /// <summary>The PostgreSQL server as one instance, host:port of the receiver's endpoint (a UUID v5 of it under the receiver.postgresql.useOTelSemconv feature gate).</summary>
+    public const string ServiceInstanceId = "service.instance.id";
     /// <summary>The source of a buffer write.</summary>
     public const string BgBufferSource = "source";
     /// <summary>The type of checkpoint state.</summary>
@@ -84,14 +86,6 @@ public static partial class PostgresqlAttributeNames
     public const string WaitEventType = "wait_event.type";
     /// <summary>The event a session waits for (pg_stat_activity.wait_event).</summary>
     public const string WaitEventName = "wait_event.name";
-    /// <summary>The process ID of the blocked session.</summary>
-    public const string BlockedPid = "blocked.pid";
-    /// <summary>The fingerprint of the blocked session's statement.</summary>
-    public const string BlockedQueryFingerprint = "blocked.query.fingerprint";
-    /// <summary>The process ID of a session holding the lock the blocked session waits for.</summary>
-    public const string BlockingPid = "blocking.pid";
-    /// <summary>The fingerprint of the blocking session's statement.</summary>
-    public const string BlockingQueryFingerprint = "blocking.query.fingerprint";
 }
 
 /// <summary>Values of attribute <c>source</c>: The source of a buffer write.</summary>

@@ -150,7 +150,7 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       pg_catalog.pg_database_size(d.oid) AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
+            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT') OR pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')\n            THEN pg_catalog.pg_database_size(d.oid) END AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
         }
 
         return null;
