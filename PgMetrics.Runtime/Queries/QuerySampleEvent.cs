@@ -59,12 +59,19 @@ public sealed record QuerySampleEvent(
     /// </summary>
     public long TrackActivityQuerySize { get; init; }
 
+    /// <summary>
+    /// pg_stat_statements' text of the statement with this session's <see cref="QueryId"/>, when the top-query scraper
+    /// has read it: the fingerprint and <c>db.query.text</c> then come from it, so the sample joins its
+    /// <c>db.server.top_query</c> event exactly; null to fingerprint <see cref="Query"/>.
+    /// </summary>
+    public string? StatementText { get; init; }
+
     /// <summary>The event as an OTLP log record: no body, the event name set, every value within New Relic's attribute limit.</summary>
     /// <param name="timeUnixNano">When the sample was taken, in Unix nanoseconds.</param>
     public LogRecordData ToLogRecord(long timeUnixNano)
     {
         // The fingerprint and the normalized text come from the whole statement; only then is anything cut.
-        var fingerprint = QueryFingerprinter.FingerprintActivity(Query, TrackActivityQuerySize);
+        var fingerprint = StatementText is null ? QueryFingerprinter.FingerprintActivity(Query, TrackActivityQuerySize) : QueryFingerprinter.Fingerprint(StatementText);
         List<KeyValue> attributes =
         [
             KeyValue.String(DbServerEvents.DbSystemName, DbServerEvents.PostgresqlSystem),

@@ -58,14 +58,20 @@ public sealed class QuerySampleScraper : IScraper
     private readonly MetricsBuffer _buffer;
     private readonly MetricsBuffer? _semconvBuffer;
     private readonly PostgresqlMetricsBuilder _builder;
+    private readonly StatementTexts? _statementTexts;
     private double _newestQueryStart;
 
     /// <summary>Creates the scraper over connections shared with the receiver's other scrapers.</summary>
     /// <param name="options">How many sessions one sample reads.</param>
     /// <param name="connections">The server's connection pools; samples are read in its home database.</param>
     /// <param name="metricSet">The catalogue whose switches say whether <c>postgresql.wait_events</c> is collected.</param>
-    public QuerySampleScraper(QuerySampleOptions options, ServerConnections connections, PostgresqlMetricSet metricSet)
+    /// <param name="statementTexts">
+    /// pg_stat_statements' texts by query id, kept by the receiver's top-query scraper: a session whose query id is
+    /// there is fingerprinted from that text, as its top query is; null to fingerprint the activity text only.
+    /// </param>
+    public QuerySampleScraper(QuerySampleOptions options, ServerConnections connections, PostgresqlMetricSet metricSet, StatementTexts? statementTexts = null)
     {
+        _statementTexts = statementTexts;
         _options = options;
         _connections = connections;
         _serverAttributes = connections.ServerAttributes(metricSet);
@@ -136,6 +142,7 @@ public sealed class QuerySampleScraper : IScraper
             {
                 TrackActivityQuerySize = activityTextSize,
             };
+            sample = sample with { StatementText = _statementTexts?.Find(sample.Database, sample.QueryId) };
             samples.Add(sample.ToLogRecord(timeUnixNano));
             newest = Math.Max(newest, reader.GetDouble(21));
         }

@@ -37,6 +37,7 @@ public sealed class TopQueryScraper : IScraper
     private readonly StatementDeltas _deltas = new();
     private readonly QueryPlanner _planner;
     private readonly QueryPlanCache _plans;
+    private readonly StatementTexts? _statementTexts;
     private bool _reportedMissingExtension;
 
     /// <summary>Creates the scraper over connections shared with the receiver's other scrapers.</summary>
@@ -44,8 +45,10 @@ public sealed class TopQueryScraper : IScraper
     /// <param name="connections">The server's pools: pg_stat_statements is read in the home database, plans in each statement's own.</param>
     /// <param name="metricSet">The catalogue whose switches say which <c>postgresql.query.*</c> metrics are collected.</param>
     /// <param name="queryTimeout">The longest one EXPLAIN may take on the server.</param>
-    public TopQueryScraper(TopQueryOptions options, ServerConnections connections, PostgresqlMetricSet metricSet, TimeSpan queryTimeout)
+    /// <param name="statementTexts">Where each collection leaves the text of every statement it read, for query samples to join by query id; null for nowhere.</param>
+    public TopQueryScraper(TopQueryOptions options, ServerConnections connections, PostgresqlMetricSet metricSet, TimeSpan queryTimeout, StatementTexts? statementTexts = null)
     {
+        _statementTexts = statementTexts;
         _options = options;
         _connections = connections;
         _serverAttributes = connections.ServerAttributes(metricSet);
@@ -118,6 +121,7 @@ public sealed class TopQueryScraper : IScraper
         var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, StatementsSql,
             modern ? "total_exec_time" : "total_time", modern ? "s.total_plan_time" : "0::float8", modern ? "s.wal_bytes::bigint" : "0::bigint");
         var changed = new List<TopQueryEvent>();
+        var texts = new Dictionary<(string Database, string QueryId), string>();
         await using (var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout))
         {
             command.Parameters.Add(new NpgsqlParameter<int>("limit", _options.MaxRowsPerQuery));
@@ -130,12 +134,16 @@ public sealed class TopQueryScraper : IScraper
                     ColumnReader.ReadInt64(reader, 8), ColumnReader.ReadInt64(reader, 9), ColumnReader.ReadInt64(reader, 10), ColumnReader.ReadInt64(reader, 11),
                     ColumnReader.ReadInt64(reader, 12), ColumnReader.ReadInt64(reader, 13), ColumnReader.ReadInt64(reader, 14));
                 var delta = _deltas.Next(key, totals);
+                var query = reader.IsDBNull(3) ? string.Empty : reader.GetString(3);
+                texts.TryAdd((key.Database, key.QueryId), query);
                 if (delta.Calls > 0)
                 {
-                    changed.Add(new TopQueryEvent(key, reader.IsDBNull(3) ? string.Empty : reader.GetString(3), delta, null));
+                    changed.Add(new TopQueryEvent(key, query, delta, null));
                 }
             }
         }
+
+        _statementTexts?.Replace(texts);
 
         _deltas.EndReading();
         var top = changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery).ToList();

@@ -57,15 +57,18 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
         if (metricSet is PostgresqlMetricSet catalogue)
         {
             var monitoring = scraperOptions.QueryMonitoring;
+
+            // Samples join their top query by query id where the top-query scraper has read its text.
+            var statementTexts = monitoring.TopQuery.Enabled ? new StatementTexts() : null;
             if (monitoring.QuerySample.Enabled)
             {
-                Add(new QuerySampleScraper(monitoring.QuerySample, _connections, catalogue), controllerOptions);
+                Add(new QuerySampleScraper(monitoring.QuerySample, _connections, catalogue, statementTexts), controllerOptions);
             }
 
             if (monitoring.TopQuery.Enabled)
             {
                 var schedule = monitoring.TopQuery.CollectionInterval > TimeSpan.Zero ? controllerOptions with { CollectionInterval = monitoring.TopQuery.CollectionInterval } : controllerOptions;
-                Add(new TopQueryScraper(monitoring.TopQuery, _connections, catalogue, scraperOptions.QueryTimeout), schedule);
+                Add(new TopQueryScraper(monitoring.TopQuery, _connections, catalogue, scraperOptions.QueryTimeout, statementTexts), schedule);
             }
         }
 

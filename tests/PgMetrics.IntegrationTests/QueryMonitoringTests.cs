@@ -62,8 +62,9 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
             var catalogue = new PostgresqlMetricSet();
             _connections = new ServerConnections(options);
             Catalogue = new PostgresScraper(options, catalogue, _connections);
-            Queries = new TopQueryScraper(options.QueryMonitoring.TopQuery, _connections, catalogue, options.QueryTimeout);
-            Samples = new QuerySampleScraper(options.QueryMonitoring.QuerySample, _connections, catalogue);
+            var statementTexts = new StatementTexts();
+            Queries = new TopQueryScraper(options.QueryMonitoring.TopQuery, _connections, catalogue, options.QueryTimeout, statementTexts);
+            Samples = new QuerySampleScraper(options.QueryMonitoring.QuerySample, _connections, catalogue, statementTexts);
         }
 
         public PostgresScraper Catalogue { get; }
@@ -188,6 +189,55 @@ public sealed class QueryMonitoringTests(PostgresServerPool servers)
         Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
         Assert.NotEqual(QueryFingerprinter.Fingerprint(complete).Hex, sample.Attributes.Single(a => a.Key == "db.query.fingerprint").StringValue);
     }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task A_sample_joins_its_top_query_by_query_id_on_14_and_later_even_when_its_text_was_cut(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", Cancel);
+        await using var scraper = Monitor(database.ConnectionString, database.Name);
+        await using var sleeper = new NpgsqlConnection(database.ConnectionString);
+        await sleeper.OpenAsync(Cancel);
+        var sleeperPid = sleeper.ProcessID;
+
+        // Longer than track_activity_query_size (1 kB), so pg_stat_activity shows it cut; pg_stat_statements keeps it
+        // whole, from the statement's first completed run on (a statement still in its first run has no entry yet).
+        var statement = $"SELECT pg_sleep(60), length('hunter2-{new string('a', 1_500)}')";
+        await ExecuteAsync(database.ConnectionString, statement.Replace("pg_sleep(60)", "pg_sleep(0)", StringComparison.Ordinal));
+        var running = new NpgsqlCommand(statement, sleeper).ExecuteScalarAsync(Cancel);
+        await Task.Delay(1_500, Cancel);
+
+        var scrape = await ScrapeAsync(scraper);
+        await ExecuteAsync(database.ConnectionString, $"SELECT pg_cancel_backend({sleeperPid})");
+        await Assert.ThrowsAsync<PostgresException>(() => running);
+
+        Assert.Empty(scrape.Result.Errors);
+        var sample = Attributes(Assert.Single(scrape.Events, e => e.EventName == "db.server.query_sample" && e.Attributes.Any(a => a.Key == "postgresql.pid" && a.IntValue == sleeperPid)));
+        Assert.DoesNotContain("hunter2", sample["db.query.text"], StringComparison.Ordinal);
+        var complete = QueryFingerprinter.Fingerprint(statement);
+        if (major >= 14)
+        {
+            // The oracle: the server's own query id of the session is the one pg_stat_statements files the statement under.
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(Cancel);
+            var serverText = (string)(await new NpgsqlCommand($"SELECT query FROM pg_stat_statements WHERE queryid = {sample["postgresql.query_id"]}", connection).ExecuteScalarAsync(Cancel))!;
+            Assert.Equal(QueryFingerprinter.Fingerprint(serverText).Hex, sample["db.query.fingerprint"]);
+            Assert.Equal(complete.Hex, sample["db.query.fingerprint"]);
+            Assert.Equal(complete.NormalizedText, sample["db.query.text"]);
+        }
+        else
+        {
+            // No query id before 14: the cut text is fingerprinted as cut, never as the complete statement.
+            Assert.Equal(string.Empty, sample["postgresql.query_id"]);
+            Assert.NotEqual(complete.Hex, sample["db.query.fingerprint"]);
+            Assert.EndsWith(QueryFingerprinter.TruncatedMarker, sample["db.query.text"], StringComparison.Ordinal);
+        }
+    }
+
+    private static Dictionary<string, string> Attributes(LogRecordData record)
+        => record.Attributes.ToDictionary(a => a.Key, a => a.FormatValue(), StringComparer.Ordinal);
 
     [Fact]
     public async Task Without_pg_stat_statements_it_says_so_once_and_collects_the_rest()
