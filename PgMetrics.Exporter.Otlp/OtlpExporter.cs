@@ -39,7 +39,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
     }
 
     /// <summary>Creates an exporter over an existing metrics queue, which outlives it (the collector keeps queued data across config reloads).</summary>
-    internal OtlpExporter(OtlpExporterOptions options, ExportQueue metricsQueue, ILogger? logger = null, HttpMessageHandler? handler = null, bool ownsMetricsQueue = false)
+    internal OtlpExporter(OtlpExporterOptions options, ExportQueue metricsQueue, ILogger? logger = null, HttpMessageHandler? handler = null, bool ownsMetricsQueue = false, TimeProvider? timeProvider = null)
     {
         _options = options;
         _ownsMetricsQueue = ownsMetricsQueue;
@@ -47,8 +47,9 @@ public sealed class OtlpExporter : IExporter, IDisposable
         var encoding = OtlpEncodingOptions.Default with { MonotonicSumTemporality = options.MonotonicSumTemporality };
         _metricsWriter = new OtlpMetricsWriter(encoding);
         _logsWriter = new OtlpLogsWriter(encoding);
-        _metrics = new Signal(options, "/v1/metrics", "points", metricsQueue, options.MaxQueueBytes, OtlpRequestSplitter.Metrics, logger, handler);
-        _logs = new Signal(options, "/v1/logs", "log records", new ExportQueue(new MemoryPayloadStore(), options.MaxLogQueueBytes), options.MaxLogQueueBytes, OtlpRequestSplitter.Logs, logger, handler);
+        var time = timeProvider ?? TimeProvider.System;
+        _metrics = new Signal(options, "/v1/metrics", "points", metricsQueue, options.MaxQueueBytes, OtlpRequestSplitter.Metrics, logger, handler, time);
+        _logs = new Signal(options, "/v1/logs", "log records", new ExportQueue(new MemoryPayloadStore(), options.MaxLogQueueBytes), options.MaxLogQueueBytes, OtlpRequestSplitter.Logs, logger, handler, time);
         _gauges = PgMetricsInstruments.TrackExporter(options.Name, () => new ExporterGauges(_metrics.Queue.Count, _metrics.Queue.Bytes, (long)Statistics.CircuitState));
     }
 
@@ -175,13 +176,13 @@ public sealed class OtlpExporter : IExporter, IDisposable
     {
         private readonly OtlpHttpTransport _transport;
 
-        public Signal(OtlpExporterOptions options, string path, string items, ExportQueue queue, long maxQueueBytes, OtlpRequestSplitter splitter, ILogger logger, HttpMessageHandler? handler)
+        public Signal(OtlpExporterOptions options, string path, string items, ExportQueue queue, long maxQueueBytes, OtlpRequestSplitter splitter, ILogger logger, HttpMessageHandler? handler, TimeProvider time)
         {
             _transport = new OtlpHttpTransport(options, path, handler);
             Queue = queue;
             Events = new ExportEvents(options.Name, items, _transport.Destination, logger);
             Batcher = new OtlpRequestBatcher(queue, splitter, options.MaxRequestBytes, maxQueueBytes, Events);
-            Sender = new QueueSender(queue, _transport, splitter, options, Events);
+            Sender = new QueueSender(queue, _transport, splitter, options, Events, time);
         }
 
         public ExportQueue Queue { get; }

@@ -24,16 +24,18 @@ internal sealed class QueueSender : IDisposable
     private readonly ResiliencePipeline<SendOutcome> _finalPipeline;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly SemaphoreSlim _pending = new(0, 1);
+    private readonly TimeProvider _time;
     private int _maxItemsPerRequest = int.MaxValue;
 
-    public QueueSender(ExportQueue queue, OtlpHttpTransport transport, OtlpRequestSplitter splitter, OtlpExporterOptions options, ExportEvents events)
+    public QueueSender(ExportQueue queue, OtlpHttpTransport transport, OtlpRequestSplitter splitter, OtlpExporterOptions options, ExportEvents events, TimeProvider? time = null)
     {
         _queue = queue;
         _transport = transport;
         _splitter = splitter;
         _options = options;
         _events = events;
-        _pipeline = ExportResiliencePipeline.Create(options.Resilience, options.Timeout, events);
+        _time = time ?? TimeProvider.System;
+        _pipeline = ExportResiliencePipeline.Create(options.Resilience, options.Timeout, events, _time);
         _finalPipeline = ExportResiliencePipeline.CreateFinal(options.Resilience, options.Timeout, events);
     }
 
@@ -108,9 +110,9 @@ internal sealed class QueueSender : IDisposable
             while (_queue.Count > 0)
             {
                 if (respectBatchAge && _options.MaxBatchAge > TimeSpan.Zero && _queue.Bytes < _options.MaxRequestBytes
-                    && _queue.OldestCreatedAt is { } oldest && DateTimeOffset.UtcNow - oldest < _options.MaxBatchAge)
+                    && _queue.OldestCreatedAt is { } oldest && _time.GetUtcNow() - oldest < _options.MaxBatchAge)
                 {
-                    return _options.MaxBatchAge - (DateTimeOffset.UtcNow - oldest);
+                    return _options.MaxBatchAge - (_time.GetUtcNow() - oldest);
                 }
 
                 var batch = _queue.PeekBatch(_options.MaxRequestBytes, _maxItemsPerRequest);
