@@ -34,7 +34,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
     /// <param name="logger">Where refusals, drops and circuit changes are logged; never with a header value.</param>
     /// <exception cref="IOException">The spool directory cannot be created.</exception>
     public OtlpExporter(OtlpExporterOptions options, ILogger? logger = null)
-        : this(options, CreateQueue(options), logger, handler: null, ownsMetricsQueue: true)
+        : this(options, CreateQueue(options, logger), logger, handler: null, ownsMetricsQueue: true)
     {
     }
 
@@ -168,8 +168,8 @@ public sealed class OtlpExporter : IExporter, IDisposable
         _logs.Dispose(disposeQueue: true);
     }
 
-    internal static ExportQueue CreateQueue(OtlpExporterOptions options)
-        => new(options.SpoolDirectory is { Length: > 0 } spool ? new DiskSpoolStore(spool) : new MemoryPayloadStore(), options.MaxQueueBytes);
+    internal static ExportQueue CreateQueue(OtlpExporterOptions options, ILogger? logger = null)
+        => new(options.SpoolDirectory is { Length: > 0 } spool ? new DiskSpoolStore(spool, logger) : new MemoryPayloadStore(), options.MaxQueueBytes);
 
     /// <summary>One signal's path: its events, queue, batcher, sender and transport.</summary>
     private sealed class Signal
