@@ -67,7 +67,7 @@ internal sealed class QueueSender : IDisposable
                 var retryIn = await SendPendingAsync(respectBatchAge: true, _pipeline, cancellationToken).ConfigureAwait(false);
                 if (retryIn is { } delay)
                 {
-                    await Task.WhenAny(Task.Delay(delay, cancellationToken), _pending.WaitAsync(cancellationToken)).ConfigureAwait(false);
+                    await WaitForSignalOrAsync(delay, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -77,6 +77,27 @@ internal sealed class QueueSender : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Waits until something is queued or <paramref name="delay"/> passes. The wait for the signal is
+    /// cancelled when the delay wins: left pending, it would take a later signal meant for the next round,
+    /// and after an outage of many rounds the data of as many scrapes would wait for later scrapes.
+    /// </summary>
+    private async Task WaitForSignalOrAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signalled = _pending.WaitAsync(round.Token);
+        await Task.WhenAny(Task.Delay(delay, round.Token), signalled).ConfigureAwait(false);
+        await round.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await signalled.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The delay won; nothing was taken from the semaphore.
         }
     }
 
