@@ -39,7 +39,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
     }
 
     /// <summary>Creates an exporter over an existing metrics queue, which outlives it (the collector keeps queued data across config reloads).</summary>
-    internal OtlpExporter(OtlpExporterOptions options, ExportQueue metricsQueue, ILogger? logger = null, HttpMessageHandler? handler = null, bool ownsMetricsQueue = false, TimeProvider? timeProvider = null)
+    internal OtlpExporter(OtlpExporterOptions options, ExportQueue metricsQueue, ILogger? logger = null, HttpMessageHandler? handler = null, bool ownsMetricsQueue = false)
     {
         _options = options;
         _ownsMetricsQueue = ownsMetricsQueue;
@@ -47,9 +47,9 @@ public sealed class OtlpExporter : IExporter, IDisposable
         var encoding = OtlpEncodingOptions.Default with { MonotonicSumTemporality = options.MonotonicSumTemporality };
         _metricsWriter = new OtlpMetricsWriter(encoding);
         _logsWriter = new OtlpLogsWriter(encoding);
-        var time = timeProvider ?? TimeProvider.System;
+        var time = metricsQueue.Clock;
         _metrics = new Signal(options, "/v1/metrics", "points", metricsQueue, options.MaxQueueBytes, OtlpRequestSplitter.Metrics, logger, handler, time);
-        _logs = new Signal(options, "/v1/logs", "log records", new ExportQueue(new MemoryPayloadStore(), options.MaxLogQueueBytes), options.MaxLogQueueBytes, OtlpRequestSplitter.Logs, logger, handler, time);
+        _logs = new Signal(options, "/v1/logs", "log records", new ExportQueue(new MemoryPayloadStore(), options.MaxLogQueueBytes, time), options.MaxLogQueueBytes, OtlpRequestSplitter.Logs, logger, handler, time);
         _gauges = PgMetricsInstruments.TrackExporter(options.Name, () => new ExporterGauges(_metrics.Queue.Count, _metrics.Queue.Bytes, (long)Statistics.CircuitState));
     }
 
@@ -168,8 +168,8 @@ public sealed class OtlpExporter : IExporter, IDisposable
         _logs.Dispose(disposeQueue: true);
     }
 
-    internal static ExportQueue CreateQueue(OtlpExporterOptions options, ILogger? logger = null)
-        => new(options.SpoolDirectory is { Length: > 0 } spool ? new DiskSpoolStore(spool, logger) : new MemoryPayloadStore(), options.MaxQueueBytes);
+    internal static ExportQueue CreateQueue(OtlpExporterOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+        => new(options.SpoolDirectory is { Length: > 0 } spool ? new DiskSpoolStore(spool, logger) : new MemoryPayloadStore(), options.MaxQueueBytes, timeProvider);
 
     /// <summary>One signal's path: its events, queue, batcher, sender and transport.</summary>
     private sealed class Signal
