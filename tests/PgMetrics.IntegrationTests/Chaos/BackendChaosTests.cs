@@ -33,9 +33,12 @@ public sealed class BackendChaosTests(PostgresServerPool servers, ChaosReport re
             Assert.Empty(standIn.Accepted);
             var retries = pipeline.Exporter.Statistics.Retries;
 
+            // A quiet spell longer than several circuit breaks, as between scrapes at the default interval:
+            // the sender waits out break after break with no scrape to wake it.
+            await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
             proxy.Switch(ProxyMode.Forward);
-            await pipeline.ScrapeAsync(3, Interval, Cancel);
-            await pipeline.DrainAsync();
+            await pipeline.ScrapeAsync(5, TimeSpan.FromMilliseconds(250), Cancel);
+            await pipeline.AwaitDeliveryAsync(standIn);
 
             Assert.Empty(Directory.GetFiles(spool));
             var figures = pipeline.Figures("backend down (connection refused) for 40 scrapes, disk spool on", server.Major, standIn, $"{spooled} requests spooled, {retries} retries during the outage");
@@ -59,7 +62,7 @@ public sealed class BackendChaosTests(PostgresServerPool servers, ChaosReport re
         await using var pipeline = new ChaosPipeline(server.ConnectionString, standIn.Endpoint);
 
         await pipeline.ScrapeAsync(20, Interval, Cancel);
-        await pipeline.DrainAsync();
+        await pipeline.AwaitDeliveryAsync(standIn);
 
         int throttled;
         lock (standIn.Answers)
@@ -89,7 +92,7 @@ public sealed class BackendChaosTests(PostgresServerPool servers, ChaosReport re
 
         proxy.Switch(ProxyMode.Forward);
         await pipeline.ScrapeAsync(2, Interval, Cancel);
-        await pipeline.DrainAsync();
+        await pipeline.AwaitDeliveryAsync(standIn);
 
         var figures = pipeline.Figures("backend accepts and never answers (300 ms timeout)", server.Major, standIn, $"{unanswered} connections left unanswered, {pipeline.Exporter.Statistics.Retries} retries");
         report.Add(figures);

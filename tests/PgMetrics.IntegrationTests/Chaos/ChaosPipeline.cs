@@ -2,6 +2,7 @@ using PgMetrics.Exporter.Otlp;
 using PgMetrics.Exporter.Otlp.NewRelic;
 using PgMetrics.Exporter.Otlp.Resilience;
 using PgMetrics.Exporter.Otlp.Transmission;
+using PgMetrics.IntegrationTests.Infrastructure;
 using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Scraping;
 using PgMetrics.TestOtlp;
@@ -30,7 +31,7 @@ public sealed class ChaosPipeline : IAsyncDisposable
 
     private readonly PostgresScraper _scraper;
 
-    public ChaosPipeline(string connectionString, Uri endpoint, string? spoolDirectory = null, TimeSpan? timeout = null, TimeProvider? timeProvider = null)
+    public ChaosPipeline(string connectionString, Uri endpoint, string? spoolDirectory = null, TimeSpan? timeout = null, TimeProvider? timeProvider = null, TimeSpan? maxBatchAge = null)
     {
         _scraper = new PostgresScraper(
             new ScraperOptions { ConnectionString = connectionString, Databases = ["postgres"], QueryTimeout = TimeSpan.FromSeconds(5) },
@@ -41,8 +42,9 @@ public sealed class ChaosPipeline : IAsyncDisposable
             Resilience = CompressedResilience,
             Timeout = timeout ?? TimeSpan.FromSeconds(5),
             SpoolDirectory = spoolDirectory,
+            MaxBatchAge = maxBatchAge ?? TimeSpan.Zero,
         };
-        Exporter = new OtlpExporter(Options, OtlpExporter.CreateQueue(Options), logger: null, handler: null, ownsMetricsQueue: true, timeProvider: timeProvider);
+        Exporter = new OtlpExporter(Options, OtlpExporter.CreateQueue(Options, logger: null, timeProvider), logger: null, handler: null, ownsMetricsQueue: true);
         Exporter.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -84,6 +86,21 @@ public sealed class ChaosPipeline : IAsyncDisposable
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Assert.True(await Exporter.FlushAsync(FlushMode.Normal, deadline.Token), $"the queue should drain once the backend answers; {Exporter.QueuedRequests} requests left; {Exporter.Summary}");
+    }
+
+    /// <summary>
+    /// Waits, without flushing, until the background sender alone has delivered every point scraped so far
+    /// (a generous bound, not a speed goal), so a sender that stalls after a fault fails the test.
+    /// </summary>
+    public async Task AwaitDeliveryAsync(NewRelicStandIn standIn)
+    {
+        await Poll.UntilAsync(
+            () => Task.FromResult(ChaosFigures.Count(standIn)),
+            count => count.Received - count.Duplicates >= Scraped - Exporter.Statistics.PointsDropped,
+            "the sender to deliver every scraped point without a flush",
+            TestContext.Current.CancellationToken,
+            count => $"{count.Received} of {Scraped} received; circuit {Exporter.Statistics.CircuitState}; {Exporter.QueuedRequests} requests queued");
+        Assert.Equal(0, Exporter.QueuedRequests);
     }
 
     /// <summary>The scenario's figures, from the scrapes, the exporter's counters and what <paramref name="standIn"/> decoded.</summary>
