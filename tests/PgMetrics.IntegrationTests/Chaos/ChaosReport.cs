@@ -7,7 +7,7 @@ namespace PgMetrics.IntegrationTests.Chaos;
 
 /// <summary>
 /// Collects every chaos scenario's figures during a test run and, at its end, writes them to
-/// <c>bench/results/chaos-&lt;date&gt;.md</c>, so the figures of the last run of the day are in the repository.
+/// <c>bench/results/chaos-&lt;date&gt;-pg&lt;version&gt;.md</c>, so the figures of the last run of the day are in the repository.
 /// </summary>
 public sealed class ChaosReport : IAsyncDisposable
 {
@@ -40,7 +40,8 @@ public sealed class ChaosReport : IAsyncDisposable
 
         var folder = Path.Combine(RepositoryPaths.Root, "bench", "results");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, $"chaos-{now:yyyy-MM-dd}.md"), text.ToString());
+        var versions = string.Join('-', _figures.Select(f => f.PostgresMajor).Distinct().Order().Select(major => "pg" + major.ToString(CultureInfo.InvariantCulture)));
+        File.WriteAllText(Path.Combine(folder, $"chaos-{now:yyyy-MM-dd}-{versions}.md"), text.ToString());
         return ValueTask.CompletedTask;
     }
 }
