@@ -39,20 +39,12 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
 
         var migration = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
         await migration.OpenAsync(Cancel);
-        var migrate = new NpgsqlCommand("BEGIN; LOCK TABLE chaos_blocker IN ACCESS EXCLUSIVE MODE", migration).ExecuteNonQueryAsync(Cancel);
+        var migrate = new NpgsqlCommand("BEGIN; LOCK TABLE chaos_blocker IN ACCESS EXCLUSIVE MODE", migration) { CommandTimeout = 0 }.ExecuteNonQueryAsync(Cancel);
+        await Poll.UntilAsync(() => SessionsAsync(server.ConnectionString), sessions => migrate.IsFaulted || sessions.Contains("/active/Lock/LOCK TABLE", StringComparison.Ordinal), "the migration to queue for its lock", Cancel);
+        Assert.False(migrate.IsFaulted, migrate.Exception?.ToString());
 
         var scrape = pipeline.ScrapeAsync(Cancel);
-        await Poll.UntilAsync(
-            async () =>
-            {
-                await using var probe = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
-                await probe.OpenAsync(Cancel);
-                await using var waiting = new NpgsqlCommand("SELECT string_agg(concat_ws('/', application_name, datname, state, wait_event_type, left(query, 30)), '; ') FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'", probe);
-                return (await waiting.ExecuteScalarAsync(Cancel)) as string ?? string.Empty;
-            },
-            sessions => sessions.Contains("pgmetrics/postgres/active/Lock/", StringComparison.Ordinal),
-            "the scrape's table query waiting for the lock",
-            Cancel);
+        await Poll.UntilAsync(() => SessionsAsync(server.ConnectionString), sessions => sessions.Contains("pgmetrics/postgres/active/Lock/", StringComparison.Ordinal), "the scrape's table query waiting for the lock", Cancel);
         var restart = server.RestartAsync(TimeSpan.FromMilliseconds(500), Cancel);
         var interrupted = await scrape;
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => migrate);
@@ -191,6 +183,15 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
         report.Add(figures);
         figures.AssertNothingLost();
         Assert.Equal(0, figures.Dropped);
+    }
+
+    /// <summary>Every client session as application/database/state/wait event type/start of its query.</summary>
+    private static async Task<string> SessionsAsync(string connectionString)
+    {
+        await using var probe = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await probe.OpenAsync(Cancel);
+        await using var sessions = new NpgsqlCommand("SELECT string_agg(concat_ws('/', application_name, datname, state, wait_event_type, left(query, 30)), '; ') FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'", probe);
+        return (await sessions.ExecuteScalarAsync(Cancel)) as string ?? string.Empty;
     }
 
     private static long? XminAge(ScrapeResult result)
