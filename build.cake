@@ -1,4 +1,4 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Pack, Publish, Demo, Bench,
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench,
 // ImageContext, Image (build/image.cake), KubernetesTools (build/kubernetes.cake).
 #load "build/debian.cake"
 #load "build/image.cake"
@@ -155,6 +155,19 @@ Task("Test")
 });
 
 // The NuGet packages: the runtime (with the generator inside) and the OTLP/New Relic exporter.
+// The chaos suite alone (docs/chaos.md): faults under a running pipeline, figures to bench/results/chaos-<date>-pg<version>.md.
+// Test runs it too, with the other integration tests.
+Task("Chaos")
+    .IsDependentOn("Build")
+    .IsDependentOn("Postgres")
+    .Does(() => DotNetTest("./tests/PgMetrics.IntegrationTests/PgMetrics.IntegrationTests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        Filter = "FullyQualifiedName~PgMetrics.IntegrationTests.Chaos",
+    }));
+
 Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>

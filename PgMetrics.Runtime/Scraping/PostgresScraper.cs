@@ -208,6 +208,13 @@ public sealed class PostgresScraper : IScraper
                 {
                     return (queriesRun, true);
                 }
+
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    // The server ended the session (a restart, pg_terminate_backend): the remaining queries
+                    // cannot run on this connection, and Npgsql would throw for them outside its exceptions.
+                    return (queriesRun, false);
+                }
             }
         }
 
