@@ -15,6 +15,7 @@ public sealed class ServerConnections : IAsyncDisposable
     private readonly NpgsqlConnectionStringBuilder _base;
     private readonly ConnectionPoolOptions _pool;
     private readonly bool _useOTelSemconv;
+    private readonly IReadOnlyList<KeyValue> _resourceAttributes;
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
 
     /// <summary>Prepares the connections; none is opened until a scraper asks for one.</summary>
@@ -34,6 +35,7 @@ public sealed class ServerConnections : IAsyncDisposable
 
         _pool = options.ConnectionPool;
         _useOTelSemconv = options.UseOTelSemconv;
+        _resourceAttributes = options.ResourceAttributes;
 
         // application_name is a startup parameter PgBouncer accepts and sets on whichever server
         // connection serves the client (it tracks it like client_encoding), so DBAs see it either way.
@@ -73,11 +75,12 @@ public sealed class ServerConnections : IAsyncDisposable
     /// <c>server.address</c>, <c>server.port</c> and <c>service.instance.id</c> of this server (see
     /// <see cref="ServerIdentity"/>), those a metric set enables: they go on every resource, metrics and logs, so
     /// the same database name on two servers stays two resources and New Relic sees one PostgreSQL entity per server.
+    /// The target's own <see cref="ScraperOptions.ResourceAttributes"/> follow them.
     /// </summary>
     /// <param name="metricSet">Decides which of the attributes are enabled.</param>
     public KeyValue[] ServerAttributes(MetricSet metricSet)
         => [.. ServerIdentity.Attributes(_base.Host ?? "localhost", _base.Port, _useOTelSemconv)
-            .Where(attribute => metricSet.FindResourceAttribute(attribute.Key) is { Enabled: true })];
+            .Where(attribute => metricSet.FindResourceAttribute(attribute.Key) is { Enabled: true }), .. _resourceAttributes];
 
     /// <summary>Opens a connection to <paramref name="database"/> from its pool.</summary>
     /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
