@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Targets;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Telemetry;
 
@@ -9,10 +10,18 @@ namespace PgMetrics.Collector.Hosting;
 /// <summary>
 /// The running collector: orchestrates start, reload and stop of the pipeline a config describes. A reload
 /// that fails validation is logged and counted and the running pipeline stays; a valid one replaces it,
-/// while the exporters' queues, and the data in them, carry over.
+/// while the exporters' queues, and the data in them, carry over. Target lists change without a reload: an
+/// edited targets file or a discovered Service moves the running receivers to the new list, and exporters,
+/// their processors (delta baselines) and unchanged targets' receivers stay as they are.
 /// </summary>
 internal sealed class CollectorHost : IAsyncDisposable
 {
+    private readonly List<IDisposable> _targetSources = [];
+
+    // What each target list holds now, by receiver name, when it changed since the config was loaded.
+    private readonly Dictionary<string, IReadOnlyList<ReceiverConfig>> _fileTargets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ReceiverConfig>> _discoveredTargets = new(StringComparer.Ordinal);
+
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
@@ -58,6 +67,99 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads a list's targets file again and, when it is valid, moves the running receivers to it; else logs why and keeps the running targets.</summary>
+    public async Task<bool> ReloadTargetsAsync(string receiver)
+    {
+        if (Config.Receivers.FirstOrDefault(r => r.Name == receiver) is not { TargetsFilePath: { } path } list)
+        {
+            return false;
+        }
+
+        var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(list.Name)];
+        var (targets, errors) = factory.ReadTargetsFile(list, Environment.GetEnvironmentVariable);
+        if (errors.Count > 0)
+        {
+            TargetReloadsRejected++;
+            PgMetricsInstruments.RecordConfigReload(succeeded: false);
+            foreach (var error in errors)
+            {
+                CollectorLog.TargetsRejected(_logger, receiver, error.ToString());
+            }
+
+            return false;
+        }
+
+        lock (_fileTargets)
+        {
+            _fileTargets[receiver] = targets;
+        }
+
+        PgMetricsInstruments.RecordConfigReload(succeeded: true);
+        await ApplyTargetsAsync(receiver, path).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Target list reloads rejected because a targets file was not valid.</summary>
+    public int TargetReloadsRejected { get; private set; }
+
+    /// <summary>Sets what discovery found for the list <paramref name="receiver"/> and moves the running receivers to it.</summary>
+    public async Task SetDiscoveredTargetsAsync(string receiver, IReadOnlyList<ReceiverConfig> targets)
+    {
+        lock (_fileTargets)
+        {
+            _discoveredTargets[receiver] = targets;
+        }
+
+        await ApplyTargetsAsync(receiver, "Kubernetes").ConfigureAwait(false);
+    }
+
+    /// <summary>The targets this replica runs now, in name order.</summary>
+    public IReadOnlyList<ReceiverConfig> RunningTargets => _pipeline?.ReceiverSet.Configs ?? [];
+
+    private IEnumerable<ReceiverConfig> TargetsOf(ReceiverConfig list)
+    {
+        lock (_fileTargets)
+        {
+            var fromFile = _fileTargets.TryGetValue(list.Name, out var file) ? file : list.ListedTargets;
+            return [.. fromFile, .. _discoveredTargets.GetValueOrDefault(list.Name) ?? []];
+        }
+    }
+
+    private async Task ApplyTargetsAsync(string receiver, string source)
+    {
+        await _applyGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_pipeline is not { } pipeline)
+            {
+                return;
+            }
+
+            using var deadline = new CancellationTokenSource(Config.Service.ShutdownTimeout);
+            var changes = await pipeline.ApplyTargetsAsync(Config.OwnedTargets(TargetsOf), deadline.Token).ConfigureAwait(false);
+            CollectorLog.TargetsApplied(_logger, receiver, source, changes.Started, changes.Stopped, changes.Replaced, changes.Kept);
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    private void WatchTargetLists(CollectorConfig config)
+    {
+        foreach (var source in _targetSources)
+        {
+            source.Dispose();
+        }
+
+        _targetSources.Clear();
+        foreach (var list in config.Receivers.Where(r => r.TargetsFilePath is not null))
+        {
+            var name = list.Name;
+            _targetSources.Add(new TargetsWatcher(list.TargetsFilePath!, async () => await ReloadTargetsAsync(name).ConfigureAwait(false)));
+        }
+    }
+
     /// <summary>Loads the config file (and the metadata files it names) again; applies it if valid, else logs why and keeps the running one.</summary>
     public async Task<bool> ReloadAsync()
     {
@@ -89,6 +191,12 @@ internal sealed class CollectorHost : IAsyncDisposable
     {
         _watcher?.Dispose();
         _watcher = null;
+        foreach (var source in _targetSources)
+        {
+            source.Dispose();
+        }
+
+        _targetSources.Clear();
         using var timeout = new CancellationTokenSource(deadline);
         await _applyGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -101,6 +209,7 @@ internal sealed class CollectorHost : IAsyncDisposable
             await pipeline.StopReceiversAsync(timeout.Token).ConfigureAwait(false);
             await _selfMetricsReporter.StopAsync(reportNow: true).ConfigureAwait(false);
             await pipeline.StopExportersAsync(timeout.Token).ConfigureAwait(false);
+            pipeline.Dispose();
             _pipeline = null;
             var summaries = pipeline.Exporters.Select(e => (e.Name, e.Summary)).ToList();
             foreach (var (name, summary) in summaries)
@@ -128,9 +237,17 @@ internal sealed class CollectorHost : IAsyncDisposable
 
                 // Stopped at once, not flushed: their queues carry over to the new exporters.
                 await running.StopExportersAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+                running.Dispose();
             }
 
-            var pipeline = PipelineBuilder.Build(config, _exporterState, _loggerFactory);
+            lock (_fileTargets)
+            {
+                // A new config brings its own target lists, read with it.
+                _fileTargets.Clear();
+                _discoveredTargets.Clear();
+            }
+
+            var pipeline = PipelineBuilder.Build(config, _exporterState, _loggerFactory, _selfMetrics.ForgetReceiver);
             await pipeline.StartAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var exporter in pipeline.Exporters)
             {
@@ -139,8 +256,18 @@ internal sealed class CollectorHost : IAsyncDisposable
 
             foreach (var receiver in config.Receivers)
             {
-                CollectorLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
+                if (receiver.IsTargetList)
+                {
+                    var owned = pipeline.Receivers.Count(r => r.Name.StartsWith(receiver.Name + "[", StringComparison.Ordinal));
+                    CollectorLog.TargetListStarted(_logger, receiver.ToString(), receiver.ListedTargets.Count, owned, config.Service.Sharding.Index, config.Service.Sharding.Count);
+                }
+                else if (config.Service.Sharding.Owns(receiver.Identity))
+                {
+                    CollectorLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
+                }
             }
+
+            WatchTargetLists(config);
 
             _selfMetricsReporter.Start(pipeline.FanOut, pipeline.SelfMetricsInterval);
             _pipeline = pipeline;
@@ -156,6 +283,11 @@ internal sealed class CollectorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _watcher?.Dispose();
+        foreach (var source in _targetSources)
+        {
+            source.Dispose();
+        }
+
         if (_health is not null)
         {
             await _health.DisposeAsync().ConfigureAwait(false);
