@@ -25,6 +25,9 @@ internal sealed class Pipeline : IDisposable
         ScrapeLimit = scrapeLimit;
     }
 
+    /// <summary>The targets the pipeline was built for, which <see cref="StartAsync"/> starts.</summary>
+    public IReadOnlyList<ReceiverConfig> Targets => _initialTargets;
+
     /// <summary>The running receivers, one per target, in name order.</summary>
     public IReadOnlyList<IReceiver> Receivers => ReceiverSet.Receivers;
 
