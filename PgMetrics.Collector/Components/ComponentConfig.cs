@@ -48,6 +48,12 @@ internal abstract record ReceiverConfig : ComponentConfig
     /// </summary>
     public virtual bool IsTargetList => false;
 
+    /// <summary>
+    /// Whether this target came from a list (a targets file, discovery) rather than a block of its own: its
+    /// failures are its own problem, named in <c>/readyz</c> without making the collector unready.
+    /// </summary>
+    public bool IsListedTarget { get; init; }
+
     /// <summary>The targets a list names in the config's own files (a targets file), each a receiver config of its own.</summary>
     public virtual IReadOnlyList<ReceiverConfig> ListedTargets => [];
 

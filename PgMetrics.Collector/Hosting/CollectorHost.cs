@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Targets;
+using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Telemetry;
 
@@ -56,8 +57,8 @@ internal sealed class CollectorHost : IAsyncDisposable
         await ApplyAsync(Config).ConfigureAwait(false);
         if (Config.Service.HealthEndpoint is { Length: > 0 } endpoint)
         {
-            var readiness = new ReadinessProbe(() => _pipeline?.Components ?? []);
-            _health = new HealthServer(endpoint, readiness.Problems);
+            var readiness = new ReadinessProbe(() => _pipeline?.Components ?? [], () => _pipeline?.ListedTargets ?? []);
+            _health = new HealthServer(endpoint, readiness.Problems, readiness.TargetProblems);
             CollectorLog.HealthEndpoints(_logger, endpoint);
         }
 
@@ -111,6 +112,19 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
 
         await ApplyTargetsAsync(receiver, "Kubernetes").ConfigureAwait(false);
+    }
+
+    /// <summary>The receivers running now, one per target this replica owns, in name order.</summary>
+    public IReadOnlyList<IReceiver> Receivers => _pipeline?.Receivers ?? [];
+
+    /// <summary>The problems <c>/readyz</c> reports now: those that make the collector unready, then single listed targets'.</summary>
+    public (IReadOnlyList<string> Unready, IReadOnlyList<string> Targets) Readiness
+    {
+        get
+        {
+            var probe = new ReadinessProbe(() => _pipeline?.Components ?? [], () => _pipeline?.ListedTargets ?? []);
+            return (probe.Problems(), probe.TargetProblems());
+        }
     }
 
     /// <summary>The targets this replica runs now, in name order.</summary>

@@ -46,8 +46,25 @@ internal sealed class Pipeline : IDisposable
     /// <summary>The limit on scrapes at once that every receiver of this pipeline shares.</summary>
     public ConcurrentScrapeLimit ScrapeLimit { get; }
 
-    /// <summary>Every component, for readiness.</summary>
-    public IEnumerable<IComponent> Components => Receivers.Cast<IComponent>().Concat(Exporters);
+    /// <summary>Every component whose problems make the collector unready: exporters, and receivers configured one by one.</summary>
+    public IEnumerable<IComponent> Components
+    {
+        get
+        {
+            var listed = ReceiverSet.Configs.Where(c => c.IsListedTarget).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            return Receivers.Where(r => !listed.Contains(r.Name)).Cast<IComponent>().Concat(Exporters);
+        }
+    }
+
+    /// <summary>The receivers of listed targets: their problems are named in <c>/readyz</c>, each its own, but leave the collector ready.</summary>
+    public IEnumerable<IComponent> ListedTargets
+    {
+        get
+        {
+            var listed = ReceiverSet.Configs.Where(c => c.IsListedTarget).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            return Receivers.Where(r => listed.Contains(r.Name));
+        }
+    }
 
     /// <summary>Starts exporters, then the receivers of the targets the pipeline was built with.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -152,7 +152,7 @@ public sealed class TargetsFileTests : IDisposable
         Assert.NotSame(first.Databases, second.Databases);
 
         // Every property takes part in equality: a copy with any one of them changed is another target.
-        foreach (var property in typeof(PostgresqlReceiverConfig).GetProperties().Where(p => p.SetMethod is not null))
+        foreach (var property in typeof(PostgresqlReceiverConfig).GetProperties().Where(p => p.SetMethod is not null && p.Name != nameof(PostgresqlReceiverConfig.SourcePath)))
         {
             var changed = first with { };
             property.SetValue(changed, Different(property.PropertyType, property.GetValue(first)));

@@ -97,9 +97,6 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <summary><c>discovery: {kubernetes: …}</c>: targets from annotated Services; null when off.</summary>
     public KubernetesDiscoveryConfig? KubernetesDiscovery { get; init; }
 
-    /// <summary>Whether this target came from a list (a targets file or discovery) rather than a block of its own.</summary>
-    public bool IsListedTarget { get; init; }
-
     /// <summary>The targets read from <see cref="TargetsFile"/> when the config was loaded, each named <c>block[endpoint]</c>.</summary>
     public IReadOnlyList<PostgresqlReceiverConfig> FileTargets { get; init; } = [];
 
@@ -187,6 +184,7 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <summary>
     /// Whether two configs describe the same target read the same way, value by value (lists and maps by
     /// content), so a reload that leaves a target as it was keeps its receiver and connections running.
+    /// Where it was written (<see cref="SourcePath"/>) does not count: moving a target within its file changes nothing.
     /// </summary>
     public bool Equals(PostgresqlReceiverConfig? other)
         => other is not null
@@ -213,7 +211,6 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
            && TargetsFile == other.TargetsFile
            && KubernetesDiscovery == other.KubernetesDiscovery
            && FileTargets.SequenceEqual(other.FileTargets)
-           && SourcePath == other.SourcePath
            && IsListedTarget == other.IsListedTarget;
 
     /// <inheritdoc/>

@@ -235,6 +235,10 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
             Username = receiver.Username,
             Password = receiver.Password,
             Database = "postgres",
+
+            // Opening a connection gives up with the scrape, not at Npgsql's 15 s: a server that accepts and
+            // never answers would otherwise hold a scrape slot long after the scrape's own timeout.
+            Timeout = (int)Math.Clamp(Math.Ceiling((receiver.Timeout > TimeSpan.Zero ? receiver.Timeout : receiver.CollectionInterval).TotalSeconds), 1, 1024),
             SslMode = receiver.Transport == PostgresqlTransport.Unix || tls.Insecure ? SslMode.Disable
                 : tls.InsecureSkipVerify ? SslMode.Require
                 : tls.CaFile is not null ? SslMode.VerifyFull : SslMode.Require,
