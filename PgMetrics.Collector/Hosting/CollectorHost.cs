@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Targets;
+using PgMetrics.Collector.Targets.Kubernetes;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Telemetry;
@@ -159,7 +160,33 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
     }
 
-    private void WatchTargetLists(CollectorConfig config)
+    /// <summary>Starts following the config's target lists: a watcher per targets file, a discovery per Kubernetes block.</summary>
+    private void FollowTargetLists(CollectorConfig config)
+    {
+        foreach (var list in config.Receivers.Where(r => r.IsTargetList))
+        {
+            var name = list.Name;
+            if (list.TargetsFilePath is { } path)
+            {
+                _targetSources.Add(new TargetsWatcher(path, async () => await ReloadTargetsAsync(name).ConfigureAwait(false)));
+            }
+
+            if (list.Discovery is { } discovery)
+            {
+                var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(name)];
+                _targetSources.Add(new ServiceDiscovery(
+                    discovery,
+                    async found => await SetDiscoveredTargetsAsync(name, [.. found.Select(target => factory.FromDiscovery(list, target))]).ConfigureAwait(false),
+                    _loggerFactory.CreateLogger("pgmetrics.discovery." + name)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops following target lists. Called outside the apply gate: a discovery waits for its loops, which may be
+    /// waiting for the gate to apply what they found.
+    /// </summary>
+    private void StopFollowingTargetLists()
     {
         foreach (var source in _targetSources)
         {
@@ -167,11 +194,6 @@ internal sealed class CollectorHost : IAsyncDisposable
         }
 
         _targetSources.Clear();
-        foreach (var list in config.Receivers.Where(r => r.TargetsFilePath is not null))
-        {
-            var name = list.Name;
-            _targetSources.Add(new TargetsWatcher(list.TargetsFilePath!, async () => await ReloadTargetsAsync(name).ConfigureAwait(false)));
-        }
     }
 
     /// <summary>Loads the config file (and the metadata files it names) again; applies it if valid, else logs why and keeps the running one.</summary>
@@ -190,6 +212,7 @@ internal sealed class CollectorHost : IAsyncDisposable
             return false;
         }
 
+        StopFollowingTargetLists();
         await ApplyAsync(result.Config!).ConfigureAwait(false);
 
         // The new config may name other metadata files; their content now is what runs.
@@ -205,12 +228,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     {
         _watcher?.Dispose();
         _watcher = null;
-        foreach (var source in _targetSources)
-        {
-            source.Dispose();
-        }
-
-        _targetSources.Clear();
+        StopFollowingTargetLists();
         using var timeout = new CancellationTokenSource(deadline);
         await _applyGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -281,7 +299,7 @@ internal sealed class CollectorHost : IAsyncDisposable
                 }
             }
 
-            WatchTargetLists(config);
+            FollowTargetLists(config);
 
             _selfMetricsReporter.Start(pipeline.FanOut, pipeline.SelfMetricsInterval);
             _pipeline = pipeline;
@@ -297,11 +315,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _watcher?.Dispose();
-        foreach (var source in _targetSources)
-        {
-            source.Dispose();
-        }
-
+        StopFollowingTargetLists();
         if (_health is not null)
         {
             await _health.DisposeAsync().ConfigureAwait(false);

@@ -31,12 +31,20 @@ internal sealed record KubernetesDiscoveryConfig
 
         var kubernetes = discovery.Section("kubernetes", Keys);
         var defaults = new KubernetesDiscoveryConfig();
-        return new KubernetesDiscoveryConfig
+        var config = new KubernetesDiscoveryConfig
         {
             Namespaces = kubernetes.TextList("namespaces"),
             AnnotationPrefix = kubernetes.Text("annotation_prefix") ?? defaults.AnnotationPrefix,
             ApiServer = kubernetes.Url("api_server"),
         };
+
+        // In a pod the client finds the API server by these, as kubectl and client-go do.
+        if (config.ApiServer is null && !kubernetes.Has("api_server") && string.IsNullOrEmpty(kubernetes.Environment("KUBERNETES_SERVICE_HOST")))
+        {
+            kubernetes.Errors.Add(kubernetes.Path, "not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set); run in a cluster or set api_server");
+        }
+
+        return config;
     }
 
     /// <summary>Compares values, lists by content, so a reload that keeps the block keeps its watch.</summary>
