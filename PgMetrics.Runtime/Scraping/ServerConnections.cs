@@ -125,7 +125,7 @@ public sealed class ServerConnections : IAsyncDisposable
         {
             if (!_dataSources.TryGetValue(database, out var dataSource))
             {
-                dataSource = NpgsqlDataSource.Create(PoolFor(database));
+                dataSource = CreateDataSource(PoolFor(database).ConnectionString);
                 _dataSources[database] = dataSource;
             }
 
@@ -157,6 +157,22 @@ public sealed class ServerConnections : IAsyncDisposable
 
         // Npgsql counts whole seconds; a sub-second setting still closes the connection.
         static int Seconds(TimeSpan value) => value == TimeSpan.Zero ? 0 : (int)Math.Max(1, Math.Ceiling(Math.Min(value.TotalSeconds, int.MaxValue)));
+    }
+
+    /// <summary>
+    /// A data source with only the type mappings scrapes read: the basic types (numbers, text, names, times,
+    /// oid and xid), arrays (for <c>@databases</c> and setting names), JSON (plans from <c>EXPLAIN (FORMAT JSON)</c>)
+    /// and TLS. Every data source carries its own copy of its type mappings, and a collector holds one per database
+    /// per target, so the full set (ranges, geometry, full-text search …), about 150 KB a data source, is what a
+    /// fleet's memory grew with; Npgsql's slim builder is made for this.
+    /// </summary>
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.EnableArrays();
+        builder.EnableJsonTypes();
+        builder.EnableTransportSecurity();
+        return builder.Build();
     }
 
     /// <inheritdoc/>
