@@ -24,7 +24,8 @@ public sealed class FleetServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _cluster = await PostgresCluster.StartAsync(PostgresVersions.Requested[^1], extraListenAddresses: [.. Enumerable.Range(1, Addresses).Select(Address)]);
+        var listen = string.Join(',', ["127.0.0.1", .. Enumerable.Range(1, Addresses).Select(Address)]);
+        _cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions(PostgresVersions.Requested[^1]) { Settings = new Dictionary<string, string> { ["listen_addresses"] = listen } });
         await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         for (var target = 1; target <= Addresses; target++)
