@@ -168,4 +168,34 @@ public sealed class FleetTests(FleetServer fleet) : IClassFixture<FleetServer>, 
             client.Dispose();
         }
     }
+
+    [Fact]
+    public async Task The_targets_command_prints_each_replicas_share_one_line_per_target_beginning_with_its_endpoint()
+    {
+        var endpoints = Enumerable.Range(1, 30).Select(i => $"pg-{i}.example.internal:5432").ToList();
+        File.WriteAllText(TargetsPath, string.Concat(endpoints.Select((e, i) => $"- endpoint: {e}\n  attributes: {{team: t{i % 3}}}\n")));
+        var config = Path.Combine(_directory, "pgmetrics.yaml");
+        File.WriteAllText(config, $"receivers:\n  postgresql/fleet:\n    targets_file: {TargetsPath}\n");
+
+        var owned = new List<string>();
+        for (var shard = 0; shard < 3; shard++)
+        {
+            var (exitCode, output, errors) = await CollectorProcess.RunAsync(["targets", "--config", config, "--shard", shard.ToString(System.Globalization.CultureInfo.InvariantCulture), "--shards", "3"]);
+            Assert.True(exitCode == 0, errors);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.NotEmpty(lines);
+            foreach (var line in lines)
+            {
+                var fields = line.Split('\t');
+                Assert.Equal($"postgresql/fleet[{fields[0]}]", fields[1]);
+                Assert.StartsWith("team=t", fields[2], StringComparison.Ordinal);
+                owned.Add(fields[0]);
+            }
+        }
+
+        Assert.Equal(endpoints.Order(), owned.Order());
+        var (badExit, _, badErrors) = await CollectorProcess.RunAsync(["targets", "--config", config, "--shard", "3", "--shards", "3"]);
+        Assert.Equal(2, badExit);
+        Assert.Contains("--shard must be from 0 to --shards", badErrors, StringComparison.Ordinal);
+    }
 }
