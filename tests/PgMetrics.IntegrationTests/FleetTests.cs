@@ -28,14 +28,14 @@ public sealed class FleetTests(FleetServer fleet) : IClassFixture<FleetServer>, 
 
     private static string Target(string endpoint, int role) => $"- endpoint: {endpoint}\n  username: fleet_{role}\n  attributes: {{fleet.member: \"{role}\"}}\n";
 
-    private CollectorConfig Load(Uri otlp, string extraService = "")
+    private CollectorConfig Load(Uri otlp, string extraService = "", string interval = "1s")
     {
         var yaml = $"""
             receivers:
               postgresql/fleet:
-                collection_interval: 1s
+                collection_interval: {interval}
                 initial_delay: 0s
-                timeout: 1s
+                timeout: {interval}
                 max_backoff: 8s
                 databases: [postgres]
                 tls: {"{"}insecure: true{"}"}
@@ -99,6 +99,60 @@ public sealed class FleetTests(FleetServer fleet) : IClassFixture<FleetServer>, 
         File.WriteAllText(TargetsPath, "- endpoint: nowhere\n");
         await WaitUntilAsync(() => Task.FromResult(host.TargetReloadsRejected == 1), "the broken targets file rejected");
         Assert.Equal(expected, host.Receivers.Select(r => r.Name).Order());
+        await host.ShutdownAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Sixty_targets_in_one_collector_each_deliver_their_own_series_and_the_fifty_removed_release_their_connections()
+    {
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+        var all = Enumerable.Range(1, FleetServer.Addresses).ToList();
+        File.WriteAllText(TargetsPath, string.Concat(all.Select(t => Target(fleet.Endpoint(t), t))));
+        await using var host = new CollectorHost(Load(newRelic.Endpoint, interval: "2s"), NullLoggerFactory.Instance);
+        await host.StartAsync();
+        Assert.Equal(all.Count, host.Receivers.Count);
+
+        // Every target's series reach New Relic under its own address, with its own attributes: none is
+        // missing and none carries another target's. The server's max_connections is the oracle for the value.
+        long maxConnections;
+        await using (var connection = new Npgsql.NpgsqlConnection(fleet.Cluster.ConnectionString))
+        {
+            await connection.OpenAsync(Cancel);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT setting::bigint FROM pg_settings WHERE name = 'max_connections'", connection);
+            maxConnections = (long)(await command.ExecuteScalarAsync(Cancel))!;
+        }
+
+        List<OtlpDecoder.Point> Delivered()
+        {
+            lock (newRelic.Accepted)
+            {
+                return [.. newRelic.Accepted.SelectMany(OtlpDecoder.Decode).Where(p => p.Metric == "postgresql.connection.max")];
+            }
+        }
+
+        await WaitUntilAsync(() => Task.FromResult(Delivered().Select(p => p.Resource["server.address"]).Distinct().Count() == all.Count), "every target's points delivered", seconds: 60);
+        foreach (var point in Delivered())
+        {
+            var target = int.Parse(point.Resource["server.address"].Split('.')[^1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(FleetServer.Address(target), point.Resource["server.address"]);
+            Assert.Equal(target.ToString(System.Globalization.CultureInfo.InvariantCulture), point.Resource["fleet.member"]);
+            Assert.Equal(maxConnections, point.IntValue);
+        }
+
+        // Each target keeps to its own connection limit (one database here: its home database's two at most).
+        var connections = await fleet.ConnectionsByTargetAsync();
+        Assert.All(connections, c => Assert.InRange(c.Value, 0, 2));
+
+        // Fifty leave: their receivers stop and their connections close; the ten that stay keep running.
+        var staying = all.Take(10).ToList();
+        var before = host.Receivers.ToDictionary(r => r.Name);
+        File.WriteAllText(TargetsPath, string.Concat(staying.Select(t => Target(fleet.Endpoint(t), t))));
+        await WaitUntilAsync(() => Task.FromResult(host.Receivers.Count == staying.Count), "the fifty removed targets stopped");
+        Assert.All(host.Receivers, r => Assert.Same(before[r.Name], r));
+        // A backend ends a moment after its client closes, so the server is asked until they are gone.
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        await WaitUntilAsync(async () => !(await fleet.ConnectionsByTargetAsync()).Keys.Except(staying).Any(), "the removed targets' connections closed", seconds: 10);
+        TestContext.Current.SendDiagnosticMessage($"removed targets' connections closed {stopped.ElapsedMilliseconds} ms after their receivers stopped");
         await host.ShutdownAsync(TimeSpan.FromSeconds(5));
     }
 
