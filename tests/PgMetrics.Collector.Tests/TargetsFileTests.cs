@@ -142,6 +142,31 @@ public sealed class TargetsFileTests : IDisposable
     }
 
     [Fact]
+    public void Listed_targets_take_the_lists_query_events_connection_pool_and_feature_gates_and_override_them_key_by_key()
+    {
+        var targets = _folder.Write("targets.yaml", """
+            - endpoint: db1.example.com:5432
+            - endpoint: db2.example.com:5432
+              events: {db.server.query_sample: {enabled: false}}
+              top_query_collection: {top_n_query: 5}
+              connection_pool: {max_open: 1}
+            """);
+        var result = ConfigLoader.Parse(
+            $"receivers:\n  postgresql/fleet:\n    targets_file: {targets}\n    events: {{db.server.query_sample: {{enabled: true}}, db.server.top_query: {{enabled: true}}}}\n"
+            + "    top_query_collection: {top_n_query: 50}\n    connection_pool: {max_open: 2, max_idle_time: 5s}\n"
+            + "exporters:\n  console: {}\nservice:\n  feature_gates: [receiver.postgresql.useOTelSemconv]\n",
+            Path.Combine(_folder.Root, "pgmetrics.yaml"),
+            _ => null);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var listed = result.Config!.AllTargets().Cast<PostgresqlReceiverConfig>().OrderBy(t => t.Endpoint, StringComparer.Ordinal).ToList();
+        Assert.All(listed, t => Assert.True(t.UseOTelSemconv, $"{t.Name} left out the feature gate"));
+        var (first, second) = (listed[0], listed[1]);
+        Assert.Equal((true, true, 50, 2, TimeSpan.FromSeconds(5)), (first.QueryMonitoring.QuerySample.Enabled, first.QueryMonitoring.TopQuery.Enabled, first.QueryMonitoring.TopQuery.TopNQuery, first.ConnectionPool.MaxOpen, first.ConnectionPool.MaxIdleTime));
+        Assert.Equal((false, true, 5, 1, TimeSpan.FromSeconds(5)), (second.QueryMonitoring.QuerySample.Enabled, second.QueryMonitoring.TopQuery.Enabled, second.QueryMonitoring.TopQuery.TopNQuery, second.ConnectionPool.MaxOpen, second.ConnectionPool.MaxIdleTime));
+    }
+
+    [Fact]
     public void Two_reads_of_an_unchanged_target_are_equal_and_any_changed_key_makes_them_differ()
     {
         var targets = _folder.Write("targets.yaml", "- endpoint: db:5432\n  databases: [a, b]\n  attributes: {team: x}\n  metrics: {postgresql.commits: {enabled: false}}\n");
@@ -171,7 +196,8 @@ public sealed class TargetsFileTests : IDisposable
         _ when type == typeof(IReadOnlyDictionary<string, bool>) => new Dictionary<string, bool> { ["other"] = true },
         _ when type == typeof(IReadOnlyDictionary<string, string>) => new Dictionary<string, string> { ["other"] = "x" },
         _ when type == typeof(TlsConfig) => new TlsConfig { CaFile = "other.pem" },
-        _ when type == typeof(Runtime.Queries.QueryMonitoringOptions) => new Runtime.Queries.QueryMonitoringOptions { TopN = 1 },
+        _ when type == typeof(Runtime.Queries.QueryMonitoringOptions) => new Runtime.Queries.QueryMonitoringOptions { TopQuery = new Runtime.Queries.TopQueryOptions { TopNQuery = 1 } },
+        _ when type == typeof(Runtime.Scraping.ConnectionPoolOptions) => new Runtime.Scraping.ConnectionPoolOptions { MaxOpen = 1 },
         _ when type == typeof(Targets.Kubernetes.KubernetesDiscoveryConfig) => new Targets.Kubernetes.KubernetesDiscoveryConfig { Namespaces = ["other"] },
         _ when type == typeof(IReadOnlyList<PostgresqlReceiverConfig>) => (IReadOnlyList<PostgresqlReceiverConfig>)[new PostgresqlReceiverConfig { Name = "other" }],
         _ => throw new InvalidOperationException($"no different value known for {type}; add one so the equality test covers the new property"),

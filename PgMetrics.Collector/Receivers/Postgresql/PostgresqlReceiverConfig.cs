@@ -204,6 +204,8 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
            && MaxRelationsPerDatabase == other.MaxRelationsPerDatabase
            && MaxConcurrentDatabases == other.MaxConcurrentDatabases
            && QueryMonitoring == other.QueryMonitoring
+           && ConnectionPool == other.ConnectionPool
+           && UseOTelSemconv == other.UseOTelSemconv
            && SameEntries(Metrics, other.Metrics)
            && SameEntries(ResourceAttributes, other.ResourceAttributes)
            && SameEntries(Attributes, other.Attributes)
