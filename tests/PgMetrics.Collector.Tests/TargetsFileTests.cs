@@ -197,6 +197,7 @@ public sealed class TargetsFileTests : IDisposable
         _ when type == typeof(IReadOnlyDictionary<string, string>) => new Dictionary<string, string> { ["other"] = "x" },
         _ when type == typeof(TlsConfig) => new TlsConfig { CaFile = "other.pem" },
         _ when type == typeof(Runtime.Queries.QueryMonitoringOptions) => new Runtime.Queries.QueryMonitoringOptions { TopQuery = new Runtime.Queries.TopQueryOptions { TopNQuery = 1 } },
+        _ when type == typeof(IReadOnlyList<MetadataFile>) => (IReadOnlyList<MetadataFile>)[new MetadataFile("other.yaml", "metadata_files[0]", null!, null!)],
         _ when type == typeof(Runtime.Scraping.ConnectionPoolOptions) => new Runtime.Scraping.ConnectionPoolOptions { MaxOpen = 1 },
         _ when type == typeof(Targets.Kubernetes.KubernetesDiscoveryConfig) => new Targets.Kubernetes.KubernetesDiscoveryConfig { Namespaces = ["other"] },
         _ when type == typeof(IReadOnlyList<PostgresqlReceiverConfig>) => (IReadOnlyList<PostgresqlReceiverConfig>)[new PostgresqlReceiverConfig { Name = "other" }],

@@ -205,6 +205,7 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
            && MaxConcurrentDatabases == other.MaxConcurrentDatabases
            && QueryMonitoring == other.QueryMonitoring
            && ConnectionPool == other.ConnectionPool
+           && MetadataFiles.SequenceEqual(other.MetadataFiles)
            && UseOTelSemconv == other.UseOTelSemconv
            && SameEntries(Metrics, other.Metrics)
            && SameEntries(ResourceAttributes, other.ResourceAttributes)
