@@ -33,7 +33,7 @@ internal static class OnceCommand
                     return ExitCodes.InvalidConfig;
                 }
 
-                receivers = loaded.Receivers;
+                receivers = loaded.OwnedTargets();
             }
             else if (flags.Receiver(parse, scheduled: false, out var error) is { } receiver)
             {
@@ -64,7 +64,7 @@ internal static class OnceCommand
         {
             // The same factories as run; the results are printed here rather than consumed.
             var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(receiverConfig.Name)];
-            var receiver = factory.Create(receiverConfig, Discard.Instance, Discard.Instance, NullLoggerFactory.Instance);
+            var receiver = factory.Create(receiverConfig, new ReceiverContext(Discard.Instance, Discard.Instance, NullLoggerFactory.Instance));
             try
             {
                 foreach (var result in await receiver.ScrapeOnceAsync(cancellationToken))

@@ -46,7 +46,15 @@ internal static class FeatureGates
             : (enabled, null);
     }
 
-    /// <summary>The receivers with the gates applied.</summary>
+    /// <summary>
+    /// The receivers with the gates applied, to the targets a targets file listed at load time too (targets read
+    /// later, and discovered ones, take the gate from their list).
+    /// </summary>
     public static IReadOnlyList<ReceiverConfig> Apply(IReadOnlySet<string> enabled, IReadOnlyList<ReceiverConfig> receivers)
-        => [.. receivers.Select(r => r is PostgresqlReceiverConfig postgresql ? postgresql with { UseOTelSemconv = enabled.Contains(UseOTelSemconv) } : r)];
+    {
+        var semconv = enabled.Contains(UseOTelSemconv);
+        return [.. receivers.Select(r => r is PostgresqlReceiverConfig postgresql
+            ? postgresql with { UseOTelSemconv = semconv, FileTargets = [.. postgresql.FileTargets.Select(t => t with { UseOTelSemconv = semconv })] }
+            : r)];
+    }
 }

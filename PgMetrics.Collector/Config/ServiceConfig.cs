@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Config.Yaml;
+using PgMetrics.Collector.Targets;
 
 namespace PgMetrics.Collector.Config;
 
@@ -7,7 +8,7 @@ namespace PgMetrics.Collector.Config;
 internal sealed record ServiceConfig
 {
     /// <summary>The keys the block takes.</summary>
-    public static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates"];
+    public static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates", "sharding", "max_concurrent_scrapes"];
     private static readonly string[] TelemetryKeys = ["logs", "health"];
     private static readonly string[] LogsKeys = ["level", "encoding"];
     private static readonly string[] HealthKeys = ["endpoint"];
@@ -38,6 +39,15 @@ internal sealed record ServiceConfig
     /// <summary>How long queued data may take to leave on shutdown. Default 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Which share of the targets this replica scrapes (<c>sharding: {index, count}</c>); by default all of them.</summary>
+    public ShardingConfig Sharding { get; init; } = ShardingConfig.None;
+
+    /// <summary>
+    /// How many scrapes run at once across every target (<c>max_concurrent_scrapes</c>); others wait for a
+    /// slot, and their timeout starts when they get one. Default 16.
+    /// </summary>
+    public int MaxConcurrentScrapes { get; init; } = 16;
+
     /// <summary>Reads the block; absent keys keep their defaults.</summary>
     public static ServiceConfig Read(ConfigSection service)
     {
@@ -59,6 +69,8 @@ internal sealed record ServiceConfig
             LogLevel = logs.Choice("level", LogLevels) ?? defaults.LogLevel,
             LogFormat = logs.Choice("encoding", LogFormats) ?? defaults.LogFormat,
             HealthEndpoint = health.Text("endpoint") ?? defaults.HealthEndpoint,
+            Sharding = ShardingConfig.Read(service.Section("sharding", ShardingConfig.Keys)),
+            MaxConcurrentScrapes = service.Int("max_concurrent_scrapes", minimum: 1) ?? defaults.MaxConcurrentScrapes,
         };
     }
 }

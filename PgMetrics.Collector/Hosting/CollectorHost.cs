@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Targets;
+using PgMetrics.Collector.Targets.Kubernetes;
+using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Telemetry;
 
@@ -9,10 +12,18 @@ namespace PgMetrics.Collector.Hosting;
 /// <summary>
 /// The running collector: orchestrates start, reload and stop of the pipeline a config describes. A reload
 /// that fails validation is logged and counted and the running pipeline stays; a valid one replaces it,
-/// while the exporters' queues, and the data in them, carry over.
+/// while the exporters' queues, and the data in them, carry over. Target lists change without a reload: an
+/// edited targets file or a discovered Service moves the running receivers to the new list, and exporters,
+/// their processors (delta baselines) and unchanged targets' receivers stay as they are.
 /// </summary>
 internal sealed class CollectorHost : IAsyncDisposable
 {
+    private readonly List<IDisposable> _targetSources = [];
+
+    // What each target list holds now, by receiver name, when it changed since the config was loaded.
+    private readonly Dictionary<string, IReadOnlyList<ReceiverConfig>> _fileTargets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ReceiverConfig>> _discoveredTargets = new(StringComparer.Ordinal);
+
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
@@ -47,8 +58,8 @@ internal sealed class CollectorHost : IAsyncDisposable
         await ApplyAsync(Config).ConfigureAwait(false);
         if (Config.Service.HealthEndpoint is { Length: > 0 } endpoint)
         {
-            var readiness = new ReadinessProbe(() => _pipeline?.Components ?? []);
-            _health = new HealthServer(endpoint, readiness.Problems);
+            var readiness = new ReadinessProbe(() => _pipeline?.Components ?? [], () => _pipeline?.ListedTargets ?? []);
+            _health = new HealthServer(endpoint, readiness.Problems, readiness.TargetProblems);
             CollectorLog.HealthEndpoints(_logger, endpoint);
         }
 
@@ -56,6 +67,133 @@ internal sealed class CollectorHost : IAsyncDisposable
         {
             _watcher = new ConfigWatcher(Config.WatchedFiles, async () => await ReloadAsync().ConfigureAwait(false));
         }
+    }
+
+    /// <summary>Reads a list's targets file again and, when it is valid, moves the running receivers to it; else logs why and keeps the running targets.</summary>
+    public async Task<bool> ReloadTargetsAsync(string receiver)
+    {
+        if (Config.Receivers.FirstOrDefault(r => r.Name == receiver) is not { TargetsFilePath: { } path } list)
+        {
+            return false;
+        }
+
+        var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(list.Name)];
+        var (targets, errors) = factory.ReadTargetsFile(list, Environment.GetEnvironmentVariable);
+        if (errors.Count > 0)
+        {
+            TargetReloadsRejected++;
+            PgMetricsInstruments.RecordConfigReload(succeeded: false);
+            foreach (var error in errors)
+            {
+                CollectorLog.TargetsRejected(_logger, receiver, error.ToString());
+            }
+
+            return false;
+        }
+
+        lock (_fileTargets)
+        {
+            _fileTargets[receiver] = targets;
+        }
+
+        PgMetricsInstruments.RecordConfigReload(succeeded: true);
+        await ApplyTargetsAsync(receiver, path).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Target list reloads rejected because a targets file was not valid.</summary>
+    public int TargetReloadsRejected { get; private set; }
+
+    /// <summary>Sets what discovery found for the list <paramref name="receiver"/> and moves the running receivers to it.</summary>
+    public async Task SetDiscoveredTargetsAsync(string receiver, IReadOnlyList<ReceiverConfig> targets)
+    {
+        lock (_fileTargets)
+        {
+            _discoveredTargets[receiver] = targets;
+        }
+
+        await ApplyTargetsAsync(receiver, "Kubernetes").ConfigureAwait(false);
+    }
+
+    /// <summary>The receivers running now, one per target this replica owns, in name order.</summary>
+    public IReadOnlyList<IReceiver> Receivers => _pipeline?.Receivers ?? [];
+
+    /// <summary>The problems <c>/readyz</c> reports now: those that make the collector unready, then single listed targets'.</summary>
+    public (IReadOnlyList<string> Unready, IReadOnlyList<string> Targets) Readiness
+    {
+        get
+        {
+            var probe = new ReadinessProbe(() => _pipeline?.Components ?? [], () => _pipeline?.ListedTargets ?? []);
+            return (probe.Problems(), probe.TargetProblems());
+        }
+    }
+
+    /// <summary>The targets this replica runs now, in name order.</summary>
+    public IReadOnlyList<ReceiverConfig> RunningTargets => _pipeline?.ReceiverSet.Configs ?? [];
+
+    private IEnumerable<ReceiverConfig> TargetsOf(ReceiverConfig list)
+    {
+        lock (_fileTargets)
+        {
+            var fromFile = _fileTargets.TryGetValue(list.Name, out var file) ? file : list.ListedTargets;
+            return [.. fromFile, .. _discoveredTargets.GetValueOrDefault(list.Name) ?? []];
+        }
+    }
+
+    private async Task ApplyTargetsAsync(string receiver, string source)
+    {
+        await _applyGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_pipeline is not { } pipeline)
+            {
+                return;
+            }
+
+            using var deadline = new CancellationTokenSource(Config.Service.ShutdownTimeout);
+            var changes = await pipeline.ApplyTargetsAsync(Config.OwnedTargets(TargetsOf), deadline.Token).ConfigureAwait(false);
+            CollectorLog.TargetsApplied(_logger, receiver, source, changes.Started, changes.Stopped, changes.Replaced, changes.Kept);
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    /// <summary>Starts following the config's target lists: a watcher per targets file, a discovery per Kubernetes block.</summary>
+    private void FollowTargetLists(CollectorConfig config)
+    {
+        foreach (var list in config.Receivers.Where(r => r.IsTargetList))
+        {
+            var name = list.Name;
+            if (list.TargetsFilePath is { } path)
+            {
+                _targetSources.Add(new TargetsWatcher(path, async () => await ReloadTargetsAsync(name).ConfigureAwait(false)));
+            }
+
+            if (list.Discovery is { } discovery)
+            {
+                var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(name)];
+                _targetSources.Add(new ServiceDiscovery(
+                    discovery,
+                    async found => await SetDiscoveredTargetsAsync(name, [.. found.Select(target => factory.FromDiscovery(list, target))]).ConfigureAwait(false),
+                    _loggerFactory.CreateLogger("pgmetrics.discovery." + name)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops following target lists. Called outside the apply gate: a discovery waits for its loops, which may be
+    /// waiting for the gate to apply what they found.
+    /// </summary>
+    private void StopFollowingTargetLists()
+    {
+        foreach (var source in _targetSources)
+        {
+            source.Dispose();
+        }
+
+        _targetSources.Clear();
     }
 
     /// <summary>Loads the config file (and the metadata files it names) again; applies it if valid, else logs why and keeps the running one.</summary>
@@ -74,6 +212,7 @@ internal sealed class CollectorHost : IAsyncDisposable
             return false;
         }
 
+        StopFollowingTargetLists();
         await ApplyAsync(result.Config!).ConfigureAwait(false);
 
         // The new config may name other metadata files; their content now is what runs.
@@ -89,6 +228,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     {
         _watcher?.Dispose();
         _watcher = null;
+        StopFollowingTargetLists();
         using var timeout = new CancellationTokenSource(deadline);
         await _applyGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -101,6 +241,7 @@ internal sealed class CollectorHost : IAsyncDisposable
             await pipeline.StopReceiversAsync(timeout.Token).ConfigureAwait(false);
             await _selfMetricsReporter.StopAsync(reportNow: true).ConfigureAwait(false);
             await pipeline.StopExportersAsync(timeout.Token).ConfigureAwait(false);
+            pipeline.Dispose();
             _pipeline = null;
             var summaries = pipeline.Exporters.Select(e => (e.Name, e.Summary)).ToList();
             foreach (var (name, summary) in summaries)
@@ -128,9 +269,17 @@ internal sealed class CollectorHost : IAsyncDisposable
 
                 // Stopped at once, not flushed: their queues carry over to the new exporters.
                 await running.StopExportersAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+                running.Dispose();
             }
 
-            var pipeline = PipelineBuilder.Build(config, _exporterState, _loggerFactory);
+            lock (_fileTargets)
+            {
+                // A new config brings its own target lists, read with it.
+                _fileTargets.Clear();
+                _discoveredTargets.Clear();
+            }
+
+            var pipeline = PipelineBuilder.Build(config, _exporterState, _loggerFactory, _selfMetrics.ForgetReceiver);
             await pipeline.StartAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var exporter in pipeline.Exporters)
             {
@@ -139,8 +288,18 @@ internal sealed class CollectorHost : IAsyncDisposable
 
             foreach (var receiver in config.Receivers)
             {
-                CollectorLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
+                if (receiver.IsTargetList)
+                {
+                    var owned = pipeline.Receivers.Count(r => r.Name.StartsWith(receiver.Name + "[", StringComparison.Ordinal));
+                    CollectorLog.TargetListStarted(_logger, receiver.ToString(), receiver.ListedTargets.Count, owned, config.Service.Sharding.Index, config.Service.Sharding.Count);
+                }
+                else if (config.Service.Sharding.Owns(receiver.Identity))
+                {
+                    CollectorLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
+                }
             }
+
+            FollowTargetLists(config);
 
             _selfMetricsReporter.Start(pipeline.FanOut, pipeline.SelfMetricsInterval);
             _pipeline = pipeline;
@@ -156,6 +315,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _watcher?.Dispose();
+        StopFollowingTargetLists();
         if (_health is not null)
         {
             await _health.DisposeAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using PgMetrics.Collector.Components;
 using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Config;
@@ -110,7 +111,7 @@ public sealed class MetadataFilesRobustnessTests : IDisposable
 
         // Valid: the receiver is made (no connection is opened before the first scrape) and its queries pick SQL for any version.
         var config = (PostgresqlReceiverConfig)result.Config!.Receivers[0];
-        var receiver = new PostgresqlReceiverFactory().Create(config, Discard.Instance, Discard.Instance, NullLoggerFactory.Instance);
+        var receiver = new PostgresqlReceiverFactory().Create(config, new ReceiverContext(Discard.Instance, Discard.Instance, NullLoggerFactory.Instance));
         var (_, custom) = PostgresqlReceiverFactory.ToMetricSets(config);
         foreach (var query in custom.SelectMany(s => s.Queries))
         {

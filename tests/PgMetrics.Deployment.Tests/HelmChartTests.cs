@@ -9,6 +9,7 @@ public sealed partial class HelmChartTests
     [Theory]
     [InlineData(null)]
     [InlineData("ci/full-values.yaml")]
+    [InlineData("ci/sharded-values.yaml")]
     public async Task Helm_lint_strict_passes(string? valuesFile)
     {
         var arguments = new List<string> { "lint", "--strict", KubernetesTools.ChartFolder };
@@ -30,12 +31,42 @@ public sealed partial class HelmChartTests
     [InlineData("targets[0].collectionInterval=soon", "/targets/0/collectionInterval")]
     [InlineData("logs.level=verbose", "/logs/level")]
     [InlineData("replicas=2", "additional properties 'replicas'")]
+    [InlineData("shards=0", "/shards")]
+    [InlineData("shards=2,persistence.enabled=true,persistence.existingClaim=spool", "persistence.existingClaim: shards > 1")]
     public async Task The_values_schema_rejects_a_mistake_and_names_where_it_is(string set, string named)
     {
         var result = await KubernetesTools.HelmAsync(KubernetesTools.TemplateArguments(null, set));
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(named, result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shards_render_a_StatefulSet_whose_pods_take_their_index_from_their_name_with_a_spool_claim_each()
+    {
+        var sharded = KubeObject.ParseAll(await KubernetesTools.TemplateAsync(Path.Combine(KubernetesTools.ChartFolder, "ci", "sharded-values.yaml")));
+        var single = KubeObject.ParseAll(await KubernetesTools.TemplateAsync());
+
+        Assert.DoesNotContain(sharded, o => o.Kind is "Deployment" or "PersistentVolumeClaim");
+        var statefulSet = Assert.Single(sharded, o => o.Kind == "StatefulSet");
+        var spec = statefulSet.Map("spec")!;
+        Assert.Equal(("3", "Parallel"), (spec.Text("replicas"), spec.Text("podManagementPolicy")));
+        Assert.Equal("spool", Assert.Single(spec.Maps("volumeClaimTemplates")).Map("metadata")!.Text("name"));
+        var headless = Assert.Single(sharded, o => o.Kind == "Service");
+        Assert.Equal((spec.Text("serviceName"), "None"), (headless.Map("metadata")!.Text("name"), headless.Map("spec")!.Text("clusterIP")));
+        var container = Assert.Single(statefulSet.PodSpec!.AllContainers);
+        var podName = Assert.Single(container.Maps("env"), e => e.Text("name") == "POD_NAME");
+        Assert.Equal("metadata.name", podName.Map("valueFrom")!.Map("fieldRef")!.Text("fieldPath"));
+        var config = KubeObject.ParseAll(Assert.Single(sharded, o => o.Kind == "ConfigMap").Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0];
+        var sharding = config.Map("service")!.Map("sharding")!;
+        Assert.Equal("3", sharding.Text("count"));
+        Assert.Null(sharding.Text("index"));
+
+        // One shard is the single collector it always was.
+        Assert.Single(single, o => o.Kind == "Deployment");
+        Assert.DoesNotContain(single, o => o.Kind is "StatefulSet" or "Service");
+        var singleConfig = KubeObject.ParseAll(Assert.Single(single, o => o.Kind == "ConfigMap").Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0];
+        Assert.Null(singleConfig.Map("service")!.Map("sharding"));
     }
 
     [Fact]

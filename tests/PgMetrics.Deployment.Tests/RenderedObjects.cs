@@ -7,15 +7,17 @@ public static class RenderedObjects
 {
     public const string HelmDefault = "helm chart, default values";
     public const string HelmFull = "helm chart, ci/full-values.yaml";
+    public const string HelmSharded = "helm chart, ci/sharded-values.yaml";
     public const string Kustomize = "deploy/kubernetes";
     public const string Sidecar = "deploy/kubernetes/examples/sidecar";
 
-    public static TheoryData<string> Sources { get; } = [HelmDefault, HelmFull, Kustomize, Sidecar];
+    public static TheoryData<string> Sources { get; } = [HelmDefault, HelmFull, HelmSharded, Kustomize, Sidecar];
 
     public static Task<string> RenderAsync(string source) => source switch
     {
         HelmDefault => KubernetesTools.TemplateAsync(),
         HelmFull => KubernetesTools.TemplateAsync(Path.Combine(KubernetesTools.ChartFolder, "ci", "full-values.yaml")),
+        HelmSharded => KubernetesTools.TemplateAsync(Path.Combine(KubernetesTools.ChartFolder, "ci", "sharded-values.yaml")),
         _ => KubernetesTools.KustomizeAsync(source),
     };
 
