@@ -1,17 +1,14 @@
 using System.Text.Json;
-using k8s;
-using k8s.Models;
-using PgMetrics.Collector.Targets;
 using Microsoft.Extensions.Logging;
 
 namespace PgMetrics.Collector.Targets.Kubernetes;
 
 /// <summary>
-/// Follows the annotated Services of a cluster with the official Kubernetes client (KubernetesClient.Aot):
-/// it lists them, then watches from the list's resourceVersion, and hands the whole target list to
-/// <c>onChanged</c> after the list and after every event that changes it. A watch that ends or fails (the
-/// API server's timeout, 410 Gone, a broken connection) starts over with a new list after a back-off, so a
-/// missed event never leaves a stale target behind. One loop runs per namespace, or one for all namespaces.
+/// Follows the annotated Services of a cluster: it lists them, then watches from the list's resourceVersion,
+/// and hands the whole target list to <c>onChanged</c> after the list and after every event that changes it.
+/// A watch that ends or fails (the API server's timeout, 410 Gone, a broken connection) starts over with a
+/// new list after a back-off, so a missed event never leaves a stale target behind; the targets found so
+/// far stay meanwhile. One loop runs per namespace, or one for all namespaces.
 /// </summary>
 internal sealed class ServiceDiscovery : IDisposable
 {
@@ -20,33 +17,40 @@ internal sealed class ServiceDiscovery : IDisposable
     private readonly KubernetesDiscoveryConfig _config;
     private readonly Func<IReadOnlyList<DiscoveredTarget>, Task> _onChanged;
     private readonly ILogger _logger;
-    private readonly k8s.Kubernetes _client;
+    private readonly Func<string, string?> _environment;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, Dictionary<string, DiscoveredTarget>> _byScope = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publish = new(1, 1);
+    private readonly Lock _gate = new();
     private readonly Task _running;
+    private KubernetesApi? _api;
     private IReadOnlyList<DiscoveredTarget> _published = [];
 
     /// <summary>Starts following Services in the background.</summary>
     /// <param name="config">Where to look and which annotations to read.</param>
     /// <param name="onChanged">Told the full list of targets whenever it changes.</param>
     /// <param name="logger">Where list and watch failures are logged.</param>
-    /// <exception cref="k8s.Exceptions.KubeConfigException">No API server is configured and the process is not in a cluster.</exception>
-    public ServiceDiscovery(KubernetesDiscoveryConfig config, Func<IReadOnlyList<DiscoveredTarget>, Task> onChanged, ILogger logger)
+    /// <param name="environment">Where the pod's <c>KUBERNETES_SERVICE_HOST</c> is read; the process environment when null.</param>
+    public ServiceDiscovery(KubernetesDiscoveryConfig config, Func<IReadOnlyList<DiscoveredTarget>, Task> onChanged, ILogger logger, Func<string, string?>? environment = null)
     {
         _config = config;
         _onChanged = onChanged;
         _logger = logger;
-        var clientConfig = config.ApiServer is { } apiServer
-            ? new KubernetesClientConfiguration { Host = apiServer.AbsoluteUri }
-            : KubernetesClientConfiguration.InClusterConfig();
-        _client = new k8s.Kubernetes(clientConfig);
+        _environment = environment ?? Environment.GetEnvironmentVariable;
         IReadOnlyList<string?> scopes = config.Namespaces.Count == 0 ? [(string?)null] : [.. config.Namespaces];
         _running = Task.WhenAll(scopes.Select(scope => Task.Run(() => FollowAsync(scope, _stop.Token))));
     }
 
     /// <summary>The targets found now, in endpoint order.</summary>
     public IReadOnlyList<DiscoveredTarget> Targets => _published;
+
+    private KubernetesApi Api()
+    {
+        lock (_gate)
+        {
+            return _api ??= KubernetesApi.Connect(_config.ApiServer, _environment);
+        }
+    }
 
     private async Task FollowAsync(string? scope, CancellationToken cancellationToken)
     {
@@ -63,14 +67,13 @@ internal sealed class ServiceDiscovery : IDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or k8s.Autorest.HttpOperationException or JsonException or IOException or KubernetesException)
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException or InvalidOperationException or UnauthorizedAccessException)
             {
                 failures++;
                 TargetsLog.DiscoveryFailed(_logger, scope ?? "(all namespaces)", ex.Message);
-                var wait = TimeSpan.FromSeconds(Math.Min(MaxRetryWait.TotalSeconds, Math.Pow(2, Math.Min(failures, 5))));
                 try
                 {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(MaxRetryWait.TotalSeconds, Math.Pow(2, Math.Min(failures, 5)))), cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -82,11 +85,9 @@ internal sealed class ServiceDiscovery : IDisposable
 
     private async Task<string?> ListAsync(string? scope, CancellationToken cancellationToken)
     {
-        var list = scope is null
-            ? await _client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await _client.CoreV1.ListNamespacedServiceAsync(scope, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var list = await Api().ListServicesAsync(scope, cancellationToken).ConfigureAwait(false);
         var found = new Dictionary<string, DiscoveredTarget>(StringComparer.Ordinal);
-        foreach (var service in list.Items)
+        foreach (var service in list.Items ?? [])
         {
             if (ServiceTargets.From(service, _config.AnnotationPrefix) is { } target)
             {
@@ -98,60 +99,40 @@ internal sealed class ServiceDiscovery : IDisposable
         return list.Metadata?.ResourceVersion;
     }
 
-    /// <summary>
-    /// Reads the watch stream, one JSON event per line (<c>{"type": "ADDED", "object": {…}}</c>). The client's
-    /// own watcher is left out of its NativeAOT build, so the stream is read here, through the client's
-    /// HttpClient and credentials, and each Service is read by the client's source-generated JSON.
-    /// </summary>
     private async Task WatchAsync(string? scope, string? resourceVersion, CancellationToken cancellationToken)
     {
-        var path = scope is null ? "api/v1/services" : $"api/v1/namespaces/{Uri.EscapeDataString(scope)}/services";
-        var uri = new Uri(_client.BaseUri, $"{path}?watch=true&allowWatchBookmarks=true&timeoutSeconds=300&resourceVersion={Uri.EscapeDataString(resourceVersion ?? string.Empty)}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (_client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         Dictionary<string, DiscoveredTarget> current;
         lock (_byScope)
         {
             current = new Dictionary<string, DiscoveredTarget>(_byScope.GetValueOrDefault(scope ?? string.Empty) ?? [], StringComparer.Ordinal);
         }
 
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        await foreach (var watchEvent in Api().WatchServicesAsync(scope, resourceVersion, cancellationToken).ConfigureAwait(false))
         {
-            if (line.Length == 0)
+            switch (watchEvent.Type)
+            {
+                case "BOOKMARK":
+                    continue;
+                case "ERROR":
+                    // Usually 410 Gone: the resourceVersion is too old. A new list starts over.
+                    throw new InvalidOperationException($"the watch ended with {watchEvent.Object?.Code}: {watchEvent.Object?.Message}");
+            }
+
+            if (watchEvent.Object is not { } changed)
             {
                 continue;
             }
 
-            using var watchEvent = JsonDocument.Parse(line);
-            var type = watchEvent.RootElement.GetProperty("type").GetString();
-            if (type is "BOOKMARK")
-            {
-                continue;
-            }
-
-            if (type is "ERROR")
-            {
-                // Usually 410 Gone: the resourceVersion is too old. A new list starts over.
-                throw new KubernetesException(KubernetesJson.Deserialize<V1Status>(watchEvent.RootElement.GetProperty("object").GetRawText()));
-            }
-
-            var service = KubernetesJson.Deserialize<V1Service>(watchEvent.RootElement.GetProperty("object").GetRawText());
+            var service = changed.AsService();
             var key = Key(service);
-            var target = type is "DELETED" ? null : ServiceTargets.From(service, _config.AnnotationPrefix);
-            var changed = target is null ? current.Remove(key) : !current.TryGetValue(key, out var before) || before != target;
+            var target = watchEvent.Type == "DELETED" ? null : ServiceTargets.From(service, _config.AnnotationPrefix);
+            var differs = target is null ? current.Remove(key) : !current.TryGetValue(key, out var before) || !Same(before, target);
             if (target is not null)
             {
                 current[key] = target;
             }
 
-            if (changed)
+            if (differs)
             {
                 await PublishAsync(scope ?? string.Empty, new Dictionary<string, DiscoveredTarget>(current, StringComparer.Ordinal)).ConfigureAwait(false);
             }
@@ -170,7 +151,7 @@ internal sealed class ServiceDiscovery : IDisposable
                 all = [.. _byScope.Values.SelectMany(s => s.Values).DistinctBy(t => t.Endpoint).OrderBy(t => t.Endpoint, StringComparer.Ordinal)];
             }
 
-            if (all.SequenceEqual(_published, TargetComparer.Instance))
+            if (all.Count == _published.Count && all.Zip(_published).All(pair => Same(pair.First, pair.Second)))
             {
                 return;
             }
@@ -184,7 +165,12 @@ internal sealed class ServiceDiscovery : IDisposable
         }
     }
 
-    private static string Key(V1Service service) => service.Metadata.NamespaceProperty + "/" + service.Metadata.Name;
+    private static string Key(Service service) => service.Metadata?.Namespace + "/" + service.Metadata?.Name;
+
+    /// <summary>Targets compared by value, their lists and maps by content.</summary>
+    private static bool Same(DiscoveredTarget x, DiscoveredTarget y)
+        => x.Endpoint == y.Endpoint && x.Source == y.Source && x.Databases.SequenceEqual(y.Databases)
+           && x.Attributes.Count == y.Attributes.Count && x.Attributes.All(a => y.Attributes.TryGetValue(a.Key, out var v) && v == a.Value);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -199,20 +185,8 @@ internal sealed class ServiceDiscovery : IDisposable
             // The loops end by cancellation; anything else was logged as it happened.
         }
 
-        _client.Dispose();
+        _api?.Dispose();
         _stop.Dispose();
         _publish.Dispose();
-    }
-
-    /// <summary>Targets compared by value, their lists and maps by content.</summary>
-    private sealed class TargetComparer : IEqualityComparer<DiscoveredTarget>
-    {
-        public static readonly TargetComparer Instance = new();
-
-        public bool Equals(DiscoveredTarget? x, DiscoveredTarget? y)
-            => x is not null && y is not null && x.Endpoint == y.Endpoint && x.Source == y.Source && x.Databases.SequenceEqual(y.Databases)
-               && x.Attributes.Count == y.Attributes.Count && x.Attributes.All(a => y.Attributes.TryGetValue(a.Key, out var v) && v == a.Value);
-
-        public int GetHashCode(DiscoveredTarget obj) => obj.Endpoint.GetHashCode(StringComparison.Ordinal);
     }
 }

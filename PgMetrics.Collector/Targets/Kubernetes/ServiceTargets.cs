@@ -1,5 +1,4 @@
 using System.Globalization;
-using k8s.Models;
 
 namespace PgMetrics.Collector.Targets.Kubernetes;
 
@@ -13,16 +12,20 @@ namespace PgMetrics.Collector.Targets.Kubernetes;
 internal static class ServiceTargets
 {
     /// <summary>The target a Service describes, or null when it is not annotated for scraping or names no port.</summary>
-    public static DiscoveredTarget? From(V1Service service, string annotationPrefix)
+    public static DiscoveredTarget? From(Service service, string annotationPrefix)
     {
         var annotations = service.Metadata?.Annotations ?? new Dictionary<string, string>();
+        if (service.Metadata?.Name is not { Length: > 0 } name)
+        {
+            return null;
+        }
+
         if (!annotations.TryGetValue(annotationPrefix + "scrape", out var scrape) || !string.Equals(scrape, "true", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        var name = service.Metadata!.Name;
-        var @namespace = service.Metadata.NamespaceProperty ?? "default";
+        var @namespace = service.Metadata.Namespace ?? "default";
         if (Port(service, annotations, annotationPrefix) is not { } port)
         {
             return null;
@@ -39,7 +42,7 @@ internal static class ServiceTargets
         return new DiscoveredTarget($"{name}.{@namespace}.svc:{port}", databases, attributes, $"{@namespace}/{name}");
     }
 
-    private static int? Port(V1Service service, IDictionary<string, string> annotations, string prefix)
+    private static int? Port(Service service, IReadOnlyDictionary<string, string> annotations, string prefix)
     {
         if (annotations.TryGetValue(prefix + "port", out var text))
         {
@@ -48,6 +51,6 @@ internal static class ServiceTargets
 
         var ports = service.Spec?.Ports ?? [];
         var named = ports.FirstOrDefault(p => p.Name is "postgres" or "postgresql") ?? ports.FirstOrDefault();
-        return named?.Port;
+        return named is { Port: > 0 } ? named.Port : null;
     }
 }
