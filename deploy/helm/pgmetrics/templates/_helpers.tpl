@@ -42,12 +42,37 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "pgmetrics.createSecret" -}}
 {{- $create := and .Values.newRelic.licenseKey (not .Values.newRelic.existingSecret) }}
 {{- range .Values.targets }}{{ if .password }}{{ $create = true }}{{ end }}{{ end }}
+{{- range .Values.pgbouncers }}{{ if .password }}{{ $create = true }}{{ end }}{{ end }}
 {{- if $create }}true{{ end }}
 {{- end }}
 
 {{/* The receiver of a target: postgresql, or postgresql/<name>. */}}
 {{- define "pgmetrics.receiverName" -}}
 {{- if .name }}postgresql/{{ .name }}{{ else }}postgresql{{ end }}
+{{- end }}
+
+{{/* The receiver of a PgBouncer: pgbouncer, or pgbouncer/<name>. */}}
+{{- define "pgmetrics.pgbouncerReceiverName" -}}
+{{- if .name }}pgbouncer/{{ .name }}{{ else }}pgbouncer{{ end }}
+{{- end }}
+
+{{/* Where PgBouncer number N's CA certificate Secret is mounted. */}}
+{{- define "pgmetrics.pgbouncerCaMountPath" -}}
+/etc/pgmetrics-tls/pgbouncer-{{ . }}
+{{- end }}
+
+{{/* The environment variable that carries PgBouncer number N's password. */}}
+{{- define "pgmetrics.pgbouncerPasswordEnv" -}}
+PGMETRICS_PGBOUNCER_{{ . }}_PASSWORD
+{{- end }}
+
+{{/* The tls block of a receiver from a target's or PgBouncer's tls values; the argument is (list tlsValues caMountPath). */}}
+{{- define "pgmetrics.tls" -}}
+{{- $values := index . 0 | default dict }}
+{{- $tls := dict "insecure" ($values.insecure | default false) }}
+{{- if $values.insecureSkipVerify }}{{ $_ := set $tls "insecure_skip_verify" true }}{{ end }}
+{{- if $values.caSecret }}{{ $_ := set $tls "ca_file" (printf "%s/%s" (index . 1) ($values.caSecretKey | default "ca.crt")) }}{{ end }}
+{{- toJson $tls }}
 {{- end }}
 
 {{/* Where target number N's CA certificate Secret is mounted. */}}
@@ -64,10 +89,7 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- define "pgmetrics.config" -}}
 {{- $receivers := dict }}
 {{- range $index, $target := .Values.targets }}
-{{- $targetTls := $target.tls | default dict }}
-{{- $tls := dict "insecure" ($targetTls.insecure | default false) }}
-{{- if $targetTls.insecureSkipVerify }}{{ $_ := set $tls "insecure_skip_verify" true }}{{ end }}
-{{- if $targetTls.caSecret }}{{ $_ := set $tls "ca_file" (printf "%s/%s" (include "pgmetrics.caMountPath" $index) ($targetTls.caSecretKey | default "ca.crt")) }}{{ end }}
+{{- $tls := include "pgmetrics.tls" (list $target.tls (include "pgmetrics.caMountPath" $index)) | fromJson }}
 {{- $receiver := dict "endpoint" $target.endpoint "username" $target.username "password" (printf "${env:%s}" (include "pgmetrics.passwordEnv" $index)) "collection_interval" ($target.collectionInterval | default "60s") "tls" $tls }}
 {{- if $target.databases }}{{ $_ := set $receiver "databases" $target.databases }}{{ end }}
 {{- if $target.excludeDatabases }}{{ $_ := set $receiver "exclude_databases" $target.excludeDatabases }}{{ end }}
@@ -77,6 +99,12 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- end }}
 {{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
 {{- $_ := set $receivers (include "pgmetrics.receiverName" $target) $receiver }}
+{{- end }}
+{{- /* PgBouncers: the pgbouncer receiver reads the admin console; receiverConfig and queryMonitoring are PostgreSQL keys and stay off it. */}}
+{{- range $index, $pgbouncer := .Values.pgbouncers }}
+{{- $tls := include "pgmetrics.tls" (list $pgbouncer.tls (include "pgmetrics.pgbouncerCaMountPath" $index)) | fromJson }}
+{{- $receiver := dict "endpoint" $pgbouncer.endpoint "username" $pgbouncer.username "password" (printf "${env:%s}" (include "pgmetrics.pgbouncerPasswordEnv" $index)) "collection_interval" ($pgbouncer.collectionInterval | default "60s") "tls" $tls }}
+{{- $_ := set $receivers (include "pgmetrics.pgbouncerReceiverName" $pgbouncer) $receiver }}
 {{- end }}
 {{- $newRelic := dict "region" .Values.newRelic.region "api_key" "${env:NEW_RELIC_LICENSE_KEY}" "compression" .Values.newRelic.compression "temporality" .Values.newRelic.temporality "spool_directory" "/var/lib/pgmetrics/spool" "max_queue_mb" .Values.newRelic.maxQueueMB }}
 {{- if .Values.newRelic.endpoint }}{{ $_ := set $newRelic "endpoint" .Values.newRelic.endpoint }}{{ end }}
@@ -163,6 +191,18 @@ spec:
               key: {{ ($target.passwordSecret | default dict).key | default "postgresql-password" }}
               {{- end }}
         {{- end }}
+        {{- range $index, $pgbouncer := .Values.pgbouncers }}
+        - name: {{ include "pgmetrics.pgbouncerPasswordEnv" $index }}
+          valueFrom:
+            secretKeyRef:
+              {{- if $pgbouncer.password }}
+              name: {{ include "pgmetrics.fullname" $root }}
+              key: pgbouncer-password-{{ $index }}
+              {{- else }}
+              name: {{ ($pgbouncer.passwordSecret | default dict).name | default (include "pgmetrics.fullname" $root) }}
+              key: {{ ($pgbouncer.passwordSecret | default dict).key | default "pgbouncer-password" }}
+              {{- end }}
+        {{- end }}
         {{- with .Values.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -206,6 +246,13 @@ spec:
           readOnly: true
         {{- end }}
         {{- end }}
+        {{- range $index, $pgbouncer := .Values.pgbouncers }}
+        {{- if ($pgbouncer.tls | default dict).caSecret }}
+        - name: pgbouncer-ca-{{ $index }}
+          mountPath: {{ include "pgmetrics.pgbouncerCaMountPath" $index }}
+          readOnly: true
+        {{- end }}
+        {{- end }}
         {{- with .Values.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -227,6 +274,18 @@ spec:
     {{- with ($target.tls | default dict) }}
     {{- if .caSecret }}
     - name: ca-{{ $index }}
+      secret:
+        secretName: {{ .caSecret }}
+        items:
+          - key: {{ .caSecretKey | default "ca.crt" }}
+            path: {{ .caSecretKey | default "ca.crt" }}
+    {{- end }}
+    {{- end }}
+    {{- end }}
+    {{- range $index, $pgbouncer := .Values.pgbouncers }}
+    {{- with ($pgbouncer.tls | default dict) }}
+    {{- if .caSecret }}
+    - name: pgbouncer-ca-{{ $index }}
       secret:
         secretName: {{ .caSecret }}
         items:
