@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using PgMetrics.Collector.Hosting;
 
 namespace PgMetrics.Collector.Targets;
 
@@ -11,92 +10,29 @@ namespace PgMetrics.Collector.Targets;
 /// </summary>
 internal sealed class TargetsWatcher : IDisposable
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(500);
-
-    private readonly string _path;
-    private readonly Func<Task> _onChanged;
-    private readonly FileSystemWatcher _watcher;
-    private readonly Lock _gate = new();
-    private Timer? _debounce;
-    private byte[] _lastHash;
-    private bool _disposed;
+    private readonly FileChangeDetector _detector;
 
     /// <summary>Starts watching <paramref name="path"/>, a file or a folder, taking its content now as seen.</summary>
     public TargetsWatcher(string path, Func<Task> onChanged)
     {
-        _path = Path.GetFullPath(path);
-        _onChanged = onChanged;
-        _lastHash = Hash();
-        var folder = Directory.Exists(_path) ? _path : Path.GetDirectoryName(_path)!;
-        _watcher = new FileSystemWatcher(folder)
-        {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.CreationTime,
-        };
-        _watcher.Changed += (_, _) => Schedule();
-        _watcher.Created += (_, _) => Schedule();
-        _watcher.Renamed += (_, _) => Schedule();
-        _watcher.Deleted += (_, _) => Schedule();
-        _watcher.EnableRaisingEvents = true;
+        var fullPath = Path.GetFullPath(path);
+        _detector = new FileChangeDetector(() => FilesOf(fullPath), onChanged);
+        _detector.Watch([Directory.Exists(fullPath) ? fullPath : Path.GetDirectoryName(fullPath)!]);
     }
 
-    private void Schedule()
+    // A folder being replaced may be missing for a moment: its path then hashes as unreadable, and the reload says what is wrong.
+    private static IReadOnlyList<string> FilesOf(string path)
     {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _debounce?.Dispose();
-            _debounce = new Timer(_ => _ = CheckAsync(), null, Debounce, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task CheckAsync()
-    {
-        var hash = Hash();
-        lock (_gate)
-        {
-            if (_disposed || hash.AsSpan().SequenceEqual(_lastHash))
-            {
-                return;
-            }
-
-            _lastHash = hash;
-        }
-
-        await _onChanged().ConfigureAwait(false);
-    }
-
-    private byte[] Hash()
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            foreach (var file in TargetsFiles.Of(_path))
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
-                hash.AppendData(SHA256.HashData(File.ReadAllBytes(file)));
-            }
+            return TargetsFiles.Of(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A file being replaced may be missing for a moment; the reload then says what is wrong.
-            hash.AppendData("(unreadable)"u8);
+            return [path];
         }
-
-        return hash.GetHashAndReset();
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _watcher.Dispose();
-        lock (_gate)
-        {
-            _disposed = true;
-            _debounce?.Dispose();
-        }
-    }
+    public void Dispose() => _detector.Dispose();
 }
