@@ -214,7 +214,10 @@ def pgmetrics_config(work, server, relations, sink=None):
             f"    collection_interval: 1h\n    initial_delay: 0s\n    tls: {{insecure: true}}\n"
             f"    max_relations_per_database: {relations}\n")
     if sink:
-        text += (f"exporters:\n  otlp:\n    endpoint: http://127.0.0.1:{sink.port}\n"
+        # Every table collected means every series sent too: the exporter's cardinality limits (2,000 series
+        # per metric by default) are raised with the relation limit.
+        cardinality = "    cardinality: {max_series_per_metric: 10000000, max_series_total: 10000000}\n" if relations == ALL_TABLES else ""
+        text += (f"exporters:\n  otlp:\n    endpoint: http://127.0.0.1:{sink.port}\n{cardinality}"
                  f"service:\n  exporters: [otlp]\n  telemetry:\n    logs: {{level: warn}}\n    health: {{endpoint: 127.0.0.1:{free_port()}}}\n")
     path.write_text(text)
     return path
