@@ -217,7 +217,7 @@ Task("BenchPeers")
     .IsDependentOn("Publish")
     .Does(() =>
 {
-    AptInstall(["prometheus-postgres-exporter", "postgresql-client"], ["/usr/bin/prometheus-postgres-exporter", "/usr/bin/psql"]);
+    AptInstall(["prometheus-postgres-exporter", "postgresql-client", "time"], ["/usr/bin/prometheus-postgres-exporter", "/usr/bin/psql", "/usr/bin/time"]);
     Run("python3", $"bench/peers/compare.py --runs {Argument("runs", 5)} --tables {Argument("tables", "1000,10000")}", Directory("."));
 });
 

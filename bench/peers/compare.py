@@ -30,6 +30,7 @@ PGMETRICS = ROOT / "artifacts/publish/pgmetrics"
 PEER = Path("/usr/bin/prometheus-postgres-exporter")
 PEER_QUERIES = Path("/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml")
 PSQL = Path("/usr/bin/psql")
+TIME = "/usr/bin/time"
 DRIVER_APP = "bench-driver"  # our own psql sessions, kept out of the captured statements
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 ALL_TABLES = 1_000_000
@@ -143,16 +144,19 @@ def sql_floor(server, statements, runs):
 
 
 def run_measured(args, stdout):
-    """Runs a process to its end: (wall seconds, cpu seconds, peak RSS bytes, exit code)."""
-    started = time.perf_counter()
-    process = subprocess.Popen([str(a) for a in args], stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace")
-    if process.returncode not in (0,):
-        print(f"  {args[0]} exited with {process.returncode}: {stderr[-2000:]}", file=sys.stderr)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, process.returncode
+    """Runs a process to its end under GNU time (Debian package `time`): (wall seconds, cpu seconds, peak RSS bytes, exit code).
+
+    Peak RSS comes from /usr/bin/time, not from our own wait4: Linux carries a process's peak RSS across
+    fork and exec, so a child of this (large) Python process would report at least Python's own peak.
+    """
+    with tempfile.NamedTemporaryFile("r") as figures:
+        started = time.perf_counter()
+        process = subprocess.run([TIME, "-f", "%U %S %M", "-o", figures.name] + [str(a) for a in args], stdout=stdout, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - started
+        user, system, max_rss_kb = figures.read().split()[-3:]
+    if process.returncode != 0:
+        print(f"  {args[0]} exited with {process.returncode}: {process.stderr.decode(errors='replace')[-2000:]}", file=sys.stderr)
+    return wall, float(user) + float(system), int(max_rss_kb) * 1024, process.returncode
 
 
 def proc_cpu(pid):
@@ -167,18 +171,20 @@ def proc_hwm(pid):
     return 0
 
 
-def count_points(otlp_json):
-    points = 0
-    for resource in otlp_json.get("resourceMetrics", []):
-        for scope in resource.get("scopeMetrics", []):
-            for metric in scope.get("metrics", []):
-                for kind in ("gauge", "sum", "histogram", "exponentialHistogram", "summary"):
-                    points += len(metric.get(kind, {}).get("dataPoints", []))
+def count_points(path):
+    """Data points in an OTLP/JSON file: each has exactly one timeUnixNano (read in pieces, never whole)."""
+    pattern = b'"timeUnixNano"'
+    points, tail = 0, b""
+    with open(path, "rb") as document:
+        while chunk := document.read(1 << 20):
+            data = tail + chunk
+            points += data.count(pattern)
+            tail = data[-(len(pattern) - 1):]  # too short to hold a whole match, so none is counted twice
     return points
 
 
 class Sink:
-    """An OTLP/HTTP receiver on loopback that answers 200 and records (arrival, bytes on the wire) per request."""
+    """An OTLP/HTTP receiver on loopback that answers 200 and records (arrival, bytes on the wire) per request of scraped data."""
 
     def __init__(self):
         self.requests, self.lock = [], threading.Lock()
@@ -187,7 +193,9 @@ class Sink:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.path.endswith("/v1/metrics"):
+                plain = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
+                # Only requests with PostgreSQL's metrics count: the collector's own metrics go separately.
+                if self.path.endswith("/v1/metrics") and b"postgresql." in plain:
                     with sink.lock:
                         sink.requests.append((time.perf_counter(), len(body)))
                 self.send_response(200)
@@ -230,7 +238,7 @@ def measure_once(work, server, relations, runs):
     for _ in range(runs):
         with open(output, "wb") as out:
             samples.append(run_measured([PGMETRICS, "once", "--config", config, "--format", "json"], out))
-    points = count_points(json.loads(output.read_text()))
+    points = count_points(output)
     return {"wall": statistics.median(s[0] for s in samples), "cpu": statistics.median(s[1] for s in samples),
             "rss": max(s[2] for s in samples), "points": points, "bytes": output.stat().st_size, "encoding": "OTLP/JSON (stdout)"}
 
@@ -305,12 +313,15 @@ def fmt_bytes(n):
 
 
 def main():
+    global PGMETRICS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tables", default="1000,10000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=str(ROOT / "bench/results/peers.md"))
+    parser.add_argument("--pgmetrics", default=str(PGMETRICS), help="the pgmetrics binary, e.g. an older build to compare")
     options = parser.parse_args()
-    for needed in (PG_BIN / "postgres", PGMETRICS, PEER, PSQL):
+    PGMETRICS = Path(options.pgmetrics)
+    for needed in (PG_BIN / "postgres", PGMETRICS, PEER, PSQL, Path(TIME)):
         if not needed.exists():
             sys.exit(f"missing {needed}: run ./build.sh --target=BenchPeers, which installs and builds it")
 
