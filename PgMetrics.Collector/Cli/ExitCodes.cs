@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The config (a file, or what the flags describe) has problems; each was printed with its place.</summary>
     public const int InvalidConfig = 3;
+
+    /// <summary>The collector could not start: the health endpoint's address is taken by another process.</summary>
+    public const int CannotStart = 4;
 }

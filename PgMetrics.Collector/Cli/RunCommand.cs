@@ -61,7 +61,16 @@ internal static class RunCommand
         Console.WriteLine(config.IsFile
             ? $"Running {config.FilePath}; press Ctrl-C to stop."
             : $"Scraping every {config.Receivers[0].CollectionInterval.TotalSeconds:0.###} s; press Ctrl-C to stop.");
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (HealthEndpointUnavailableException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.CannotStart;
+        }
+
         try
         {
             await Task.Delay(runFor ?? Timeout.InfiniteTimeSpan, signals.StopRequested);

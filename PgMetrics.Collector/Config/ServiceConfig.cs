@@ -31,6 +31,12 @@ internal sealed record ServiceConfig
     public string HealthEndpoint { get; init; } = "127.0.0.1:13133";
 
     /// <summary>
+    /// Whether the config names <c>telemetry.health.endpoint</c>: a named endpoint that cannot listen stops the
+    /// collector from starting, while the default one is then left off with a warning (a second collector on the host).
+    /// </summary>
+    public bool HealthEndpointConfigured { get; init; }
+
+    /// <summary>
     /// OpenTelemetry Collector feature gates turned on (<c>feature_gates</c>, as the collector's <c>--feature-gates</c>):
     /// <c>receiver.postgresql.useOTelSemconv</c> (and <c>receiver.postgresql.separateSchemaAttr</c>, which changes nothing).
     /// </summary>
@@ -69,6 +75,7 @@ internal sealed record ServiceConfig
             LogLevel = logs.Choice("level", LogLevels) ?? defaults.LogLevel,
             LogFormat = logs.Choice("encoding", LogFormats) ?? defaults.LogFormat,
             HealthEndpoint = health.Text("endpoint") ?? defaults.HealthEndpoint,
+            HealthEndpointConfigured = health.Text("endpoint") is not null,
             Sharding = ShardingConfig.Read(service.Section("sharding", ShardingConfig.Keys)),
             MaxConcurrentScrapes = service.Int("max_concurrent_scrapes", minimum: 1) ?? defaults.MaxConcurrentScrapes,
         };

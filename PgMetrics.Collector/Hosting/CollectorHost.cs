@@ -59,8 +59,16 @@ internal sealed class CollectorHost : IAsyncDisposable
         if (Config.Service.HealthEndpoint is { Length: > 0 } endpoint)
         {
             var readiness = new ReadinessProbe(() => _pipeline?.Components ?? [], () => _pipeline?.ListedTargets ?? []);
-            _health = new HealthServer(endpoint, readiness.Problems, readiness.TargetProblems);
-            CollectorLog.HealthEndpoints(_logger, endpoint);
+            try
+            {
+                _health = new HealthServer(endpoint, readiness.Problems, readiness.TargetProblems);
+                CollectorLog.HealthEndpoints(_logger, endpoint);
+            }
+            catch (HealthEndpointUnavailableException ex) when (!Config.Service.HealthEndpointConfigured)
+            {
+                // Only the default address is taken (another collector on the host): run on, say so.
+                CollectorLog.HealthEndpointsUnavailable(_logger, ex.Message);
+            }
         }
 
         if (Config.IsFile)

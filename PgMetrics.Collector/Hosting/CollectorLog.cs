@@ -8,6 +8,9 @@ internal static partial class CollectorLog
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Health endpoints on http://{Endpoint}/healthz and /readyz")]
     public static partial void HealthEndpoints(ILogger logger, string endpoint);
 
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Health endpoints not started, the collector runs without them: {Reason}; set telemetry.health.endpoint to another address")]
+    public static partial void HealthEndpointsUnavailable(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Receiver {Name} scrapes every {IntervalSeconds} s")]
     public static partial void ReceiverStarted(ILogger logger, string name, double intervalSeconds);
 

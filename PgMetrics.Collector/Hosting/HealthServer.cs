@@ -15,6 +15,7 @@ internal sealed class HealthServer : IAsyncDisposable
     private readonly Task _serving;
 
     /// <param name="endpoint"><c>host:port</c> to listen on.</param>
+    /// <exception cref="HealthEndpointUnavailableException">The address is in use or may not be listened on.</exception>
     /// <param name="readinessProblems">Problems that make the collector unready (503).</param>
     /// <param name="targetProblems">Problems of single listed targets, named after the status line but leaving it ready.</param>
     public HealthServer(string endpoint, Func<IReadOnlyList<string>> readinessProblems, Func<IReadOnlyList<string>>? targetProblems = null)
@@ -22,7 +23,16 @@ internal sealed class HealthServer : IAsyncDisposable
         _readinessProblems = readinessProblems;
         _targetProblems = targetProblems ?? (() => []);
         _listener.Prefixes.Add(Prefix(endpoint));
-        _listener.Start();
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            _listener.Close();
+            throw new HealthEndpointUnavailableException($"telemetry.health.endpoint {endpoint}: {ex.Message} (another process listens there; give this collector another port)", ex);
+        }
+
         _serving = Task.Run(ServeAsync);
     }
 
@@ -89,3 +99,6 @@ internal sealed class HealthServer : IAsyncDisposable
         await _serving.ConfigureAwait(false);
     }
 }
+
+/// <summary>The health endpoint could not listen on its address (<c>telemetry.health.endpoint</c>); the message names it and why.</summary>
+internal sealed class HealthEndpointUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -21,7 +21,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
 
     private string ConfigPath => Path.Combine(_directory, "pgmetrics.yaml");
 
-    private static string Config(IPostgresServer server, Uri otlp, string extraReceiverLines = "", string exporters = "[otlp]", string shutdownTimeout = "5s", string extraReceivers = "", int? healthPort = null)
+    private static string Config(IPostgresServer server, Uri otlp, string extraReceiverLines = "", string exporters = "[otlp]", string shutdownTimeout = "5s", string extraReceivers = "", int? healthPort = null, bool health = true)
     {
         var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString);
         return $"""
@@ -47,8 +47,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
             service:
               exporters: {exporters}
               shutdown_timeout: {shutdownTimeout}
-              telemetry:
-                health: {"{"}endpoint: 127.0.0.1:{healthPort ?? FreePort()}{"}"}
+            {(health ? $"  telemetry:\n    health: {{endpoint: 127.0.0.1:{healthPort ?? FreePort()}}}" : string.Empty)}
             """;
     }
 
@@ -231,6 +230,53 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
         Assert.Equal("SELECT pg_sleep($1), $2", sample.Attributes["db.query.text"]);
         Assert.Equal("postgresql", sample.Resource["pgmetrics.receiver"]);
         Assert.DoesNotContain(newRelic.AcceptedLogs, body => System.Text.Encoding.UTF8.GetString(body).Contains("card-4111", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_health_endpoint_the_config_names_that_another_process_holds_stops_the_start_with_its_own_exit_code()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, healthPort: port));
+
+        var (exitCode, output, errors) = await CollectorProcess.RunAsync(["run", "--config", ConfigPath, "--duration", "10s"], Secrets);
+
+        Assert.True(exitCode == 4, $"exit code {exitCode}\n{output}\n{errors}");
+        Assert.Contains($"telemetry.health.endpoint 127.0.0.1:{port}", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output + errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_the_default_health_address_is_taken_the_collector_runs_without_it_and_says_so()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey);
+
+        // The default address may be held by another collector of these tests already; either way it must be held while ours starts.
+        using var holder = new TcpListener(IPAddress.Loopback, 13133);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                holder.Start();
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, Cancel);
+            }
+        }
+
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, health: false));
+        var (exitCode, output, errors) = await CollectorProcess.RunAsync(["run", "--config", ConfigPath, "--duration", "3s"], Secrets);
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}\n{output}\n{errors}");
+        Assert.Contains("Health endpoints not started", output + errors, StringComparison.Ordinal);
+        Assert.Contains(Received(newRelic), p => p.Metric == "postgresql.db_size");
     }
 
     private static (HttpStatusCode StatusCode, string Body) TryGet(HttpClient http, string path)
