@@ -55,11 +55,11 @@ internal static class ConfigLoader
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            errors.Add(stream.Documents.Count == 0 ? (YamlNode?)null : stream.Documents[0].RootNode, "(root)", "the config must be a mapping with receivers, exporters and service");
+            errors.Add(stream.Documents.Count == 0 ? null : new YamlConfigNode(stream.Documents[0].RootNode), "(root)", "the config must be a mapping with receivers, exporters and service");
             return new ConfigLoadResult(null, errors.Items);
         }
 
-        var top = new ConfigSection(string.Empty, root, TopLevelKeys, errors, environment);
+        var top = new ConfigSection(string.Empty, new YamlConfigNode(root), TopLevelKeys, errors, environment);
         var receivers = Read(top, "receivers", ComponentFactories.Receivers, (factory, name, block) => factory.Read(name, block), "PgMetrics has 'postgresql' (or 'postgresql/<name>' for more targets)");
         var exporters = top.Has("exporters")
             ? Read(top, "exporters", ComponentFactories.Exporters, (factory, name, block) => factory.Read(name, block), "PgMetrics has " + string.Join(", ", ComponentFactories.Exporters.Keys))

@@ -1,16 +1,14 @@
-using YamlDotNet.RepresentationModel;
-
 namespace PgMetrics.Collector.Config.Yaml;
 
 /// <summary>
-/// Collects every problem of one config, so all are reported at once. While a file is read, the
-/// position of each key path is remembered, so a check that runs later on the typed config
-/// (<c>Validate</c>) still names the line and column of the value it is about.
+/// Collects every problem of one config, so all are reported at once. While a config is read, the
+/// place of each key path is remembered, so a check that runs later on the typed config
+/// (<c>Validate</c>) still names the line and column (or configuration path) of the value it is about.
 /// </summary>
 internal sealed class ConfigErrors(string file)
 {
     private readonly List<ConfigError> _errors = [];
-    private readonly Dictionary<string, (int Line, int Column)> _positions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConfigPlace> _places = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
 
     /// <summary>The file the config came from, or <c>(command line)</c>.</summary>
@@ -26,7 +24,7 @@ internal sealed class ConfigErrors(string file)
     public bool Has(string key) => _errors.Any(e => e.Key == key);
 
     /// <summary>Remembers where the value of <paramref name="path"/> is.</summary>
-    public void Locate(string path, YamlNode node) => _positions[path] = ((int)node.Start.Line, (int)node.Start.Column);
+    public void Locate(string path, ConfigNode node) => _places[path] = node.Place;
 
     /// <summary>Remembers that the value of <paramref name="path"/> was written as <paramref name="raw"/>, a <c>${...}</c> reference.</summary>
     public void MarkExpanded(string path, string raw) => _written[path] = raw;
@@ -35,8 +33,11 @@ internal sealed class ConfigErrors(string file)
     public string Shown(string path, string value) => _written.TryGetValue(path, out var raw) ? raw : value;
 
     /// <summary>Reports a problem at <paramref name="node"/>.</summary>
-    public void Add(YamlNode? node, string key, string message)
-        => _errors.Add(new ConfigError(File, node is null ? 1 : (int)node.Start.Line, node is null ? 1 : (int)node.Start.Column, key, message));
+    public void Add(ConfigNode? node, string key, string message)
+    {
+        var place = node?.Place ?? new ConfigPlace(1, 1);
+        _errors.Add(new ConfigError(File, place.Line, place.Column, key, message, place.Setting));
+    }
 
     /// <summary>
     /// Reports a problem with <paramref name="key"/>, placed at the value of <paramref name="at"/> (the key
@@ -44,26 +45,29 @@ internal sealed class ConfigErrors(string file)
     /// </summary>
     public void Add(string key, string message, string? at = null)
     {
-        var (line, column) = Find(at ?? key);
-        _errors.Add(new ConfigError(File, line, column, key, message));
+        var place = Find(at ?? key);
+        _errors.Add(new ConfigError(File, place.Line, place.Column, key, message, place.Setting));
     }
 
-    private (int Line, int Column) Find(string path)
+    private ConfigPlace Find(string path)
     {
+        var missing = string.Empty;
         while (true)
         {
-            if (_positions.TryGetValue(path, out var position))
+            if (_places.TryGetValue(path, out var place))
             {
-                return position;
+                // A configuration path names the missing key below the nearest one that is there.
+                return place.Setting is null || missing.Length == 0 ? place : place with { Setting = place.Setting + missing };
             }
 
             var dot = path.LastIndexOf('.');
             if (dot < 0)
             {
-                // Built from flags there are no positions at all; a file always has its top-level keys.
-                return _positions.Count == 0 ? (0, 0) : (1, 1);
+                // Built from flags there are no places at all; a file always has its top-level keys.
+                return _places.Count == 0 ? new ConfigPlace(0, 0) : new ConfigPlace(1, 1);
             }
 
+            missing = ":" + path[(dot + 1)..] + missing;
             path = path[..dot];
         }
     }

@@ -1,41 +1,40 @@
 using System.Globalization;
-using YamlDotNet.RepresentationModel;
 
 namespace PgMetrics.Collector.Config.Yaml;
 
 /// <summary>
-/// One mapping of a config file, read by key with typed accessors. Unknown and repeated keys are reported
+/// One mapping of a config (a YAML file or .NET configuration), read by key with typed accessors. Unknown and repeated keys are reported
 /// when the section is made; every accessor reports a wrong value with the file, line, column and dotted
 /// key, and returns null (or an empty collection) so reading goes on and every problem is found at once.
 /// The accessor names match the metadata parser's, so one idiom reads both YAML files.
 /// </summary>
 internal sealed class ConfigSection
 {
-    private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ConfigNode Key, ConfigNode Value)> _entries = new(StringComparer.Ordinal);
     private readonly ConfigErrors _errors;
     private readonly Func<string, string?> _environment;
 
     /// <summary>Reads <paramref name="node"/> as a mapping with only <paramref name="allowedKeys"/>; a null or empty node is an empty section.</summary>
-    public ConfigSection(string path, YamlNode? node, IReadOnlyList<string> allowedKeys, ConfigErrors errors, Func<string, string?> environment)
+    public ConfigSection(string path, ConfigNode? node, IReadOnlyList<string> allowedKeys, ConfigErrors errors, Func<string, string?> environment)
     {
         Path = path;
         _errors = errors;
         _environment = environment;
-        if (node is null || node is YamlScalarNode { Value: null or "" })
+        if (node is null || node.IsEmpty)
         {
             return;
         }
 
         errors.Locate(path, node);
-        if (node is not YamlMappingNode mapping)
+        if (node.Kind != ConfigNodeKind.Mapping)
         {
             errors.Add(node, path, "must be a mapping of key: value lines");
             return;
         }
 
-        foreach (var (keyNode, value) in mapping.Children)
+        foreach (var (written, keyNode, value) in node.Entries)
         {
-            var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            var key = node.LooseKeys ? allowedKeys.FirstOrDefault(allowed => SameLooseKey(allowed, written)) ?? written : written;
             var keyPath = Child(key);
             if (!allowedKeys.Contains(key))
             {
@@ -44,7 +43,7 @@ internal sealed class ConfigSection
                 continue;
             }
 
-            if (!_entries.TryAdd(key, ((YamlScalarNode)keyNode, value)))
+            if (!_entries.TryAdd(key, (keyNode, value)))
             {
                 errors.Add(keyNode, keyPath, "is given more than once");
                 continue;
@@ -74,22 +73,21 @@ internal sealed class ConfigSection
         => new(Child(key), _entries.TryGetValue(key, out var entry) ? entry.Value : null, allowedKeys, _errors, _environment);
 
     /// <summary>The entries of a nested mapping whose keys are names (receivers, exporters, metrics): name, key node and value.</summary>
-    public IEnumerable<(string Name, YamlNode KeyNode, YamlNode Value)> Named(string key)
+    public IEnumerable<(string Name, ConfigNode KeyNode, ConfigNode Value)> Named(string key)
     {
-        if (!_entries.TryGetValue(key, out var entry) || entry.Value is YamlScalarNode { Value: null or "" })
+        if (!_entries.TryGetValue(key, out var entry) || entry.Value.IsEmpty)
         {
             yield break;
         }
 
-        if (entry.Value is not YamlMappingNode mapping)
+        if (entry.Value.Kind != ConfigNodeKind.Mapping)
         {
             _errors.Add(entry.Value, Child(key), "must be a mapping of name: settings");
             yield break;
         }
 
-        foreach (var (nameNode, value) in mapping.Children)
+        foreach (var (name, nameNode, value) in entry.Value.Entries)
         {
-            var name = (nameNode as YamlScalarNode)?.Value ?? string.Empty;
             _errors.Locate(Child(key) + "." + name, nameNode);
             yield return (name, nameNode, value);
         }
@@ -103,13 +101,13 @@ internal sealed class ConfigSection
             return null;
         }
 
-        if (entry.Value is not YamlScalarNode scalar)
+        if (entry.Value.Kind is not (ConfigNodeKind.Scalar or ConfigNodeKind.Empty))
         {
             _errors.Add(entry.Value, Child(key), "must be a text value");
             return null;
         }
 
-        return Expand(scalar, Child(key));
+        return Expand(entry.Value, Child(key));
     }
 
     /// <summary>One of <paramref name="choices"/>, matched without regard to case and returned as listed.</summary>
@@ -233,21 +231,27 @@ internal sealed class ConfigSection
             return result;
         }
 
-        if (entry.Value is not YamlSequenceNode sequence)
+        if (entry.Value.Kind == ConfigNodeKind.Empty)
+        {
+            return result;
+        }
+
+        if (entry.Value.Kind != ConfigNodeKind.Sequence)
         {
             _errors.Add(entry.Value, Child(key), "must be a list, e.g. [a, b]");
             return result;
         }
 
-        for (var i = 0; i < sequence.Children.Count; i++)
+        var items = entry.Value.Items;
+        for (var i = 0; i < items.Count; i++)
         {
-            var item = sequence.Children[i];
+            var item = items[i];
             _errors.Locate($"{Child(key)}[{i}]", item);
-            if (item is YamlScalarNode scalar && Expand(scalar, Child(key)) is { } value)
+            if (item.Kind == ConfigNodeKind.Scalar && Expand(item, Child(key)) is { } value)
             {
                 result.Add(value);
             }
-            else if (item is not YamlScalarNode)
+            else if (item.Kind != ConfigNodeKind.Scalar)
             {
                 _errors.Add(item, Child(key), "list items must be text values");
             }
@@ -262,11 +266,11 @@ internal sealed class ConfigSection
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, _, value) in Named(key))
         {
-            if (value is YamlScalarNode scalar && Expand(scalar, Child(key) + "." + name) is { } text)
+            if (value.Kind is ConfigNodeKind.Scalar or ConfigNodeKind.Empty && Expand(value, Child(key) + "." + name) is { } text)
             {
                 result[name] = text;
             }
-            else if (value is not YamlScalarNode)
+            else if (value.Kind is not (ConfigNodeKind.Scalar or ConfigNodeKind.Empty))
             {
                 _errors.Add(value, Child(key) + "." + name, "must be a text value");
             }
@@ -297,9 +301,9 @@ internal sealed class ConfigSection
         return result;
     }
 
-    private string? Expand(YamlScalarNode scalar, string path)
+    private string? Expand(ConfigNode scalar, string path)
     {
-        var raw = scalar.Value ?? string.Empty;
+        var raw = scalar.Text ?? string.Empty;
         if (SecretExpansion.HasReference(raw))
         {
             _errors.MarkExpanded(path, raw);
@@ -311,7 +315,10 @@ internal sealed class ConfigSection
     private void Fail(string key, string value, string problem, string prefix = "")
     {
         var node = _entries[key].Value;
-        var raw = (node as YamlScalarNode)?.Value ?? value;
+        var raw = node.Text ?? value;
         _errors.Add(node, Child(key), $"{prefix}'{SecretExpansion.Shown(raw, value)}' {problem}");
     }
+
+    private static bool SameLooseKey(string allowed, string written)
+        => string.Equals(allowed.Replace("_", string.Empty, StringComparison.Ordinal), written.Replace("_", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 }
