@@ -1,13 +1,14 @@
 using System.CommandLine;
-using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Exporters.Console;
-using PgMetrics.Collector.Exporters.NewRelic;
-using PgMetrics.Collector.Exporters.Otlp;
-using PgMetrics.Collector.Receivers.Postgresql;
 using PgMetrics.Exporter.Otlp;
+using PgMetrics.Exporter.Otlp.Configuration;
 using PgMetrics.Exporter.Otlp.NewRelic;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
 
 namespace PgMetrics.Collector.Cli;
 

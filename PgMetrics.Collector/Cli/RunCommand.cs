@@ -1,6 +1,8 @@
 using System.CommandLine;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Hosting;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Cli;
 

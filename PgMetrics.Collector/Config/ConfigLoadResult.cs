@@ -1,3 +1,6 @@
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
+
 namespace PgMetrics.Collector.Config;
 
 /// <summary>A loaded config, or every problem found in it.</summary>

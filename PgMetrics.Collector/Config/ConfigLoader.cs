@@ -1,6 +1,9 @@
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config.Yaml;
 using PgMetrics.Collector.Exporters.Console;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,7 +19,7 @@ namespace PgMetrics.Collector.Config;
 internal static class ConfigLoader
 {
     /// <summary>The name a config built from command-line flags goes by in messages.</summary>
-    public const string CommandLine = "(command line)";
+    public const string CommandLine = CollectorConfig.CommandLine;
 
     private static readonly string[] TopLevelKeys = ["receivers", "exporters", "service"];
 
@@ -60,9 +63,9 @@ internal static class ConfigLoader
         }
 
         var top = new ConfigSection(string.Empty, new YamlConfigNode(root), TopLevelKeys, errors, environment);
-        var receivers = Read(top, "receivers", ComponentFactories.Receivers, (factory, name, block) => factory.Read(name, block), "PgMetrics has 'postgresql' (or 'postgresql/<name>' for more targets)");
+        var receivers = Read(top, "receivers", CollectorComponents.Factories.Receivers, (factory, name, block) => factory.Read(name, block), "PgMetrics has 'postgresql' (or 'postgresql/<name>' for more targets)");
         var exporters = top.Has("exporters")
-            ? Read(top, "exporters", ComponentFactories.Exporters, (factory, name, block) => factory.Read(name, block), "PgMetrics has " + string.Join(", ", ComponentFactories.Exporters.Keys))
+            ? Read(top, "exporters", CollectorComponents.Factories.Exporters, (factory, name, block) => factory.Read(name, block), "PgMetrics has " + string.Join(", ", CollectorComponents.Factories.Exporters.Keys))
             : [new ConsoleExporterConfig { Name = "console" }];
         if (receivers.Count == 0 && errors.Count == 0)
         {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Telemetry;
 
@@ -127,7 +129,7 @@ internal sealed class CollectorHost : IAsyncDisposable
                 await running.StopExportersAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
             }
 
-            var pipeline = PipelineBuilder.Build(config, _exporterState, _loggerFactory);
+            var pipeline = PipelineBuilder.Build(config, CollectorComponents.Factories, _exporterState, _loggerFactory);
             await pipeline.StartAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var exporter in pipeline.Exporters)
             {

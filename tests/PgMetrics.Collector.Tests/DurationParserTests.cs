@@ -1,4 +1,6 @@
 using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Tests;
 

@@ -1,5 +1,4 @@
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Receivers.Pgbouncer;
 using PgMetrics.Runtime.Pgbouncer;
 
 namespace PgMetrics.Collector.Tests;

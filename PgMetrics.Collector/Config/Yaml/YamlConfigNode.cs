@@ -1,3 +1,4 @@
+using PgMetrics.Runtime.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace PgMetrics.Collector.Config.Yaml;

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using PgMetrics.Runtime.Configuration;
+
+namespace PgMetrics.Hosting;
+
+/// <summary>The <c>service:</c> block: which exporters run, logging, health endpoint, shutdown.</summary>
+internal sealed record ServiceConfig
+{
+    /// <summary>The keys the block takes.</summary>
+    public static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry"];
+    private static readonly string[] TelemetryKeys = ["logs", "health"];
+    private static readonly string[] LogsKeys = ["level", "encoding"];
+    private static readonly string[] HealthKeys = ["endpoint"];
+
+    /// <summary>The log levels a config may name, as the OpenTelemetry Collector's <c>service.telemetry.logs.level</c>.</summary>
+    public static readonly (string Name, LogLevel Level)[] LogLevels = [("debug", LogLevel.Debug), ("info", LogLevel.Information), ("warn", LogLevel.Warning), ("error", LogLevel.Error)];
+
+    private static readonly (string, LogFormat)[] LogFormats = [("console", LogFormat.Console), ("json", LogFormat.Json)];
+
+    /// <summary>Exporters in use; empty means every exporter declared.</summary>
+    public IReadOnlyList<string> Exporters { get; init; } = [];
+
+    /// <summary>Text lines (<c>console</c>, the default) or JSON lines.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Console;
+
+    /// <summary>The least severe level logged: <c>debug</c>, <c>info</c> (the default), <c>warn</c> or <c>error</c>.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary><c>host:port</c> of /healthz and /readyz; loopback by default; empty turns them off.</summary>
+    public string HealthEndpoint { get; init; } = "127.0.0.1:13133";
+
+    /// <summary>How long queued data may take to leave on shutdown. Default 5 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reads the block; absent keys keep their defaults.</summary>
+    public static ServiceConfig Read(ConfigSection service)
+    {
+        var defaults = new ServiceConfig();
+        var telemetry = service.Section("telemetry", TelemetryKeys);
+        var logs = telemetry.Section("logs", LogsKeys);
+        var health = telemetry.Section("health", HealthKeys);
+        return new ServiceConfig
+        {
+            Exporters = service.TextList("exporters"),
+            ShutdownTimeout = service.Duration("shutdown_timeout") ?? defaults.ShutdownTimeout,
+            LogLevel = logs.Choice("level", LogLevels) ?? defaults.LogLevel,
+            LogFormat = logs.Choice("encoding", LogFormats) ?? defaults.LogFormat,
+            HealthEndpoint = health.Text("endpoint") ?? defaults.HealthEndpoint,
+        };
+    }
+}
+
+/// <summary>How logs are written to standard error.</summary>
+internal enum LogFormat
+{
+    /// <summary>One text line per message.</summary>
+    Console,
+
+    /// <summary>One JSON object per line.</summary>
+    Json,
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Queries;
+
+namespace PgMetrics.Runtime.Receiver;
+
+/// <summary>
+/// One <c>receivers: postgresql[/name]</c> block: a PostgreSQL server and what to collect from it, with the
+/// OpenTelemetry postgresql receiver's keys (a block lifted from an otelcol config reads unchanged).
+/// </summary>
+internal sealed record PostgresqlReceiverConfig : ReceiverConfig
+{
+    /// <summary><c>host:port</c>; with the unix transport, <c>socket-directory:port</c>. Default <c>localhost:5432</c>.</summary>
+    public string Endpoint { get; init; } = "localhost:5432";
+
+    /// <summary><c>tcp</c> (default) or <c>unix</c>.</summary>
+    public PostgresqlTransport Transport { get; init; } = PostgresqlTransport.Tcp;
+
+    /// <summary>The monitoring role's name.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The monitoring role's password; never shown.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>
+    /// An Npgsql connection string used instead of endpoint, transport, username, password and TLS; set by
+    /// the command line's <c>--connection</c>, not a config file key. Never shown.
+    /// </summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Databases to collect from; empty means every database that accepts connections.</summary>
+    public IReadOnlyList<string> Databases { get; init; } = [];
+
+    /// <summary>Databases never collected from.</summary>
+    public IReadOnlyList<string> ExcludeDatabases { get; init; } = [];
+
+    /// <summary>The <c>tls</c> block.</summary>
+    public TlsConfig Tls { get; init; } = new();
+
+    /// <summary>Time between scrapes. Default 60 seconds.</summary>
+    public override TimeSpan CollectionInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Wait before the first scrape. Default 1 second.</summary>
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest one scrape may take; zero (the default) means the collection interval.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The longest any one query may run on the server (<c>statement_timeout</c>). Default 10 seconds.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many tables, indexes and functions per database the per-relation metrics cover, most active and largest first. Default 1,000.</summary>
+    public int MaxRelationsPerDatabase { get; init; } = 1000;
+
+    /// <summary>How many databases are scraped at once. Default 4.</summary>
+    public int MaxConcurrentDatabases { get; init; } = 4;
+
+    /// <summary><c>query_monitoring: {enabled, top_n, long_running_threshold}</c>: off by default.</summary>
+    public QueryMonitoringOptions QueryMonitoring { get; init; } = new();
+
+    /// <summary><c>metrics: {name: {enabled: …}}</c>.</summary>
+    public IReadOnlyDictionary<string, bool> Metrics { get; init; } = new Dictionary<string, bool>();
+
+    /// <summary><c>resource_attributes: {name: {enabled: …}}</c>.</summary>
+    public IReadOnlyDictionary<string, bool> ResourceAttributes { get; init; } = new Dictionary<string, bool>();
+
+    /// <inheritdoc/>
+    public override void Validate(ConfigErrors errors)
+    {
+        if (ConnectionString is not null)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+            }
+            catch (ArgumentException)
+            {
+                // The exception text can echo the connection string, password included.
+                errors.Add(Path + ".connection", "is not a valid Npgsql connection string (expected Key=Value pairs separated by ';')");
+            }
+
+            return;
+        }
+
+        var separator = Endpoint.LastIndexOf(':');
+        if (separator <= 0 || !int.TryParse(Endpoint.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            var shown = errors.Shown(Path + ".endpoint", Endpoint);
+            errors.Add(Path + ".endpoint", Transport == PostgresqlTransport.Unix
+                ? $"'{shown}' is not socket-directory:port, e.g. /var/run/postgresql:5432"
+                : $"'{shown}' is not host:port, e.g. localhost:5432");
+        }
+    }
+
+    /// <summary>Names the receiver and its server; never a secret.</summary>
+    public override string ToString() => $"{Name} ({(ConnectionString is null ? Endpoint : "connection string")})";
+}
+
+/// <summary>How the receiver reaches PostgreSQL.</summary>
+internal enum PostgresqlTransport
+{
+    /// <summary>TCP to <c>host:port</c>.</summary>
+    Tcp,
+
+    /// <summary>A Unix-domain socket in a directory: <c>socket-directory:port</c>.</summary>
+    Unix,
+}
