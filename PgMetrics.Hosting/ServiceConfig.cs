@@ -8,6 +8,10 @@ internal sealed record ServiceConfig
 {
     /// <summary>The keys the block takes.</summary>
     public static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry"];
+
+    /// <summary>The keys the block takes in an app, which logs through its own logging and reports health through its own health checks.</summary>
+    public static readonly string[] AppKeys = ["exporters", "shutdown_timeout"];
+
     private static readonly string[] TelemetryKeys = ["logs", "health"];
     private static readonly string[] LogsKeys = ["level", "encoding"];
     private static readonly string[] HealthKeys = ["endpoint"];

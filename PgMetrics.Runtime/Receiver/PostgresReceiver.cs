@@ -32,12 +32,13 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
     /// <param name="scraperOptions">The server and what to collect from it.</param>
     /// <param name="controllerOptions">The schedule.</param>
     /// <param name="metricSet">The metrics and queries; query monitoring needs the built-in <see cref="PostgresqlMetricSet"/>.</param>
+    /// <param name="additionalMetricSets">More metric sets scraped from the same server on the same schedule, each by a scraper of its own over the shared connections: an app's own, generated from its metadata.yaml.</param>
     /// <param name="metrics">Where each scrape's data points go.</param>
     /// <param name="logs">Where each scrape's log records go.</param>
     /// <param name="logger">Where scrape problems are logged.</param>
     /// <exception cref="ArgumentException">The connection string is not valid (the message never repeats it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A schedule option is out of range.</exception>
-    public PostgresReceiver(string name, ScraperOptions scraperOptions, ScraperControllerOptions controllerOptions, MetricSet metricSet, IMetricsConsumer metrics, ILogsConsumer logs, ILogger? logger = null)
+    public PostgresReceiver(string name, ScraperOptions scraperOptions, ScraperControllerOptions controllerOptions, MetricSet metricSet, IMetricsConsumer metrics, ILogsConsumer logs, ILogger? logger = null, IReadOnlyList<MetricSet>? additionalMetricSets = null)
     {
         Name = name;
         _metrics = metrics;
@@ -48,6 +49,11 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
         if (scraperOptions.QueryMonitoring.Enabled && metricSet is PostgresqlMetricSet catalogue)
         {
             _controllers.Add(new ScraperController(new QueryPerformanceScraper(scraperOptions.QueryMonitoring, _connections, catalogue), controllerOptions, OnScrapedAsync, name));
+        }
+
+        foreach (var additional in additionalMetricSets ?? [])
+        {
+            _controllers.Add(new ScraperController(new PostgresScraper(scraperOptions, additional, _connections), controllerOptions, OnScrapedAsync, name));
         }
     }
 

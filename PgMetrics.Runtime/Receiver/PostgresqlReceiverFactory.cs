@@ -11,7 +11,11 @@ using PgMetrics.Runtime.Scraping;
 namespace PgMetrics.Runtime.Receiver;
 
 /// <summary>Makes <c>postgresql</c> receivers: reads their block and turns it into the runtime's scraper and schedule options.</summary>
-internal sealed class PostgresqlReceiverFactory : IReceiverFactory
+/// <param name="additionalMetricSets">
+/// Makes the metric sets every receiver scrapes beside the built-in catalogue (an app's own, generated from
+/// its metadata.yaml); called once per receiver, so each has sets of its own.
+/// </param>
+internal sealed class PostgresqlReceiverFactory(IReadOnlyList<Func<MetricSet>>? additionalMetricSets = null) : IReceiverFactory
 {
     private static readonly string[] Keys =
     [
@@ -56,7 +60,8 @@ internal sealed class PostgresqlReceiverFactory : IReceiverFactory
     public IReceiver Create(ReceiverConfig config, IMetricsConsumer metrics, ILogsConsumer logs, ILoggerFactory loggerFactory)
     {
         var receiver = (PostgresqlReceiverConfig)config;
-        return new PostgresReceiver(receiver.Name, ToScraperOptions(receiver), ToControllerOptions(receiver), ToMetricSet(receiver), metrics, logs, loggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name));
+        var additional = additionalMetricSets?.Select(create => create()).ToList();
+        return new PostgresReceiver(receiver.Name, ToScraperOptions(receiver), ToControllerOptions(receiver), ToMetricSet(receiver), metrics, logs, loggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name), additional);
     }
 
     /// <summary>The runtime's scraper options for a valid receiver config.</summary>

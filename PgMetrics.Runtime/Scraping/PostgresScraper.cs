@@ -46,8 +46,8 @@ public sealed class PostgresScraper : IScraper
         _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
     }
 
-    /// <inheritdoc/>
-    public string Name => "metrics";
+    /// <summary>What the scraper collects: <c>metrics</c> for the built-in catalogue, <c>metrics/&lt;type&gt;</c> for another metric set (an app's own).</summary>
+    public string Name => _metricSet.Type == "postgresql" ? "metrics" : "metrics/" + _metricSet.Type;
 
     /// <summary>The metrics and queries this scraper collects.</summary>
     public MetricSet MetricSet => _metricSet;

@@ -1,4 +1,5 @@
 using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
 using PgMetrics.Runtime.Pgbouncer;
 
 namespace PgMetrics.Collector.Tests;

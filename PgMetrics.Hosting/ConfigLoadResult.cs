@@ -1,7 +1,6 @@
-using PgMetrics.Hosting;
 using PgMetrics.Runtime.Configuration;
 
-namespace PgMetrics.Collector.Config;
+namespace PgMetrics.Hosting;
 
 /// <summary>A loaded config, or every problem found in it.</summary>
 internal sealed record ConfigLoadResult(CollectorConfig? Config, IReadOnlyList<ConfigError> Errors)
