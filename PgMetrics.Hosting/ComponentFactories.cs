@@ -9,7 +9,7 @@ namespace PgMetrics.Hosting;
 /// <summary>
 /// The components a pipeline can be built from, by type name. Adding a receiver or an exporter means its
 /// folder (config record, factory) and one line in <see cref="Default"/>; a host adds its own (the
-/// collector's console exporter) with <see cref="With"/>.
+/// collector's console exporter) with <see cref="With(IExporterFactory)"/>.
 /// </summary>
 internal sealed class ComponentFactories
 {
@@ -33,6 +33,9 @@ internal sealed class ComponentFactories
     /// <summary>The type of a config name: <c>postgresql/replica</c> → <c>postgresql</c>.</summary>
     public static string TypeOf(string name) => name.Split('/')[0];
 
-    /// <summary>These components and <paramref name="exporter"/>.</summary>
-    public ComponentFactories With(IExporterFactory exporter) => new(Receivers.Values, [.. Exporters.Values, exporter]);
+    /// <summary>These components and <paramref name="exporter"/>, which replaces a factory of its type.</summary>
+    public ComponentFactories With(IExporterFactory exporter) => new(Receivers.Values, [.. Exporters.Values.Where(f => f.Type != exporter.Type), exporter]);
+
+    /// <summary>These components with <paramref name="receiver"/>, which replaces a factory of its type (e.g. a postgresql factory that adds an app's metric sets).</summary>
+    public ComponentFactories With(IReceiverFactory receiver) => new([.. Receivers.Values.Where(f => f.Type != receiver.Type), receiver], Exporters.Values);
 }

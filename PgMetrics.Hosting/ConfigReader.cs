@@ -34,25 +34,27 @@ internal static class ConfigReader
         IReadOnlyList<ExporterConfig> exporters = top.Has("exporters") || defaultExporters is null
             ? ReadComponents(top, "exporters", factories.Exporters, (factory, name, block) => factory.Read(name, block), "PgMetrics has " + string.Join(", ", factories.Exporters.Keys))
             : defaultExporters;
-        if (receivers.Count == 0 && errors.Count == 0)
+        var config = new CollectorConfig(source, receivers, exporters, ServiceConfig.Read(top.Section("service", serviceKeys)));
+        return Validate(config, errors, requireExporter: defaultExporters is null);
+    }
+
+    /// <summary>Validates a config built in memory (from flags, or in code); its errors name keys, as a file's would.</summary>
+    /// <param name="config">The config.</param>
+    /// <param name="requireExporter">Whether a config without exporters is a mistake (in an app it is; the collector's <c>once</c> needs none).</param>
+    public static ConfigLoadResult Validate(CollectorConfig config, bool requireExporter = false) => Validate(config, new ConfigErrors(config.FilePath), requireExporter);
+
+    private static ConfigLoadResult Validate(CollectorConfig config, ConfigErrors errors, bool requireExporter)
+    {
+        if (config.Receivers.Count == 0 && errors.Count == 0)
         {
             errors.Add("receivers", "at least one receiver is needed, e.g. receivers: {postgresql: {endpoint: localhost:5432}}");
         }
 
-        if (exporters.Count == 0 && defaultExporters is null && errors.Count == 0)
+        if (requireExporter && config.Exporters.Count == 0 && errors.Count == 0)
         {
             errors.Add("exporters", "at least one exporter is needed, e.g. exporters: {newrelic: {}} with NEW_RELIC_LICENSE_KEY set, or exporters: {otlp: {endpoint: http://localhost:4318}}");
         }
 
-        var config = new CollectorConfig(source, receivers, exporters, ServiceConfig.Read(top.Section("service", serviceKeys)));
-        return Validate(config, errors);
-    }
-
-    /// <summary>Validates a config built in memory (from flags, or in code); its errors name keys, as a file's would.</summary>
-    public static ConfigLoadResult Validate(CollectorConfig config) => Validate(config, new ConfigErrors(config.FilePath));
-
-    private static ConfigLoadResult Validate(CollectorConfig config, ConfigErrors errors)
-    {
         config.Validate(errors);
         return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Items);
     }

@@ -3,21 +3,24 @@ using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Hosting;
 
-/// <summary>The <c>service:</c> block: which exporters run, logging, health endpoint, shutdown.</summary>
-internal sealed record ServiceConfig
+/// <summary>
+/// The <c>service:</c> block: which exporters run and how long queued data may take to leave at shutdown;
+/// the collector's own logging and health endpoint too (an app uses its own logging and health checks).
+/// </summary>
+public sealed record ServiceConfig
 {
     /// <summary>The keys the block takes.</summary>
-    public static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry"];
+    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry"];
 
     /// <summary>The keys the block takes in an app, which logs through its own logging and reports health through its own health checks.</summary>
-    public static readonly string[] AppKeys = ["exporters", "shutdown_timeout"];
+    internal static readonly string[] AppKeys = ["exporters", "shutdown_timeout"];
 
     private static readonly string[] TelemetryKeys = ["logs", "health"];
     private static readonly string[] LogsKeys = ["level", "encoding"];
     private static readonly string[] HealthKeys = ["endpoint"];
 
     /// <summary>The log levels a config may name, as the OpenTelemetry Collector's <c>service.telemetry.logs.level</c>.</summary>
-    public static readonly (string Name, LogLevel Level)[] LogLevels = [("debug", LogLevel.Debug), ("info", LogLevel.Information), ("warn", LogLevel.Warning), ("error", LogLevel.Error)];
+    internal static readonly (string Name, LogLevel Level)[] LogLevels = [("debug", LogLevel.Debug), ("info", LogLevel.Information), ("warn", LogLevel.Warning), ("error", LogLevel.Error)];
 
     private static readonly (string, LogFormat)[] LogFormats = [("console", LogFormat.Console), ("json", LogFormat.Json)];
 
@@ -25,19 +28,19 @@ internal sealed record ServiceConfig
     public IReadOnlyList<string> Exporters { get; init; } = [];
 
     /// <summary>Text lines (<c>console</c>, the default) or JSON lines.</summary>
-    public LogFormat LogFormat { get; init; } = LogFormat.Console;
+    internal LogFormat LogFormat { get; init; } = LogFormat.Console;
 
     /// <summary>The least severe level logged: <c>debug</c>, <c>info</c> (the default), <c>warn</c> or <c>error</c>.</summary>
-    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    internal LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary><c>host:port</c> of /healthz and /readyz; loopback by default; empty turns them off.</summary>
-    public string HealthEndpoint { get; init; } = "127.0.0.1:13133";
+    internal string HealthEndpoint { get; init; } = "127.0.0.1:13133";
 
     /// <summary>How long queued data may take to leave on shutdown. Default 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Reads the block; absent keys keep their defaults.</summary>
-    public static ServiceConfig Read(ConfigSection service)
+    internal static ServiceConfig Read(ConfigSection service)
     {
         var defaults = new ServiceConfig();
         var telemetry = service.Section("telemetry", TelemetryKeys);
@@ -52,14 +55,4 @@ internal sealed record ServiceConfig
             HealthEndpoint = health.Text("endpoint") ?? defaults.HealthEndpoint,
         };
     }
-}
-
-/// <summary>How logs are written to standard error.</summary>
-internal enum LogFormat
-{
-    /// <summary>One text line per message.</summary>
-    Console,
-
-    /// <summary>One JSON object per line.</summary>
-    Json,
 }

@@ -11,10 +11,10 @@ namespace PgMetrics.Exporter.Otlp.Configuration;
 /// What the <c>newrelic</c> and <c>otlp</c> exporters share: compression, temporality, the queue's bound and
 /// spool, and the cardinality limits; and the processors and exporter made from them.
 /// </summary>
-internal sealed record OtlpExportSettings
+public sealed record OtlpExportSettings
 {
     /// <summary>The keys every OTLP-sending exporter takes.</summary>
-    public static readonly string[] Keys = ["compression", "temporality", "spool_directory", "max_queue_mb", "cardinality"];
+    internal static readonly string[] Keys = ["compression", "temporality", "spool_directory", "max_queue_mb", "cardinality"];
 
     private static readonly string[] CardinalityKeys = ["max_series_per_metric", "max_series_total"];
     private static readonly (string, OtlpCompression)[] Compressions = [("gzip", OtlpCompression.Gzip), ("zstd", OtlpCompression.Zstd), ("none", OtlpCompression.None)];
@@ -36,7 +36,7 @@ internal sealed record OtlpExportSettings
     public CardinalityLimits Cardinality { get; init; } = new();
 
     /// <summary>Reads the shared keys of an exporter block.</summary>
-    public static OtlpExportSettings Read(ConfigSection block)
+    internal static OtlpExportSettings Read(ConfigSection block)
     {
         var defaults = new OtlpExportSettings();
         var cardinality = block.Section("cardinality", CardinalityKeys);
@@ -58,7 +58,7 @@ internal sealed record OtlpExportSettings
     /// The exporter and its processors: cardinality limits first, then (for delta temporality) the delta
     /// processor, which the encoder is told about so the two always agree.
     /// </summary>
-    public (IExporter Exporter, IReadOnlyList<IMetricsProcessor> Processors) Create(
+    internal (IExporter Exporter, IReadOnlyList<IMetricsProcessor> Processors) Create(
         OtlpExporterOptions destination, AggregationTemporality defaultTemporality, ExporterState state, Microsoft.Extensions.Logging.ILogger logger)
     {
         var temporality = Temporality ?? defaultTemporality;

@@ -4,7 +4,7 @@ using PgMetrics.Runtime.Configuration;
 namespace PgMetrics.Exporter.Otlp.Configuration;
 
 /// <summary>An <c>otlp[/name]</c> block: any OTLP/HTTP receiver, e.g. an OpenTelemetry Collector.</summary>
-internal sealed record OtlpExporterConfig : ExporterConfig
+public sealed record OtlpExporterConfig : ExporterConfig
 {
     /// <summary>The receiver's base URL; <c>/v1/metrics</c> and <c>/v1/logs</c> are appended. Required.</summary>
     public Uri? Endpoint { get; init; }
@@ -16,7 +16,7 @@ internal sealed record OtlpExporterConfig : ExporterConfig
     public OtlpExportSettings Settings { get; init; } = new();
 
     /// <inheritdoc/>
-    public override void Validate(ConfigErrors errors)
+    internal override void Validate(ConfigErrors errors)
     {
         if (Endpoint is null && !errors.Has(Path + ".endpoint"))
         {

@@ -6,7 +6,7 @@ using PgMetrics.Exporter.Otlp.NewRelic;
 namespace PgMetrics.Exporter.Otlp.NewRelic;
 
 /// <summary>A <c>newrelic[/name]</c> block: New Relic's OTLP endpoint for a region, with the license key.</summary>
-internal sealed record NewRelicExporterConfig : ExporterConfig
+public sealed record NewRelicExporterConfig : ExporterConfig
 {
     /// <summary>The account's data region. Default US.</summary>
     public NewRelicRegion Region { get; init; } = NewRelicRegion.US;
@@ -21,7 +21,7 @@ internal sealed record NewRelicExporterConfig : ExporterConfig
     public OtlpExportSettings Settings { get; init; } = new();
 
     /// <inheritdoc/>
-    public override void Validate(ConfigErrors errors)
+    internal override void Validate(ConfigErrors errors)
     {
         if (ApiKey is null)
         {

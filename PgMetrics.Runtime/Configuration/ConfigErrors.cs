@@ -57,12 +57,18 @@ internal sealed class ConfigErrors(string file)
             if (_places.TryGetValue(path, out var place))
             {
                 // A configuration path names the missing key below the nearest one that is there.
-                return place.Setting is null || missing.Length == 0 ? place : place with { Setting = place.Setting + missing };
+                return place.Setting is null || missing.Length == 0 ? place : place with { Setting = (place.Setting + missing).TrimStart(':') };
             }
 
             var dot = path.LastIndexOf('.');
             if (dot < 0)
             {
+                if (path.Length > 0 && _places.TryGetValue(string.Empty, out var root) && root.Setting is not null)
+                {
+                    // A top-level key missing from .NET configuration: named below the section the config was read from.
+                    return root with { Setting = (root.Setting + ":" + path + missing).TrimStart(':') };
+                }
+
                 // Built from flags there are no places at all; a file always has its top-level keys.
                 return _places.Count == 0 ? new ConfigPlace(0, 0) : new ConfigPlace(1, 1);
             }

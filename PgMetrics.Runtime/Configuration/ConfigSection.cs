@@ -101,7 +101,13 @@ internal sealed class ConfigSection
             return null;
         }
 
-        if (entry.Value.Kind is not (ConfigNodeKind.Scalar or ConfigNodeKind.Empty))
+        if (entry.Value.Kind == ConfigNodeKind.Empty)
+        {
+            // A key set to null in .NET configuration: as if it were not given.
+            return null;
+        }
+
+        if (entry.Value.Kind != ConfigNodeKind.Scalar)
         {
             _errors.Add(entry.Value, Child(key), "must be a text value");
             return null;

@@ -9,7 +9,7 @@ namespace PgMetrics.Runtime.Pgbouncer;
 /// One <c>receivers: pgbouncer[/name]</c> block: a PgBouncer whose admin console (the virtual <c>pgbouncer</c>
 /// database) is read with SHOW commands. The keys are the postgresql receiver's where they mean the same.
 /// </summary>
-internal sealed record PgbouncerReceiverConfig : ReceiverConfig
+public sealed record PgbouncerReceiverConfig : ReceiverConfig
 {
     /// <summary><c>host:port</c> of PgBouncer (its <c>listen_port</c>); with the unix transport, <c>socket-directory:port</c>. Default <c>localhost:6432</c>.</summary>
     public string Endpoint { get; init; } = "localhost:6432";
@@ -48,7 +48,7 @@ internal sealed record PgbouncerReceiverConfig : ReceiverConfig
     public int Port => int.Parse(Endpoint.AsSpan(Endpoint.LastIndexOf(':') + 1), CultureInfo.InvariantCulture);
 
     /// <inheritdoc/>
-    public override void Validate(ConfigErrors errors)
+    internal override void Validate(ConfigErrors errors)
     {
         var separator = Endpoint.LastIndexOf(':');
         if (separator <= 0 || !int.TryParse(Endpoint.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)

@@ -7,9 +7,11 @@ namespace PgMetrics.Runtime.Receiver;
 
 /// <summary>
 /// One <c>receivers: postgresql[/name]</c> block: a PostgreSQL server and what to collect from it, with the
-/// OpenTelemetry postgresql receiver's keys (a block lifted from an otelcol config reads unchanged).
+/// OpenTelemetry postgresql receiver's keys (a block lifted from an otelcol config reads unchanged). In
+/// .NET configuration the same keys are read (<c>collection_interval</c> or <c>CollectionInterval</c>); in
+/// code, set the properties.
 /// </summary>
-internal sealed record PostgresqlReceiverConfig : ReceiverConfig
+public sealed record PostgresqlReceiverConfig : ReceiverConfig
 {
     /// <summary><c>host:port</c>; with the unix transport, <c>socket-directory:port</c>. Default <c>localhost:5432</c>.</summary>
     public string Endpoint { get; init; } = "localhost:5432";
@@ -25,7 +27,7 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
 
     /// <summary>
     /// An Npgsql connection string used instead of endpoint, transport, username, password and TLS; set by
-    /// the command line's <c>--connection</c>, not a config file key. Never shown.
+    /// the command line's <c>--connection</c> or in code, not a config file key. Never shown.
     /// </summary>
     public string? ConnectionString { get; init; }
 
@@ -66,7 +68,7 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
     public IReadOnlyDictionary<string, bool> ResourceAttributes { get; init; } = new Dictionary<string, bool>();
 
     /// <inheritdoc/>
-    public override void Validate(ConfigErrors errors)
+    internal override void Validate(ConfigErrors errors)
     {
         if (ConnectionString is not null)
         {
@@ -95,14 +97,4 @@ internal sealed record PostgresqlReceiverConfig : ReceiverConfig
 
     /// <summary>Names the receiver and its server; never a secret.</summary>
     public override string ToString() => $"{Name} ({(ConnectionString is null ? Endpoint : "connection string")})";
-}
-
-/// <summary>How the receiver reaches PostgreSQL.</summary>
-internal enum PostgresqlTransport
-{
-    /// <summary>TCP to <c>host:port</c>.</summary>
-    Tcp,
-
-    /// <summary>A Unix-domain socket in a directory: <c>socket-directory:port</c>.</summary>
-    Unix,
 }

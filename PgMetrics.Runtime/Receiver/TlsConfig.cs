@@ -3,10 +3,10 @@ using PgMetrics.Runtime.Configuration;
 namespace PgMetrics.Runtime.Receiver;
 
 /// <summary>The receiver's <c>tls</c> block, with the OpenTelemetry receiver's keys and defaults.</summary>
-internal sealed record TlsConfig
+public sealed record TlsConfig
 {
     /// <summary>The keys the block takes.</summary>
-    public static readonly string[] Keys = ["insecure", "insecure_skip_verify", "ca_file", "cert_file", "key_file"];
+    internal static readonly string[] Keys = ["insecure", "insecure_skip_verify", "ca_file", "cert_file", "key_file"];
 
     /// <summary>true: connect without TLS. false (the default, as in OpenTelemetry): require TLS.</summary>
     public bool Insecure { get; init; }
@@ -24,7 +24,7 @@ internal sealed record TlsConfig
     public string? KeyFile { get; init; }
 
     /// <summary>Reads the block; absent keys keep their defaults.</summary>
-    public static TlsConfig Read(ConfigSection tls)
+    internal static TlsConfig Read(ConfigSection tls)
         => new()
         {
             Insecure = tls.Bool("insecure") ?? false,
