@@ -186,6 +186,13 @@ public sealed class PostgresScraper : IScraper
                 {
                     return (queriesRun, true);
                 }
+
+                // The server closed the session (a restart, pg_terminate_backend): the next query would throw
+                // "Connection is not open" out of the scrape and end the receiver's schedule for good.
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    return (queriesRun, true);
+                }
             }
         }
 

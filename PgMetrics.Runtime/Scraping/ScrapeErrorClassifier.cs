@@ -14,6 +14,7 @@ internal static class ScrapeErrorClassifier
             PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } => ScrapeErrorKind.Permission,
             PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => ScrapeErrorKind.Timeout,
             PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow } => ScrapeErrorKind.Connection,
+            PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => ScrapeErrorKind.Connection,
             PostgresException => ScrapeErrorKind.Query,
             TimeoutException or OperationCanceledException => ScrapeErrorKind.Timeout,
             NpgsqlException { InnerException: TimeoutException } => ScrapeErrorKind.Timeout,
