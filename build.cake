@@ -1,4 +1,4 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, Test, Pack, Publish, Demo, Bench,
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench,
 // ImageContext, Image (build/image.cake), KubernetesTools (build/kubernetes.cake).
 #load "build/debian.cake"
 #load "build/image.cake"
@@ -61,6 +61,12 @@ Task("Pgbouncer")
     .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["pgbouncer", "postgresql-client"], ["/usr/sbin/pgbouncer", "/usr/bin/psql"]));
 
+// tmux, the real terminal the live view's full-screen test runs pgmetrics top in (tests/PgMetrics.IntegrationTests/Live).
+// Installed with apt-get when CI=true; elsewhere that test skips and says what is missing.
+Task("Tmux")
+    .WithCriteria(() => EnvironmentVariable("CI") == "true")
+    .Does(() => AptInstall(["tmux"], ["/usr/bin/tmux"]));
+
 // Debian's PostgreSQL 15 server (the npm packages have no pg_basebackup): the standby tests cross-check their
 // low-level base backups against a pg_basebackup -R standby of it. Installed with apt-get when CI=true; elsewhere
 // that test skips unless the package is there.
@@ -73,6 +79,14 @@ Task("DebianPostgres")
         System.IO.File.WriteAllText("/etc/postgresql-common/createcluster.d/pgmetrics.conf", "create_main_cluster = false\n");
     }));
 
+// Debian's prometheus-postgres-exporter, for the queries file it ships in its examples: the conversion tests
+// (tests/PgMetrics.IntegrationTests/PostgresExporterConversionTests.cs) convert it with `pgmetrics convert
+// postgres-exporter` and run every query on PostgreSQL 12-18. Installed with apt-get when CI=true; elsewhere
+// those tests fail and say how to install it. The exporter itself is never run.
+Task("PostgresExporterExamples")
+    .WithCriteria(() => EnvironmentVariable("CI") == "true")
+    .Does(() => AptInstall(["prometheus-postgres-exporter"], ["/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml"]));
+
 // The package test builds a fresh app against the packed library, so Test packs first. The deployment
 // tests run the container image (built only as root: buildah's vfs storage and chroot need it; elsewhere
 // those tests skip and say so) and the Kubernetes tools.
@@ -80,7 +94,9 @@ Task("Test")
     .IsDependentOn("Pack")
     .IsDependentOn("Postgres")
     .IsDependentOn("Pgbouncer")
+    .IsDependentOn("Tmux")
     .IsDependentOn("DebianPostgres")
+    .IsDependentOn("PostgresExporterExamples")
     .IsDependentOn("KubernetesTools")
     .IsDependentOn("Image")
     .Does(() =>
@@ -137,6 +153,19 @@ Task("Test")
         throw new Exception($"Tests failed: {summary}" + (failedProjects.Count > 0 ? $" (projects with failures: {string.Join(", ", failedProjects)})" : string.Empty));
     }
 });
+
+// The chaos suite alone (docs/chaos.md): faults under a running pipeline, figures to bench/results/chaos-<date>-pg<version>.md.
+// Test runs it too, with the other integration tests.
+Task("Chaos")
+    .IsDependentOn("Build")
+    .IsDependentOn("Postgres")
+    .Does(() => DotNetTest("./tests/PgMetrics.IntegrationTests/PgMetrics.IntegrationTests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        Filter = "FullyQualifiedName~PgMetrics.IntegrationTests.Chaos",
+    }));
 
 // The NuGet packages, each with a symbols package: the runtime (with the generator inside), the OTLP/New Relic
 // exporter, the generic-host integration and the OpenTelemetry .NET bridge. The samples restore PgMetrics

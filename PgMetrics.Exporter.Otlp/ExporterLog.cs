@@ -25,4 +25,10 @@ internal static partial class ExporterLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Circuit to {Destination} closed: it answers again")]
     public static partial void CircuitClosed(ILogger logger, Uri destination);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "The spool {Directory} refused a write ({Reason}); requests wait in memory until it takes writes again, and are lost if the collector stops before they are sent")]
+    public static partial void SpoolWriteFailed(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "The spool {Directory} takes writes again; {HeldInMemory} earlier requests still wait in memory")]
+    public static partial void SpoolWritesAgain(ILogger logger, string directory, int heldInMemory);
 }

@@ -34,7 +34,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
     /// <param name="logger">Where refusals, drops and circuit changes are logged; never with a header value.</param>
     /// <exception cref="IOException">The spool directory cannot be created.</exception>
     public OtlpExporter(OtlpExporterOptions options, ILogger? logger = null)
-        : this(options, CreateQueue(options), logger, handler: null, ownsMetricsQueue: true)
+        : this(options, CreateQueue(options, logger), logger, handler: null, ownsMetricsQueue: true)
     {
     }
 
@@ -47,8 +47,9 @@ public sealed class OtlpExporter : IExporter, IDisposable
         var encoding = OtlpEncodingOptions.Default with { MonotonicSumTemporality = options.MonotonicSumTemporality };
         _metricsWriter = new OtlpMetricsWriter(encoding);
         _logsWriter = new OtlpLogsWriter(encoding);
-        _metrics = new Signal(options, "/v1/metrics", "points", metricsQueue, options.MaxQueueBytes, OtlpRequestSplitter.Metrics, logger, handler);
-        _logs = new Signal(options, "/v1/logs", "log records", new ExportQueue(new MemoryPayloadStore(), options.MaxLogQueueBytes), options.MaxLogQueueBytes, OtlpRequestSplitter.Logs, logger, handler);
+        var time = metricsQueue.Clock;
+        _metrics = new Signal(options, "/v1/metrics", "points", metricsQueue, options.MaxQueueBytes, OtlpRequestSplitter.Metrics, logger, handler, time);
+        _logs = new Signal(options, "/v1/logs", "log records", new ExportQueue(new MemoryPayloadStore(), options.MaxLogQueueBytes, time), options.MaxLogQueueBytes, OtlpRequestSplitter.Logs, logger, handler, time);
         _gauges = PgMetricsInstruments.TrackExporter(options.Name, () => new ExporterGauges(_metrics.Queue.Count, _metrics.Queue.Bytes, (long)Statistics.CircuitState));
     }
 
@@ -167,21 +168,21 @@ public sealed class OtlpExporter : IExporter, IDisposable
         _logs.Dispose(disposeQueue: true);
     }
 
-    internal static ExportQueue CreateQueue(OtlpExporterOptions options)
-        => new(options.SpoolDirectory is { Length: > 0 } spool ? new DiskSpoolStore(spool) : new MemoryPayloadStore(), options.MaxQueueBytes);
+    internal static ExportQueue CreateQueue(OtlpExporterOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+        => new(options.SpoolDirectory is { Length: > 0 } spool ? new DiskSpoolStore(spool, logger) : new MemoryPayloadStore(), options.MaxQueueBytes, timeProvider);
 
     /// <summary>One signal's path: its events, queue, batcher, sender and transport.</summary>
     private sealed class Signal
     {
         private readonly OtlpHttpTransport _transport;
 
-        public Signal(OtlpExporterOptions options, string path, string items, ExportQueue queue, long maxQueueBytes, OtlpRequestSplitter splitter, ILogger logger, HttpMessageHandler? handler)
+        public Signal(OtlpExporterOptions options, string path, string items, ExportQueue queue, long maxQueueBytes, OtlpRequestSplitter splitter, ILogger logger, HttpMessageHandler? handler, TimeProvider time)
         {
             _transport = new OtlpHttpTransport(options, path, handler);
             Queue = queue;
             Events = new ExportEvents(options.Name, items, _transport.Destination, logger);
             Batcher = new OtlpRequestBatcher(queue, splitter, options.MaxRequestBytes, maxQueueBytes, Events);
-            Sender = new QueueSender(queue, _transport, splitter, options, Events);
+            Sender = new QueueSender(queue, _transport, splitter, options, Events, time);
         }
 
         public ExportQueue Queue { get; }

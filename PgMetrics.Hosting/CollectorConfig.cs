@@ -21,6 +21,10 @@ internal sealed record CollectorConfig(
     /// <summary>Whether the config came from a file that can be watched for changes.</summary>
     public bool IsFile => FilePath != CommandLine;
 
+    /// <summary>The files a change of which reloads the config: the config file and the files its components read (metadata files).</summary>
+    public IReadOnlyList<string> WatchedFiles
+        => [.. Receivers.Cast<ComponentConfig>().Concat(Exporters).SelectMany(c => c.ReadFiles).Prepend(FilePath).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Checks each component, then what they must agree on; every problem goes to <paramref name="errors"/>.</summary>
     public void Validate(ConfigErrors errors)
     {

@@ -34,7 +34,8 @@ internal static class ConfigReader
         IReadOnlyList<ExporterConfig> exporters = top.Has("exporters") || defaultExporters is null
             ? ReadComponents(top, "exporters", factories.Exporters, (factory, name, block) => factory.Read(name, block), "PgMetrics has " + string.Join(", ", factories.Exporters.Keys))
             : defaultExporters;
-        var config = new CollectorConfig(source, receivers, exporters, ServiceConfig.Read(top.Section("service", serviceKeys)));
+        var service = ServiceConfig.Read(top.Section("service", serviceKeys));
+        var config = new CollectorConfig(source, FeatureGates.Apply(service.FeatureGates, receivers), exporters, service);
         return Validate(config, errors, requireExporter: defaultExporters is null);
     }
 

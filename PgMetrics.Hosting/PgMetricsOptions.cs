@@ -36,5 +36,5 @@ public sealed class PgMetricsOptions
     internal const string Code = "(code)";
 
     /// <summary>The options as the config the pipeline runs.</summary>
-    internal CollectorConfig ToConfig() => new(Source, [.. Receivers], [.. Exporters], Service);
+    internal CollectorConfig ToConfig() => new(Source, FeatureGates.Apply(Service.FeatureGates, [.. Receivers]), [.. Exporters], Service);
 }

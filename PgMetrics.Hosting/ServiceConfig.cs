@@ -10,10 +10,10 @@ namespace PgMetrics.Hosting;
 public sealed record ServiceConfig
 {
     /// <summary>The keys the block takes.</summary>
-    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry"];
+    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates"];
 
     /// <summary>The keys the block takes in an app, which logs through its own logging and reports health through its own health checks.</summary>
-    internal static readonly string[] AppKeys = ["exporters", "shutdown_timeout"];
+    internal static readonly string[] AppKeys = ["exporters", "shutdown_timeout", "feature_gates"];
 
     private static readonly string[] TelemetryKeys = ["logs", "health"];
     private static readonly string[] LogsKeys = ["level", "encoding"];
@@ -36,6 +36,12 @@ public sealed record ServiceConfig
     /// <summary><c>host:port</c> of /healthz and /readyz; loopback by default; empty turns them off.</summary>
     internal string HealthEndpoint { get; init; } = "127.0.0.1:13133";
 
+    /// <summary>
+    /// OpenTelemetry Collector feature gates turned on (<c>feature_gates</c>, as the collector's <c>--feature-gates</c>):
+    /// <c>receiver.postgresql.useOTelSemconv</c> (and <c>receiver.postgresql.separateSchemaAttr</c>, which changes nothing).
+    /// </summary>
+    public IReadOnlySet<string> FeatureGates { get; init; } = new HashSet<string>();
+
     /// <summary>How long queued data may take to leave on shutdown. Default 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -46,8 +52,15 @@ public sealed record ServiceConfig
         var telemetry = service.Section("telemetry", TelemetryKeys);
         var logs = telemetry.Section("logs", LogsKeys);
         var health = telemetry.Section("health", HealthKeys);
+        var (gates, gateError) = global::PgMetrics.Hosting.FeatureGates.Parse(service.TextList("feature_gates"));
+        if (gateError is not null)
+        {
+            service.Errors.Add(service.Child("feature_gates"), gateError);
+        }
+
         return new ServiceConfig
         {
+            FeatureGates = gates,
             Exporters = service.TextList("exporters"),
             ShutdownTimeout = service.Duration("shutdown_timeout") ?? defaults.ShutdownTimeout,
             LogLevel = logs.Choice("level", LogLevels) ?? defaults.LogLevel,

@@ -29,7 +29,7 @@ internal sealed class PgMetricsInstrumentation : IDisposable
     {
         var events = new QueryEventLogger(loggerFactory.CreateLogger(QueryEventLogger.Category));
         var factory = new PostgresqlReceiverFactory(metricSets);
-        var sets = receivers.Select(r => (MetricSet)PostgresqlReceiverFactory.ToMetricSet(r)).Concat(metricSets.Select(create => create()));
+        var sets = receivers.SelectMany(r => PostgresqlReceiverFactory.ToMetricSets(r) is var (catalogue, custom) ? custom.Prepend(catalogue) : []).Concat(metricSets.Select(create => create()));
         foreach (var metric in sets.SelectMany(EnabledMetrics).DistinctBy(m => m.Name))
         {
             CreateInstrument(metric);

@@ -7,10 +7,11 @@ using PgMetrics.Runtime.Pipeline;
 namespace PgMetrics.OpenTelemetry;
 
 /// <summary>
-/// Writes query monitoring's log records (long-running query samples: normalized text, never literals) to
+/// Writes query monitoring's log records (<c>db.server.query_sample</c> and <c>db.server.top_query</c> events:
+/// normalized text, never literals) to
 /// the app's <see cref="ILogger"/>, so the OpenTelemetry logging bridge (<c>logging.AddOpenTelemetry()</c>)
 /// exports them as log records: the body is the record's body, the attributes are the server's and the
-/// record's, the severity is the record's, and an OpenTelemetry event name becomes the <see cref="EventId"/> name.
+/// record's, the severity is the record's (Information for an event, which has none), and an OpenTelemetry event name becomes the <see cref="EventId"/> name.
 /// </summary>
 internal sealed class QueryEventLogger(ILogger logger) : ILogsConsumer
 {
@@ -22,8 +23,10 @@ internal sealed class QueryEventLogger(ILogger logger) : ILogsConsumer
     {
         foreach (var record in logs.Records)
         {
+            // An event (no severity of its own) is logged at Information, so a default filter lets it through.
             var level = record.SeverityNumber switch
             {
+                0 => LogLevel.Information,
                 >= 17 => LogLevel.Error,
                 >= 13 => LogLevel.Warning,
                 >= 9 => LogLevel.Information,

@@ -25,6 +25,13 @@ internal sealed class CommandLineConfig
         ["exporters.newrelic.api_key"] = NewRelicEndpoints.LicenseKeyVariable,
     };
 
+    /// <summary>The flags of a command whose <c>--interval</c> defaults to <paramref name="defaultInterval"/> (60 seconds for <c>run</c>).</summary>
+    public CommandLineConfig(TimeSpan? defaultInterval = null)
+    {
+        var interval = defaultInterval ?? TimeSpan.FromSeconds(60);
+        Interval = DurationOption.Create("--interval", $"Time between scrapes (collection_interval), e.g. 60s; default {interval.TotalSeconds:0.###}s.", interval);
+    }
+
     public Option<string?> Connection { get; } = new("--connection")
     {
         Description = "Npgsql connection string of the server to scrape, e.g. \"Host=localhost;Username=pgmetrics\". The password may come from PGPASSWORD.",
@@ -34,9 +41,12 @@ internal sealed class CommandLineConfig
 
     public Option<string[]> ExcludeDatabases { get; } = new("--exclude-database") { Description = "A database never collected from (repeatable).", AllowMultipleArgumentsPerToken = true };
 
+    /// <summary><c>--feature-gates</c>: OpenTelemetry Collector feature gates, as <c>service.feature_gates</c>.</summary>
+    public Option<string[]> FeatureGates { get; } = new("--feature-gates") { Description = "OpenTelemetry Collector feature gates, as otelcol takes them: receiver.postgresql.useOTelSemconv (one resource per server, db.namespace on points).", AllowMultipleArgumentsPerToken = true };
+
     public Option<TimeSpan> QueryTimeout { get; } = DurationOption.Create("--query-timeout", "statement_timeout of every query (local to its transaction), e.g. 10s.", TimeSpan.FromSeconds(10));
 
-    public Option<TimeSpan> Interval { get; } = DurationOption.Create("--interval", "Time between scrapes (collection_interval), e.g. 60s.", TimeSpan.FromSeconds(60));
+    public Option<TimeSpan> Interval { get; }
 
     public Option<string?> Exporter { get; } = Choice<string?>("--exporter", "console, newrelic or otlp. Default: newrelic when NEW_RELIC_LICENSE_KEY is set, else console.", null, "console", "newrelic", "otlp");
 
@@ -60,7 +70,7 @@ internal sealed class CommandLineConfig
     /// <summary>Adds the options that name the server (all commands that scrape).</summary>
     public void AddTargetOptions(Command command)
     {
-        foreach (var option in new Option[] { Connection, Databases, ExcludeDatabases, QueryTimeout })
+        foreach (var option in new Option[] { Connection, Databases, ExcludeDatabases, QueryTimeout, FeatureGates })
         {
             command.Options.Add(option);
         }
@@ -88,9 +98,17 @@ internal sealed class CommandLineConfig
             return null;
         }
 
+        var (gates, gateError) = PgMetrics.Hosting.FeatureGates.Parse(parse.GetValue(FeatureGates) ?? []);
+        if (gateError is not null)
+        {
+            error = "--feature-gates: " + gateError;
+            return null;
+        }
+
         return new PostgresqlReceiverConfig
         {
             Name = "postgresql",
+            UseOTelSemconv = gates.Contains(PgMetrics.Hosting.FeatureGates.UseOTelSemconv),
             ConnectionString = connection,
             Databases = parse.GetValue(Databases) ?? [],
             ExcludeDatabases = parse.GetValue(ExcludeDatabases) ?? [],

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PgMetrics.Collector.Config;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Cli;
 
@@ -13,7 +14,10 @@ internal static class ConfigOption
         Description = "A YAML config file (receivers, exporters, service), shaped like an OpenTelemetry Collector config.",
     };
 
-    /// <summary>Loads the file; on problems prints each as file:line:column: key: message to stderr and returns null.</summary>
+    /// <summary>
+    /// Loads the file; on problems prints each to stderr and returns null: the config's own as
+    /// file:line:column: key: message, a metadata file's as the compiler prints them (file(line,column): error PGMnnn: message).
+    /// </summary>
     public static CollectorConfig? Load(string path) => Report(ConfigLoader.Load(path), path);
 
     /// <summary>Validates a config built from flags; on problems prints each by its flag to stderr and returns null.</summary>
@@ -30,7 +34,8 @@ internal static class ConfigOption
 
     private static CollectorConfig? Report(ConfigLoadResult result, string path)
     {
-        foreach (var error in result.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column))
+        // The config file's problems first, then each metadata file's, each in file order.
+        foreach (var error in result.Errors.OrderBy(e => e.File != path).ThenBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column))
         {
             Console.Error.WriteLine(error.ToString());
         }

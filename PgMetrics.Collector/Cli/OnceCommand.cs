@@ -7,6 +7,7 @@ using PgMetrics.Collector.Exporters.Console;
 using PgMetrics.Exporter.Otlp.Serialization;
 using PgMetrics.Hosting;
 using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;

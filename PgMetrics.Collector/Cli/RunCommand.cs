@@ -1,5 +1,7 @@
 using System.CommandLine;
 using PgMetrics.Collector.Config;
+using PgMetrics.Collector.Exporters.Live;
+using PgMetrics.Collector.Exporters.Live.Output;
 using PgMetrics.Collector.Hosting;
 using PgMetrics.Hosting;
 using PgMetrics.Runtime.Configuration;
@@ -14,13 +16,7 @@ internal static class RunCommand
     {
         var flags = new CommandLineConfig();
         var config = ConfigOption.Create();
-        var duration = new Option<TimeSpan?>("--duration")
-        {
-            Description = "Stop after this long, e.g. 30s (for demos and smoke tests); default: run until stopped.",
-            CustomParser = result => DurationParser.TryParse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value, out var value, out var error)
-                ? value
-                : Fail(result, "--duration: " + error),
-        };
+        var duration = DurationOption();
         var command = new Command("run", "Scrape on an interval until stopped: the servers and exporters of --config, or of the flags.") { config, duration };
         flags.AddTargetOptions(command);
         flags.AddRunOptions(command);
@@ -46,15 +42,28 @@ internal static class RunCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CollectorConfig config, TimeSpan? runFor)
+    /// <summary>The <c>--duration</c> option of the commands that keep scraping.</summary>
+    public static Option<TimeSpan?> DurationOption() => new("--duration")
     {
-        using var loggerFactory = LoggingSetup.Create(config.Service);
+        Description = "Stop after this long, e.g. 30s (for demos and smoke tests); default: run until stopped.",
+        CustomParser = result => DurationParser.TryParse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value, out var value, out var error)
+            ? value
+            : Fail(result, "--duration: " + error),
+    };
+
+    /// <summary>Runs a valid config until a stop signal or the end of <paramref name="runFor"/>; prints each exporter's summary.</summary>
+    public static async Task<int> RunAsync(CollectorConfig config, TimeSpan? runFor)
+    {
+        // A live view that fills the terminal shows the warnings itself; lines on stderr would tear it.
+        using var loggerFactory = LoggingSetup.Create(config.Service, LiveExporterFactory.TakesTerminal(config) ? LiveLogSink.Shared : null);
         await using var host = new CollectorHost(config, loggerFactory);
         using var signals = new ShutdownSignals(onReload: config.IsFile ? () => _ = host.ReloadAsync() : null);
-        await host.StartAsync();
+
+        // Said before starting: once started, a live view may fill the terminal.
         Console.WriteLine(config.IsFile
             ? $"Running {config.FilePath}; press Ctrl-C to stop."
             : $"Scraping every {config.Receivers[0].CollectionInterval.TotalSeconds:0.###} s; press Ctrl-C to stop.");
+        await host.StartAsync();
         try
         {
             await Task.Delay(runFor ?? Timeout.InfiniteTimeSpan, signals.StopRequested);

@@ -2,6 +2,7 @@ using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config.Yaml;
 using PgMetrics.Collector.Exporters.Console;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Telemetry;
 
 namespace PgMetrics.Collector.Hosting;
@@ -47,11 +49,11 @@ internal sealed class CollectorHost : IAsyncDisposable
 
         if (Config.IsFile)
         {
-            _watcher = new ConfigWatcher(Config.FilePath, async () => await ReloadAsync().ConfigureAwait(false));
+            _watcher = new ConfigWatcher(Config.WatchedFiles, async () => await ReloadAsync().ConfigureAwait(false));
         }
     }
 
-    /// <summary>Loads the config file again; applies it if valid, else logs why and keeps the running one.</summary>
+    /// <summary>Loads the config file (and the metadata files it names) again; applies it if valid, else logs why and keeps the running one.</summary>
     public async Task<bool> ReloadAsync()
     {
         var result = ConfigLoader.Load(Config.FilePath);
@@ -69,6 +71,9 @@ internal sealed class CollectorHost : IAsyncDisposable
 
         await _pipeline.ApplyAsync(result.Config!).ConfigureAwait(false);
         Config = result.Config!;
+
+        // The new config may name other metadata files; their content now is what runs.
+        _watcher?.Watch(Config.WatchedFiles);
         ReloadsApplied++;
         PgMetricsInstruments.RecordConfigReload(succeeded: true);
         CollectorLog.Reloaded(_logger, Config.FilePath, Config.Receivers.Count, string.Join(", ", Config.ExportersInUse.Select(e => e.Name)));

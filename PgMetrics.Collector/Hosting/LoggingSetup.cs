@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using PgMetrics.Collector.Config;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Hosting;
 
@@ -8,10 +8,21 @@ namespace PgMetrics.Collector.Hosting;
 internal static class LoggingSetup
 {
     /// <summary>A logger factory for the <c>service.telemetry.logs</c> settings.</summary>
-    public static ILoggerFactory Create(ServiceConfig service)
+    /// <param name="service">The level and format.</param>
+    /// <param name="screen">
+    /// Where logs go instead of standard error while a view fills the terminal (the live exporter's sink),
+    /// or null for standard error.
+    /// </param>
+    public static ILoggerFactory Create(ServiceConfig service, ILoggerProvider? screen = null)
         => LoggerFactory.Create(logging =>
         {
             logging.SetMinimumLevel(service.LogLevel);
+            if (screen is not null)
+            {
+                logging.AddProvider(screen);
+                return;
+            }
+
             if (service.LogFormat == LogFormat.Json)
             {
                 logging.AddJsonConsole(options =>

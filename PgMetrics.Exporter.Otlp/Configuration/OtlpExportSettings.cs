@@ -71,7 +71,7 @@ public sealed record OtlpExportSettings
         };
 
         // The queue outlives the exporter across reloads, so data waiting in it (or in the spool) carries over.
-        var queue = state.GetOrAdd(options.Name, () => OtlpExporter.CreateQueue(options));
+        var queue = state.GetOrAdd(options.Name, () => OtlpExporter.CreateQueue(options, logger));
         var exporter = new OtlpExporter(options, queue, logger);
         List<IMetricsProcessor> processors = [new CardinalityLimitProcessor(Cardinality, options.Name)];
         if (temporality == AggregationTemporality.Delta)

@@ -31,10 +31,23 @@ public sealed class OtlpLogsWriter
             var message = _buffer.BeginMessage(Fields.ScopeData.Items);
             _buffer.WriteFixed64(Fields.LogRecord.TimeUnixNano, (ulong)record.TimeUnixNano);
             _buffer.WriteFixed64(Fields.LogRecord.ObservedTimeUnixNano, (ulong)record.TimeUnixNano);
-            _buffer.WriteTag(Fields.LogRecord.SeverityNumber, WireType.Varint);
-            _buffer.WriteVarint((uint)record.SeverityNumber);
-            _buffer.WriteString(Fields.LogRecord.SeverityText, record.SeverityText);
-            OtlpCommon.WriteStringValue(_buffer, Fields.LogRecord.Body, record.Body);
+            // An event (db.server.query_sample, db.server.top_query) has no severity and no body, as the receiver's:
+            // proto3 leaves unset fields out.
+            if (record.SeverityNumber != 0)
+            {
+                _buffer.WriteTag(Fields.LogRecord.SeverityNumber, WireType.Varint);
+                _buffer.WriteVarint((uint)record.SeverityNumber);
+            }
+
+            if (record.SeverityText.Length > 0)
+            {
+                _buffer.WriteString(Fields.LogRecord.SeverityText, record.SeverityText);
+            }
+
+            if (record.Body.Length > 0)
+            {
+                OtlpCommon.WriteStringValue(_buffer, Fields.LogRecord.Body, record.Body);
+            }
             foreach (var attribute in record.Attributes)
             {
                 OtlpCommon.WriteKeyValue(_buffer, Fields.LogRecord.Attributes, attribute);

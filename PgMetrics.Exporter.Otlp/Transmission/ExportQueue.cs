@@ -1,4 +1,5 @@
 using System.Globalization;
+using PgMetrics.Exporter.Otlp.Resilience;
 
 namespace PgMetrics.Exporter.Otlp.Transmission;
 
@@ -16,14 +17,19 @@ internal sealed class ExportQueue : IDisposable
     private long _nextSequence;
 
     /// <summary>Creates a queue over <paramref name="store"/>, taking back what an earlier run left in it.</summary>
-    public ExportQueue(IPayloadStore store, long maxBytes)
+    /// <param name="time">The clock items are stamped with and their age is measured by (made monotonic, so a step of the wall clock changes no wait); the system's when null.</param>
+    public ExportQueue(IPayloadStore store, long maxBytes, TimeProvider? time = null)
     {
+        Clock = MonotonicTimeProvider.Over(time ?? TimeProvider.System);
         _store = store;
         _maxBytes = maxBytes;
         _items = [.. store.Recover()];
         _bytes = _items.Sum(i => (long)i.Bytes);
         _nextSequence = _items.Count == 0 ? 0 : long.Parse(_items[^1].Id.Split('.')[0], CultureInfo.InvariantCulture) + 1;
     }
+
+    /// <summary>The clock of this queue's item times, shared by whatever sends from it.</summary>
+    public TimeProvider Clock { get; }
 
     /// <summary>The number of requests waiting.</summary>
     public int Count
@@ -57,7 +63,7 @@ internal sealed class ExportQueue : IDisposable
     {
         lock (_gate)
         {
-            var item = new ExportItem(_nextSequence++.ToString("D19", CultureInfo.InvariantCulture), points, payload.Length, DateTimeOffset.UtcNow);
+            var item = new ExportItem(_nextSequence++.ToString("D19", CultureInfo.InvariantCulture), points, payload.Length, Clock.GetUtcNow());
             _store.Save(item, payload);
             _items.Add(item);
             _bytes += item.Bytes;

@@ -24,16 +24,18 @@ internal sealed class QueueSender : IDisposable
     private readonly ResiliencePipeline<SendOutcome> _finalPipeline;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly SemaphoreSlim _pending = new(0, 1);
+    private readonly TimeProvider _time;
     private int _maxItemsPerRequest = int.MaxValue;
 
-    public QueueSender(ExportQueue queue, OtlpHttpTransport transport, OtlpRequestSplitter splitter, OtlpExporterOptions options, ExportEvents events)
+    public QueueSender(ExportQueue queue, OtlpHttpTransport transport, OtlpRequestSplitter splitter, OtlpExporterOptions options, ExportEvents events, TimeProvider? time = null)
     {
         _queue = queue;
         _transport = transport;
         _splitter = splitter;
         _options = options;
         _events = events;
-        _pipeline = ExportResiliencePipeline.Create(options.Resilience, options.Timeout, events);
+        _time = time ?? TimeProvider.System;
+        _pipeline = ExportResiliencePipeline.Create(options.Resilience, options.Timeout, events, _time);
         _finalPipeline = ExportResiliencePipeline.CreateFinal(options.Resilience, options.Timeout, events);
     }
 
@@ -65,7 +67,7 @@ internal sealed class QueueSender : IDisposable
                 var retryIn = await SendPendingAsync(respectBatchAge: true, _pipeline, cancellationToken).ConfigureAwait(false);
                 if (retryIn is { } delay)
                 {
-                    await Task.WhenAny(Task.Delay(delay, cancellationToken), _pending.WaitAsync(cancellationToken)).ConfigureAwait(false);
+                    await WaitForSignalOrAsync(delay, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -75,6 +77,27 @@ internal sealed class QueueSender : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Waits until something is queued or <paramref name="delay"/> passes. The wait for the signal is
+    /// cancelled when the delay wins: left pending, it would take a later signal meant for the next round,
+    /// and after an outage of many rounds the data of as many scrapes would wait for later scrapes.
+    /// </summary>
+    private async Task WaitForSignalOrAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signalled = _pending.WaitAsync(round.Token);
+        await Task.WhenAny(Task.Delay(delay, round.Token), signalled).ConfigureAwait(false);
+        await round.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await signalled.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The delay won; nothing was taken from the semaphore.
         }
     }
 
@@ -108,9 +131,9 @@ internal sealed class QueueSender : IDisposable
             while (_queue.Count > 0)
             {
                 if (respectBatchAge && _options.MaxBatchAge > TimeSpan.Zero && _queue.Bytes < _options.MaxRequestBytes
-                    && _queue.OldestCreatedAt is { } oldest && DateTimeOffset.UtcNow - oldest < _options.MaxBatchAge)
+                    && _queue.OldestCreatedAt is { } oldest && _time.GetUtcNow() - oldest < _options.MaxBatchAge)
                 {
-                    return _options.MaxBatchAge - (DateTimeOffset.UtcNow - oldest);
+                    return _options.MaxBatchAge - (_time.GetUtcNow() - oldest);
                 }
 
                 var batch = _queue.PeekBatch(_options.MaxRequestBytes, _maxItemsPerRequest);

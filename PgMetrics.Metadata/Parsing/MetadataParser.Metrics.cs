@@ -32,6 +32,7 @@ public sealed partial class MetadataParser
         foreach (var (key, value) in _yaml.UniqueEntries(mapping, "metrics"))
         {
             var where = "metric '" + key.Value + "'";
+            _metricLocations.Add(new NameLocation(key.Value, key.Span));
             var propertyName = NameFormatting.ToPascalCase(key.Value);
             var metric = new MetricRef(key.Value, propertyName, "Record" + propertyName + "DataPoint");
             if (!MetricNamePattern.IsMatch(key.Value))

@@ -25,6 +25,7 @@ public sealed partial class MetadataParser
         foreach (var (key, value) in _yaml.UniqueEntries(mapping, "queries"))
         {
             var where = "query '" + key.Value + "'";
+            _queryLocations.Add(new NameLocation(key.Value, key.Span));
             if (!SqlNamePattern.IsMatch(key.Value))
             {
                 Report(MetadataDiagnostics.InvalidName, key.Span, key.Value, "query", "use lower-case letters, digits and underscores");

@@ -26,6 +26,8 @@ public sealed partial class MetadataParser
 
     private readonly string _filePath;
     private readonly List<DiagnosticInfo> _diagnostics = [];
+    private readonly List<NameLocation> _metricLocations = [];
+    private readonly List<NameLocation> _queryLocations = [];
     private readonly YamlMappingReader _yaml;
 
     private MetadataParser(string filePath)
@@ -45,7 +47,10 @@ public sealed partial class MetadataParser
             var parser = new MetadataParser(filePath);
             var spec = parser.ParseDocument(text);
             var diagnostics = parser._diagnostics.ToImmutableEquatableArray();
-            return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics);
+            return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics)
+            {
+                Locations = new MetadataLocations(parser._metricLocations.ToImmutableEquatableArray(), parser._queryLocations.ToImmutableEquatableArray()),
+            };
         }
         catch (Exception ex)
         {

@@ -15,6 +15,12 @@ public abstract record ComponentConfig
     /// <summary>The dotted path of the component's block, e.g. <c>receivers.postgresql/replica</c>.</summary>
     public abstract string Path { get; }
 
+    /// <summary>
+    /// Files the config was read from besides the config file itself (a receiver's <c>metadata_files</c>): the
+    /// collector reloads when one of them changes, as when the config file does.
+    /// </summary>
+    internal virtual IEnumerable<string> ReadFiles => [];
+
     /// <summary>Reports what is wrong with the values together, beyond each value's own type; keys named relative to <see cref="Path"/>.</summary>
     internal virtual void Validate(ConfigErrors errors)
     {

@@ -40,6 +40,13 @@ internal sealed class ConfigErrors(string file)
     }
 
     /// <summary>
+    /// Reports a mistake found in a metadata file that <paramref name="key"/> names; it keeps the file's own place
+    /// (<paramref name="line"/> and <paramref name="column"/> 1-based) and PGM id.
+    /// </summary>
+    public void Add(string filePath, int line, int column, string key, string message, MetadataDiagnostic diagnostic)
+        => _errors.Add(new ConfigError(filePath, line, column, key, message) { Metadata = diagnostic });
+
+    /// <summary>
     /// Reports a problem with <paramref name="key"/>, placed at the value of <paramref name="at"/> (the key
     /// itself when null), or at its nearest enclosing key that has a place, e.g. a missing key at its block.
     /// </summary>

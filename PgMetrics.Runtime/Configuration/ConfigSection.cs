@@ -228,6 +228,55 @@ internal sealed class ConfigSection
         return path;
     }
 
+    /// <summary>
+    /// A list of paths of files that exist, each with the dotted key of its item (<c>…metadata_files[1]</c>),
+    /// where later messages about the file are placed. A missing file is reported and left out.
+    /// </summary>
+    public List<(string Path, string Key)> ExistingFileList(string key)
+    {
+        var result = new List<(string Path, string Key)>();
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            return result;
+        }
+
+        if (entry.Value.Kind == ConfigNodeKind.Empty)
+        {
+            return result;
+        }
+
+        if (entry.Value.Kind != ConfigNodeKind.Sequence)
+        {
+            _errors.Add(entry.Value, Child(key), "must be a list of file paths, e.g. [/etc/pgmetrics/shop.yaml]");
+            return result;
+        }
+
+        var items = entry.Value.Items;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemKey = $"{Child(key)}[{i}]";
+            var item = items[i];
+            _errors.Locate(itemKey, item);
+            if (item.Kind != ConfigNodeKind.Scalar)
+            {
+                _errors.Add(item, itemKey, "must be a file path");
+            }
+            else if (Expand(item, itemKey) is { } path)
+            {
+                if (File.Exists(path))
+                {
+                    result.Add((path, itemKey));
+                }
+                else
+                {
+                    _errors.Add(item, itemKey, $"file '{SecretExpansion.Shown(item.Text ?? path, path)}' does not exist");
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>A list of text values.</summary>
     public List<string> TextList(string key)
     {

@@ -101,7 +101,10 @@ public sealed partial class MetricsBuffer
         _currentResource = current;
     }
 
-    /// <summary>Cuts attribute values (of points and resources) longer than <paramref name="maxLength"/> UTF-16 characters; returns how many were cut.</summary>
+    /// <summary>
+    /// Cuts attribute values (of points and resources) longer than <paramref name="maxLength"/> UTF-16 characters,
+    /// on a code-point boundary and marked as <see cref="Logs.AttributeValueLimit.Cut"/> marks them; returns how many were cut.
+    /// </summary>
     public int TruncateAttributeValues(int maxLength)
     {
         var cut = 0;
@@ -141,7 +144,7 @@ public sealed partial class MetricsBuffer
             return false;
         }
 
-        attribute = KeyValue.String(attribute.Key, attribute.StringValue[..maxLength]);
+        attribute = KeyValue.String(attribute.Key, Logs.AttributeValueLimit.Cut(attribute.StringValue, maxLength, out _));
         return true;
     }
 }

@@ -10,20 +10,24 @@ using PgMetrics.Runtime.Telemetry;
 namespace PgMetrics.Runtime.Receiver;
 
 /// <summary>
-/// One PostgreSQL target: the catalogue scraper, and the query performance scraper when query
-/// monitoring is on, each run by its own <see cref="ScraperController"/> over shared connections. Each
-/// scrape's metrics and logs go to the consumers; its problems are logged once when they start and once
-/// when they end.
+/// One PostgreSQL target: the catalogue scraper, when their events are on the query sample and top query
+/// scrapers (top queries on <c>top_query_collection.collection_interval</c> when it is set), and a scraper of the
+/// custom metric sets when there are any, each run by its own <see cref="ScraperController"/>. Each scrape's
+/// metrics and logs go to the consumers; its problems are logged once when they start and once when they end.
 /// </summary>
+/// <remarks>
+/// The custom sets (the collector's <c>metadata_files</c>) have connection pools of their own and a
+/// schedule of their own, so a custom query that is slow, hangs until <c>query_timeout</c> or fails
+/// never delays the catalogue's scrape nor takes its connections.
+/// </remarks>
 public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
 {
     private readonly ServerConnections _connections;
+    private readonly ServerConnections? _customConnections;
     private readonly List<ScraperController> _controllers = [];
     private readonly IMetricsConsumer _metrics;
     private readonly ILogsConsumer _logs;
     private readonly ILogger _logger;
-    private readonly ScrapeProblemLog _problems = new();
-    private readonly Lock _problemsGate = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -32,30 +36,52 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
     /// <param name="scraperOptions">The server and what to collect from it.</param>
     /// <param name="controllerOptions">The schedule.</param>
     /// <param name="metricSet">The metrics and queries; query monitoring needs the built-in <see cref="PostgresqlMetricSet"/>.</param>
-    /// <param name="additionalMetricSets">More metric sets scraped from the same server on the same schedule, each by a scraper of its own over the shared connections: an app's own, generated from its metadata.yaml.</param>
     /// <param name="metrics">Where each scrape's data points go.</param>
     /// <param name="logs">Where each scrape's log records go.</param>
     /// <param name="logger">Where scrape problems are logged.</param>
+    /// <param name="customMetricSets">
+    /// More metric sets scraped beside <paramref name="metricSet"/> by a scraper named <c>custom_metrics</c>: an
+    /// app's own, generated from its metadata.yaml, and run-time interpreted metadata.yaml files; their metric names must differ from each other's and the
+    /// catalogue's. Their points carry <c>server.address</c> and <c>server.port</c> as <paramref name="metricSet"/>'s switches say.
+    /// </param>
     /// <exception cref="ArgumentException">The connection string is not valid (the message never repeats it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A schedule option is out of range.</exception>
-    public PostgresReceiver(string name, ScraperOptions scraperOptions, ScraperControllerOptions controllerOptions, MetricSet metricSet, IMetricsConsumer metrics, ILogsConsumer logs, ILogger? logger = null, IReadOnlyList<MetricSet>? additionalMetricSets = null)
+    public PostgresReceiver(string name, ScraperOptions scraperOptions, ScraperControllerOptions controllerOptions, MetricSet metricSet, IMetricsConsumer metrics, ILogsConsumer logs, ILogger? logger = null, IReadOnlyList<MetricSet>? customMetricSets = null)
     {
         Name = name;
         _metrics = metrics;
         _logs = logs;
         _logger = logger ?? NullLogger.Instance;
         _connections = new ServerConnections(scraperOptions);
-        _controllers.Add(new ScraperController(new PostgresScraper(scraperOptions, metricSet, _connections), controllerOptions, OnScrapedAsync, name));
-        if (scraperOptions.QueryMonitoring.Enabled && metricSet is PostgresqlMetricSet catalogue)
+        Add(new PostgresScraper(scraperOptions, metricSet, _connections), controllerOptions);
+        if (metricSet is PostgresqlMetricSet catalogue)
         {
-            _controllers.Add(new ScraperController(new QueryPerformanceScraper(scraperOptions.QueryMonitoring, _connections, catalogue), controllerOptions, OnScrapedAsync, name));
+            var monitoring = scraperOptions.QueryMonitoring;
+
+            // Samples join their top query by query id where the top-query scraper has read its text.
+            var statementTexts = monitoring.TopQuery.Enabled ? new StatementTexts() : null;
+            if (monitoring.QuerySample.Enabled)
+            {
+                Add(new QuerySampleScraper(monitoring.QuerySample, _connections, catalogue, statementTexts), controllerOptions);
+            }
+
+            if (monitoring.TopQuery.Enabled)
+            {
+                var schedule = monitoring.TopQuery.CollectionInterval > TimeSpan.Zero ? controllerOptions with { CollectionInterval = monitoring.TopQuery.CollectionInterval } : controllerOptions;
+                Add(new TopQueryScraper(monitoring.TopQuery, _connections, catalogue, scraperOptions.QueryTimeout, statementTexts), schedule);
+            }
         }
 
-        foreach (var additional in additionalMetricSets ?? [])
+        if (customMetricSets is { Count: > 0 })
         {
-            _controllers.Add(new ScraperController(new PostgresScraper(scraperOptions, additional, _connections), controllerOptions, OnScrapedAsync, name));
+            _customConnections = new ServerConnections(scraperOptions);
+            var custom = new MetricSetGroup("custom", customMetricSets, serverIdentity: metricSet);
+            Add(new PostgresScraper(scraperOptions, custom, _customConnections, CustomScraperName), controllerOptions);
         }
     }
+
+    /// <summary>The name of the scraper of the custom metric sets, in self-metrics (<c>pgmetrics.scrape.*</c>).</summary>
+    public const string CustomScraperName = "custom_metrics";
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -122,15 +148,28 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
         }
 
         await _connections.DisposeAsync().ConfigureAwait(false);
+        if (_customConnections is not null)
+        {
+            await _customConnections.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 
-    private ValueTask OnScrapedAsync(ScrapeResult result, CancellationToken cancellationToken)
+    // Each scraper remembers its own problems: compared with another scraper's results, they would
+    // look resolved on every scrape of that one and be logged again on the next of their own.
+    private void Add(IScraper scraper, ScraperControllerOptions options)
     {
-        lock (_problemsGate)
+        var problems = new ScrapeProblemLog();
+        _controllers.Add(new ScraperController(scraper, options, (result, cancellationToken) => OnScrapedAsync(problems, result, cancellationToken), Name));
+    }
+
+    private ValueTask OnScrapedAsync(ScrapeProblemLog problems, ScrapeResult result, CancellationToken cancellationToken)
+    {
+        lock (problems)
         {
             // Each problem is logged when it starts and when it ends, not on every scrape in between.
-            var (started, ended) = _problems.Update(result);
+            var (started, ended) = problems.Update(result);
             foreach (var problem in started)
             {
                 RuntimeLog.ScrapeProblemStarted(_logger, Name, problem);
@@ -149,8 +188,10 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
 
         if (!result.Logs.IsEmpty)
         {
-            // Log records name the collector and the receiver they come from, besides the server.
-            _logs.ConsumeLogs(result.Logs with { Resource = [KeyValue.String("service.name", "pgmetrics"), KeyValue.String("pgmetrics.receiver", Name), .. result.Logs.Resource] });
+            // The server's identity (service.instance.id, server.address, server.port) makes the events part of New
+            // Relic's PostgreSQL entity; the receiver's name says which block collected them. No service.name: it
+            // would make every server's events one made-up "pgmetrics" service in New Relic.
+            _logs.ConsumeLogs(result.Logs with { Resource = [.. result.Logs.Resource, KeyValue.String("pgmetrics.receiver", Name)] });
         }
 
         return ValueTask.CompletedTask;

@@ -2,6 +2,7 @@ using System.Globalization;
 using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Queries;
+using PgMetrics.Runtime.Scraping;
 
 namespace PgMetrics.Runtime.Receiver;
 
@@ -58,14 +59,32 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <summary>How many databases are scraped at once. Default 4.</summary>
     public int MaxConcurrentDatabases { get; init; } = 4;
 
-    /// <summary><c>query_monitoring: {enabled, top_n, long_running_threshold}</c>: off by default.</summary>
+    /// <summary>
+    /// <c>events</c>, <c>query_sample_collection</c> and <c>top_query_collection</c> as the receiver has them (both
+    /// events off by default); PgMetrics' older <c>query_monitoring</c> block reads into the same.
+    /// </summary>
     public QueryMonitoringOptions QueryMonitoring { get; init; } = new();
+
+    /// <summary><c>connection_pool: {max_idle_time, max_lifetime, max_idle, max_open}</c>, mapped onto Npgsql's pool.</summary>
+    public ConnectionPoolOptions ConnectionPool { get; init; } = new();
+
+    /// <summary>Whether <c>receiver.postgresql.useOTelSemconv</c> is on (from <c>service.feature_gates</c> or <c>--feature-gates</c>).</summary>
+    public bool UseOTelSemconv { get; init; }
 
     /// <summary><c>metrics: {name: {enabled: …}}</c>.</summary>
     public IReadOnlyDictionary<string, bool> Metrics { get; init; } = new Dictionary<string, bool>();
 
     /// <summary><c>resource_attributes: {name: {enabled: …}}</c>.</summary>
     public IReadOnlyDictionary<string, bool> ResourceAttributes { get; init; } = new Dictionary<string, bool>();
+
+    /// <summary>
+    /// <c>metadata_files: [path, …]</c>: custom metrics in the metadata.yaml schema, scraped beside the catalogue;
+    /// the files without mistakes. Read by the collector only (it has the metadata.yaml interpreter).
+    /// </summary>
+    internal IReadOnlyList<IMetricSetFile> MetadataFiles { get; init; } = [];
+
+    /// <inheritdoc/>
+    internal override IEnumerable<string> ReadFiles => MetadataFiles.Select(f => f.Path);
 
     /// <inheritdoc/>
     internal override void Validate(ConfigErrors errors)
@@ -83,6 +102,12 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
             }
 
             return;
+        }
+
+        var topQueryInterval = QueryMonitoring.TopQuery.CollectionInterval;
+        if (topQueryInterval > TimeSpan.Zero && topQueryInterval < CollectionInterval)
+        {
+            errors.Add(Path + ".top_query_collection.collection_interval", $"{topQueryInterval.TotalSeconds}s is shorter than the receiver's collection_interval ({CollectionInterval.TotalSeconds}s); top queries can be collected less often, not more");
         }
 
         var separator = Endpoint.LastIndexOf(':');

@@ -4,7 +4,7 @@ namespace PgMetrics.Runtime.Scraping;
 public static class DatabaseSelection
 {
     /// <summary>The databases to collect from, in the server's order.</summary>
-    /// <param name="available">Databases that exist and accept connections.</param>
+    /// <param name="available">The databases that exist (every row of pg_database).</param>
     /// <param name="include">Databases to collect from; empty means all.</param>
     /// <param name="exclude">Databases never collected from.</param>
     public static IReadOnlyList<string> Select(IReadOnlyList<string> available, IReadOnlyList<string> include, IReadOnlyList<string> exclude)

@@ -12,8 +12,13 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed class PostgresScraper : IScraper
 {
-    private const string ListDatabasesSql =
-        "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname";
+    // Every database: queries over pg_database cover templates and databases that refuse connections
+    // too (their transaction IDs age all the same); per-database queries connect only to the others,
+    // and only where the role has CONNECT, so one denied database costs the rest nothing.
+    private const string ListDatabasesSql = """
+        SELECT datname, datallowconn AND NOT datistemplate, pg_catalog.has_database_privilege(oid, 'CONNECT')
+        FROM pg_catalog.pg_database ORDER BY datname
+        """;
 
     private readonly ScraperOptions _options;
     private readonly MetricSet _metricSet;
@@ -21,6 +26,7 @@ public sealed class PostgresScraper : IScraper
     private readonly bool _ownsConnections;
     private readonly KeyValue[] _serverAttributes;
     private readonly MetricsBuffer _buffer;
+    private readonly MetricsBuffer? _semconvBuffer;
     private readonly Dictionary<string, MetricsBuffer> _databaseBuffers = new(StringComparer.Ordinal);
 
     /// <summary>Creates a scraper with connections of its own; no connection is opened until the first scrape.</summary>
@@ -36,18 +42,26 @@ public sealed class PostgresScraper : IScraper
     {
     }
 
-    private PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, bool ownsConnections)
+    /// <summary>Creates a scraper that shares <paramref name="connections"/> and goes by <paramref name="name"/> in self-metrics, e.g. <c>custom_metrics</c> beside the catalogue's <c>metrics</c>.</summary>
+    public PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, string name)
+        : this(options, metricSet, connections, ownsConnections: false, name)
     {
+    }
+
+    private PostgresScraper(ScraperOptions options, MetricSet metricSet, ServerConnections connections, bool ownsConnections, string name = "metrics")
+    {
+        Name = name;
         _options = options;
         _metricSet = metricSet;
         _connections = connections;
         _ownsConnections = ownsConnections;
         _serverAttributes = connections.ServerAttributes(metricSet);
         _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
+        _semconvBuffer = connections.UseOTelSemconv ? new MetricsBuffer(_buffer.StartTimeUnixNano, _serverAttributes) : null;
     }
 
-    /// <summary>What the scraper collects: <c>metrics</c> for the built-in catalogue, <c>metrics/&lt;type&gt;</c> for another metric set (an app's own).</summary>
-    public string Name => _metricSet.Type == "postgresql" ? "metrics" : "metrics/" + _metricSet.Type;
+    /// <inheritdoc/>
+    public string Name { get; }
 
     /// <summary>The metrics and queries this scraper collects.</summary>
     public MetricSet MetricSet => _metricSet;
@@ -64,6 +78,8 @@ public sealed class PostgresScraper : IScraper
         var homeDatabase = _connections.HomeDatabase;
         var serverVersion = 0;
         IReadOnlyList<string> databases = [];
+        IReadOnlyList<string> connectable = [];
+        IReadOnlyList<SkippedDatabase> leftOut = [];
         var skipped = new List<SkippedQuery>();
         var rejected = new List<RejectedValue>();
         ScrapeContext context;
@@ -71,7 +87,7 @@ public sealed class PostgresScraper : IScraper
         {
             await using var connection = await _connections.OpenAsync(homeDatabase, cancellationToken).ConfigureAwait(false);
             serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
-            databases = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
+            (databases, connectable, leftOut) = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
             var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano);
             var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
@@ -91,12 +107,17 @@ public sealed class PostgresScraper : IScraper
         }
 
         var perDatabase = _metricSet.Queries.Where(q => q.Scope == QueryScope.PerDatabase && q.IsNeeded).ToList();
-        if (perDatabase.Count > 0 && databases.Count > 0)
+        if (perDatabase.Count == 0)
+        {
+            leftOut = [];
+        }
+
+        if (perDatabase.Count > 0 && connectable.Count > 0)
         {
             // Databases are scraped a few at a time (the gate), each into a buffer of its own, and merged
             // in database order so the output does not depend on which finished first.
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
-            var scrapes = await Task.WhenAll(databases.Select(database => ScrapeDatabaseAsync(database, perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
+            var scrapes = await Task.WhenAll(connectable.Select(database => ScrapeDatabaseAsync(database, perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
             foreach (var scrape in scrapes)
             {
                 buffer.Append(scrape.Buffer);
@@ -107,14 +128,15 @@ public sealed class PostgresScraper : IScraper
             }
         }
 
-        await ForgetDatabasesNotInAsync(databases).ConfigureAwait(false);
+        await ForgetDatabasesNotInAsync(connectable).ConfigureAwait(false);
         return Finish();
 
         ScrapeResult Finish()
             => new(serverVersion, databases, buffer.Count, queriesRun, errors, stopwatch.Elapsed)
             {
-                Metrics = buffer,
+                Metrics = SemconvResourceLayout.InLayout(buffer, _semconvBuffer),
                 Skipped = skipped,
+                SkippedDatabases = leftOut,
                 RejectedValues = rejected,
             };
     }
@@ -187,11 +209,11 @@ public sealed class PostgresScraper : IScraper
                     return (queriesRun, true);
                 }
 
-                // The server closed the session (a restart, pg_terminate_backend): the next query would throw
-                // "Connection is not open" out of the scrape and end the receiver's schedule for good.
                 if (connection.State != System.Data.ConnectionState.Open)
                 {
-                    return (queriesRun, true);
+                    // The server ended the session (a restart, pg_terminate_backend): the remaining queries
+                    // cannot run on this connection, and Npgsql would throw for them outside its exceptions.
+                    return (queriesRun, false);
                 }
             }
         }
@@ -238,7 +260,7 @@ public sealed class PostgresScraper : IScraper
         }
     }
 
-    /// <summary>Lets go of the buffers and pools of databases that were dropped or are no longer selected.</summary>
+    /// <summary>Lets go of the buffers and pools of databases per-database queries no longer run in: dropped, no longer selected, or no longer allowed.</summary>
     private async Task ForgetDatabasesNotInAsync(IReadOnlyList<string> databases)
     {
         lock (_databaseBuffers)
@@ -252,25 +274,58 @@ public sealed class PostgresScraper : IScraper
         await _connections.RetainOnlyAsync([.. databases]).ConfigureAwait(false);
     }
 
+    /// <summary>The databases this scraper holds a buffer or its connections a pool for (tests check that those no longer collected are released).</summary>
+    internal IReadOnlyCollection<string> HeldDatabases
+    {
+        get
+        {
+            lock (_databaseBuffers)
+            {
+                return [.. _databaseBuffers.Keys.Union(_connections.PooledDatabases)];
+            }
+        }
+    }
+
     private async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = CollectorSql.Statement("SELECT current_setting('server_version_num')::int", connection, _connections.QueryTimeout);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private async Task<IReadOnlyList<string>> SelectDatabasesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// The selected databases (every row of pg_database that <c>databases</c>/<c>exclude_databases</c>
+    /// select), those of them per-database queries connect to, and those left out for want of CONNECT.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Selected, IReadOnlyList<string> Connectable, IReadOnlyList<SkippedDatabase> LeftOut)> SelectDatabasesAsync(
+        NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var all = new List<string>();
+        var all = new List<(string Name, bool AcceptsConnections, bool MayConnect)>();
         await using (var command = CollectorSql.Statement(ListDatabasesSql, connection, _connections.QueryTimeout))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                all.Add(reader.GetString(0));
+                all.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
             }
         }
 
-        return DatabaseSelection.Select(all, _options.Databases, _options.ExcludeDatabases);
+        var selected = DatabaseSelection.Select(all.ConvertAll(d => d.Name), _options.Databases, _options.ExcludeDatabases);
+        var connectable = new List<string>();
+        var leftOut = new List<SkippedDatabase>();
+        foreach (var database in all.Where(d => d.AcceptsConnections && selected.Contains(d.Name, StringComparer.Ordinal)))
+        {
+            if (database.MayConnect)
+            {
+                connectable.Add(database.Name);
+            }
+            else
+            {
+                leftOut.Add(new SkippedDatabase(database.Name,
+                    $"the role may not CONNECT to it (has_database_privilege is false); GRANT CONNECT ON DATABASE \"{database.Name}\" TO {connection.UserName}, or list it in exclude_databases"));
+            }
+        }
+
+        return (selected, connectable, leftOut);
     }
 
     /// <inheritdoc/>

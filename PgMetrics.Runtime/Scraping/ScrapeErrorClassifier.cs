@@ -13,8 +13,8 @@ internal static class ScrapeErrorClassifier
             PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } => ScrapeErrorKind.Authentication,
             PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } => ScrapeErrorKind.Permission,
             PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => ScrapeErrorKind.Timeout,
-            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow } => ScrapeErrorKind.Connection,
-            PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => ScrapeErrorKind.Connection,
+            // 57P01 and 57P02: the server is shutting down or restarting and ended the session mid-query.
+            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => ScrapeErrorKind.Connection,
             PostgresException => ScrapeErrorKind.Query,
             TimeoutException or OperationCanceledException => ScrapeErrorKind.Timeout,
             NpgsqlException { InnerException: TimeoutException } => ScrapeErrorKind.Timeout,

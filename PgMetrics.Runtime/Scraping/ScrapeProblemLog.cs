@@ -1,7 +1,7 @@
 namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
-/// Remembers which scrape problems (failed and skipped queries) were already reported, so a query the
+/// Remembers which scrape problems (failed and skipped queries, databases left out) were already reported, so a query the
 /// monitoring role may not run, or one waiting for an extension, is logged once instead of every
 /// interval. A problem that goes away is forgotten and reported as resolved; if it returns, it is
 /// reported again. Failures still count in the self-metrics on every scrape.
@@ -25,6 +25,11 @@ internal sealed class ScrapeProblemLog
         foreach (var skip in result.Skipped)
         {
             current.TryAdd($"skip|{skip.Query}|{skip.Database}|{skip.Reason}", (skip.ToString(), $"query '{skip.Query}' in database '{skip.Database}' runs again"));
+        }
+
+        foreach (var database in result.SkippedDatabases)
+        {
+            current.TryAdd($"database|{database.Database}|{database.Reason}", (database.ToString(), $"database '{database.Database}' is collected again"));
         }
 
         foreach (var rejected in result.RejectedValues)

@@ -8,7 +8,10 @@ namespace PgMetrics.Runtime.Scraping;
 /// problems. A partial scrape has both points and errors.
 /// </summary>
 /// <param name="ServerVersionNum">The server's <c>server_version_num</c>, or 0 when it could not be reached.</param>
-/// <param name="Databases">The databases selected for collection.</param>
+/// <param name="Databases">
+/// The databases selected for collection, templates and databases that refuse connections included
+/// (their pg_database and pg_stat_database values are read from the main connection).
+/// </param>
 /// <param name="PointsRecorded">How many data points the scrape recorded.</param>
 /// <param name="QueriesRun">How many queries ran (succeeded or failed).</param>
 /// <param name="Errors">Failed queries and connections; never holds a password.</param>
@@ -32,6 +35,9 @@ public sealed record ScrapeResult(
 
     /// <summary>Queries not run because the server lacks an extension or setting they need.</summary>
     public IReadOnlyList<SkippedQuery> Skipped { get; init; } = [];
+
+    /// <summary>Selected databases the per-database queries left out because the role may not connect to them.</summary>
+    public IReadOnlyList<SkippedDatabase> SkippedDatabases { get; init; } = [];
 
     /// <summary>Rows whose enum column held a value metadata.yaml does not declare; their points were not recorded.</summary>
     public IReadOnlyList<RejectedValue> RejectedValues { get; init; } = [];

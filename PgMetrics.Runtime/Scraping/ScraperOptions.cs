@@ -15,8 +15,19 @@ public sealed record ScraperOptions
     /// <summary>The <c>application_name</c> every scrape connection reports, so DBAs can tell the collector's sessions apart.</summary>
     public string ApplicationName { get; init; } = "pgmetrics";
 
-    /// <summary>Query performance monitoring (top queries, wait events, blocking, long-running samples).</summary>
+    /// <summary>Query monitoring: <c>db.server.query_sample</c> and <c>db.server.top_query</c> events, and the metrics beside them.</summary>
     public Queries.QueryMonitoringOptions QueryMonitoring { get; init; } = new();
+
+    /// <summary>
+    /// The OpenTelemetry receiver's <c>receiver.postgresql.useOTelSemconv</c> feature gate: one resource per server
+    /// (<c>server.address</c>, <c>server.port</c>, a UUID v5 <c>service.instance.id</c>) with <c>db.namespace</c>,
+    /// <c>db.collection.name</c> and <c>postgresql.index.name</c> on the points. Default false: a resource per
+    /// database, table and index, as the receiver's legacy model.
+    /// </summary>
+    public bool UseOTelSemconv { get; init; }
+
+    /// <summary>The pool settings of every database's connections (<c>connection_pool</c>).</summary>
+    public ConnectionPoolOptions ConnectionPool { get; init; } = new();
 
     /// <summary>
     /// How many tables, indexes and functions per database the per-relation metrics cover (bound to

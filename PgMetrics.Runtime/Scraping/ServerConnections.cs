@@ -12,10 +12,9 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed class ServerConnections : IAsyncDisposable
 {
-    private const string ServerAddressAttribute = "server.address";
-    private const string ServerPortAttribute = "server.port";
-
     private readonly NpgsqlConnectionStringBuilder _base;
+    private readonly ConnectionPoolOptions _pool;
+    private readonly bool _useOTelSemconv;
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
 
     /// <summary>Prepares the connections; none is opened until a scraper asks for one.</summary>
@@ -32,6 +31,9 @@ public sealed class ServerConnections : IAsyncDisposable
             // Npgsql's message can echo the connection string, password included.
             throw new ArgumentException("The connection string is not a valid Npgsql connection string (Key=Value pairs separated by ';').", nameof(options));
         }
+
+        _pool = options.ConnectionPool;
+        _useOTelSemconv = options.UseOTelSemconv;
 
         // application_name is a startup parameter PgBouncer accepts and sets on whichever server
         // connection serves the client (it tracks it like client_encoding), so DBAs see it either way.
@@ -64,26 +66,18 @@ public sealed class ServerConnections : IAsyncDisposable
     /// <summary>The password, only so error messages can be scrubbed of it; never logged.</summary>
     internal string? Password => _base.Password;
 
+    /// <summary>Whether the receiver's <c>receiver.postgresql.useOTelSemconv</c> resource model is in use (see <see cref="ScraperOptions.UseOTelSemconv"/>).</summary>
+    public bool UseOTelSemconv => _useOTelSemconv;
+
     /// <summary>
-    /// <c>server.address</c> and <c>server.port</c> of this server, for the resource attributes a metric set
-    /// enables: they go on every resource, so the same database name on two servers stays two resources.
+    /// <c>server.address</c>, <c>server.port</c> and <c>service.instance.id</c> of this server (see
+    /// <see cref="ServerIdentity"/>), those a metric set enables: they go on every resource, metrics and logs, so
+    /// the same database name on two servers stays two resources and New Relic sees one PostgreSQL entity per server.
     /// </summary>
-    /// <param name="metricSet">Decides which of the two attributes are enabled.</param>
+    /// <param name="metricSet">Decides which of the attributes are enabled.</param>
     public KeyValue[] ServerAttributes(MetricSet metricSet)
-    {
-        var attributes = new List<KeyValue>(2);
-        if (metricSet.FindResourceAttribute(ServerAddressAttribute) is { Enabled: true })
-        {
-            attributes.Add(KeyValue.String(ServerAddressAttribute, _base.Host ?? "localhost"));
-        }
-
-        if (metricSet.FindResourceAttribute(ServerPortAttribute) is { Enabled: true })
-        {
-            attributes.Add(KeyValue.Int(ServerPortAttribute, _base.Port));
-        }
-
-        return [.. attributes];
-    }
+        => [.. ServerIdentity.Attributes(_base.Host ?? "localhost", _base.Port, _useOTelSemconv)
+            .Where(attribute => metricSet.FindResourceAttribute(attribute.Key) is { Enabled: true })];
 
     /// <summary>Opens a connection to <paramref name="database"/> from its pool.</summary>
     /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
@@ -110,27 +104,56 @@ public sealed class ServerConnections : IAsyncDisposable
         }
     }
 
+    /// <summary>The databases a pool is open for.</summary>
+    internal IReadOnlyCollection<string> PooledDatabases
+    {
+        get
+        {
+            lock (_dataSources)
+            {
+                return [.. _dataSources.Keys];
+            }
+        }
+    }
+
     private NpgsqlDataSource DataSourceFor(string database)
     {
         lock (_dataSources)
         {
             if (!_dataSources.TryGetValue(database, out var dataSource))
             {
-                // A scrape uses one connection per database at a time; idle ones close soon after, so a
-                // server with hundreds of databases does not hold hundreds of connections between scrapes.
-                var builder = new NpgsqlConnectionStringBuilder(_base.ConnectionString)
-                {
-                    Database = database,
-                    MaxPoolSize = 2,
-                    ConnectionIdleLifetime = 30,
-                    ConnectionPruningInterval = 10,
-                };
-                dataSource = NpgsqlDataSource.Create(builder);
+                dataSource = NpgsqlDataSource.Create(PoolFor(database));
                 _dataSources[database] = dataSource;
             }
 
             return dataSource;
         }
+    }
+
+    /// <summary>
+    /// A database's connection settings with the <c>connection_pool</c> block mapped onto Npgsql: <c>max_open</c> to
+    /// Maximum Pool Size (0, no limit, to Npgsql's own 100; default 4), <c>max_idle_time</c> to Connection Idle Lifetime (0,
+    /// never, to a day), <c>max_lifetime</c> to Connection Lifetime, and <c>max_idle: 0</c> to Pooling=false (Npgsql
+    /// has no cap on idle connections below Maximum Pool Size; idle ones close after the idle lifetime).
+    /// </summary>
+    internal NpgsqlConnectionStringBuilder PoolFor(string database)
+    {
+        // By default each scraper (catalogue, query samples, top queries and their plans) uses one connection per
+        // database at a time; idle ones close soon after, so a server with hundreds of databases does not hold
+        // hundreds of connections between scrapes.
+        var idleSeconds = _pool.MaxIdleTime is { } idle ? (idle == TimeSpan.Zero ? 86_400 : Seconds(idle)) : 30;
+        return new NpgsqlConnectionStringBuilder(_base.ConnectionString)
+        {
+            Database = database,
+            MaxPoolSize = _pool.MaxOpen is { } open ? (open == 0 ? 100 : open) : 4,
+            ConnectionIdleLifetime = idleSeconds,
+            ConnectionPruningInterval = Math.Clamp(idleSeconds / 3, 1, 10),
+            ConnectionLifetime = _pool.MaxLifetime is { } lifetime ? Seconds(lifetime) : 0,
+            Pooling = _pool.MaxIdle is not 0,
+        };
+
+        // Npgsql counts whole seconds; a sub-second setting still closes the connection.
+        static int Seconds(TimeSpan value) => value == TimeSpan.Zero ? 0 : (int)Math.Max(1, Math.Ceiling(Math.Min(value.TotalSeconds, int.MaxValue)));
     }
 
     /// <inheritdoc/>

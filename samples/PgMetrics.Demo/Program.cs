@@ -1,6 +1,6 @@
 // Starts a throwaway PostgreSQL, puts an order-processing load on it, and runs the real collector
-// binary against it for a short while, so you see what PgMetrics collects. Everything is removed
-// at the end.
+// binary's live view (pgmetrics top) against it for a short while, so you see the server move: rates,
+// the top statements, a session blocked by a held lock. Everything is removed at the end.
 using System.Diagnostics;
 using Npgsql;
 using PgMetrics.TestPostgres;
@@ -12,32 +12,39 @@ Console.WriteLine($"Starting a throwaway PostgreSQL {major} cluster...");
 await using var cluster = await PostgresCluster.StartAsync(major);
 Console.WriteLine($"  {cluster.Description}, data in {cluster.DataDirectory}");
 
+// Top statements come from pg_stat_statements (preloaded by the cluster), read in the collector's home database.
+await ExecuteAsync(cluster.ConnectionString, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 await ExecuteAsync(cluster.ConnectionString, "CREATE DATABASE shop");
 var shop = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = "shop" }.ConnectionString;
 await ExecuteAsync(shop, "CREATE TABLE orders (id bigserial PRIMARY KEY, customer int NOT NULL, total numeric(10,2) NOT NULL, placed_at timestamptz DEFAULT now())");
+await ExecuteAsync(shop, "CREATE TABLE stock (item int PRIMARY KEY, on_hand int NOT NULL); INSERT INTO stock VALUES (1, 1000000)");
 
-Console.WriteLine("Putting load on database 'shop': orders committed, some rolled back, reports read.");
+Console.WriteLine("Putting load on database 'shop': orders committed, some rolled back, reports read, stock counted under a lock.");
 using var stopLoad = new CancellationTokenSource();
 var load = Task.Run(() => RunLoadAsync(shop, stopLoad.Token));
+var stocktake = Task.Run(() => RunStocktakeAsync(shop, stopLoad.Token));
 
-Console.WriteLine($"Running the collector for {runFor.TotalSeconds:0} s: pgmetrics run --interval 5s");
+Console.WriteLine($"Running the collector's live view for {runFor.TotalSeconds:0} s: pgmetrics top --interval 3s (Ctrl-C ends it sooner)");
 if (Environment.GetEnvironmentVariable("NEW_RELIC_LICENSE_KEY") is { Length: > 0 })
 {
-    Console.WriteLine("  NEW_RELIC_LICENSE_KEY is set; it is passed to the collector's environment.");
+    Console.WriteLine("  NEW_RELIC_LICENSE_KEY is set; it is passed to the collector's environment, which sends to New Relic too.");
 }
 
 var collector = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "pgmetrics.dll"), "run", "--connection", cluster.ConnectionString, "--interval", "5s", "--duration", $"{runFor.TotalSeconds:0}s" })
+foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "pgmetrics.dll"), "top", "--connection", cluster.ConnectionString, "--interval", "3s", "--duration", $"{runFor.TotalSeconds:0}s" })
 {
     collector.ArgumentList.Add(argument);
 }
 
+// Ctrl-C reaches the collector too (same terminal); the demo waits for it to give the screen back, then cleans up.
+Console.CancelKeyPress += (_, e) => e.Cancel = true;
 using var process = Process.Start(collector) ?? throw new InvalidOperationException("could not start the collector");
 await process.WaitForExitAsync();
 
 await stopLoad.CancelAsync();
 var orders = await load;
-Console.WriteLine($"Load finished: {orders.Committed} orders committed, {orders.RolledBack} rolled back.");
+var stocktakes = await stocktake;
+Console.WriteLine($"Load finished: {orders.Committed} orders committed, {orders.RolledBack} rolled back, {stocktakes} stocktakes held the stock row.");
 Console.WriteLine("Stopping the cluster and deleting its data.");
 return process.ExitCode;
 
@@ -77,6 +84,12 @@ static async Task<(int Committed, int RolledBack)> RunLoadAsync(string connectio
             }
         }
 
+        // Each order takes its items from stock: it waits while a stocktake holds the row.
+        await using (var take = new NpgsqlCommand("UPDATE stock SET on_hand = on_hand - 1 WHERE item = 1", connection))
+        {
+            await take.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
         await using (var report = new NpgsqlCommand("SELECT customer, sum(total) FROM orders GROUP BY customer ORDER BY 2 DESC LIMIT 10", connection))
         {
             await using var reader = await report.ExecuteReaderAsync(CancellationToken.None);
@@ -96,4 +109,31 @@ static async Task<(int Committed, int RolledBack)> RunLoadAsync(string connectio
     }
 
     return (committed, rolledBack);
+}
+
+// Every 7 s a stocktake holds the stock row for 3 s, so the view shows a blocked session and its wait.
+static async Task<int> RunStocktakeAsync(string connectionString, CancellationToken stop)
+{
+    var stocktakes = 0;
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync(CancellationToken.None);
+    while (!stop.IsCancellationRequested)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(4), stop);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            await using var count = new NpgsqlCommand("SELECT on_hand FROM stock WHERE item = 1 FOR UPDATE", connection, transaction);
+            await count.ExecuteScalarAsync(CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(3), stop);
+            await transaction.CommitAsync(CancellationToken.None);
+            stocktakes++;
+        }
+        catch (OperationCanceledException)
+        {
+            break;
+        }
+    }
+
+    return stocktakes;
 }

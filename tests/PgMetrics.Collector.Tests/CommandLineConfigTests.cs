@@ -43,6 +43,16 @@ public sealed class CommandLineConfigTests
     }
 
     [Fact]
+    public void The_feature_gates_flag_turns_the_semconv_resource_model_on_as_otelcols_does()
+    {
+        var (on, _) = Build("--connection", "Host=db", "--feature-gates", "receiver.postgresql.useOTelSemconv");
+        var (off, _) = Build("--connection", "Host=db");
+
+        Assert.True(((PostgresqlReceiverConfig)on!.Receivers[0]).UseOTelSemconv);
+        Assert.False(((PostgresqlReceiverConfig)off!.Receivers[0]).UseOTelSemconv);
+    }
+
+    [Fact]
     public void A_problem_the_flags_cause_is_named_by_its_flag()
     {
         var (config, _) = Build("--connection", "Host=db", "--exporter", "otlp");
@@ -57,6 +67,7 @@ public sealed class CommandLineConfigTests
     [InlineData(new[] { "--exporter", "otlp" }, "no server given")]
     [InlineData(new[] { "--connection", "Host=db", "--otlp-endpoint", "ftp://x" }, "--otlp-endpoint: 'ftp://x' is not an http(s) URL")]
     [InlineData(new[] { "--connection", "Host=db", "--otlp-header", "api-key" }, "--otlp-header: expected name=value")]
+    [InlineData(new[] { "--connection", "Host=db", "--feature-gates", "receiver.postgresql.useSemconv" }, "--feature-gates: 'receiver.postgresql.useSemconv' is not a feature gate PgMetrics knows")]
     public void Flags_that_describe_no_usable_collector_say_why(string[] arguments, string reason)
     {
         var (config, error) = Build(arguments);

@@ -16,7 +16,7 @@ public sealed class ConfigWatcherTests : IDisposable
         var path = Path.Combine(_directory, "pgmetrics.yaml");
         File.WriteAllText(path, "one");
         var changes = 0;
-        using var watcher = new ConfigWatcher(path, () =>
+        using var watcher = new ConfigWatcher([path], () =>
         {
             Interlocked.Increment(ref changes);
             return Task.CompletedTask;
@@ -48,7 +48,7 @@ public sealed class ConfigWatcherTests : IDisposable
         var path = Path.Combine(_directory, "pgmetrics.yaml");
         File.CreateSymbolicLink(path, Path.Combine("..data", "pgmetrics.yaml"));
         var changes = 0;
-        using var watcher = new ConfigWatcher(path, () =>
+        using var watcher = new ConfigWatcher([path], () =>
         {
             Interlocked.Increment(ref changes);
             return Task.CompletedTask;
@@ -66,6 +66,35 @@ public sealed class ConfigWatcherTests : IDisposable
 
         await WaitForAsync(() => Volatile.Read(ref changes) == 1);
         Assert.Equal("two", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task A_change_to_a_metadata_file_in_another_folder_is_seen_and_a_file_no_longer_named_is_not()
+    {
+        var config = Path.Combine(_directory, "pgmetrics.yaml");
+        var metricsFolder = Directory.CreateDirectory(Path.Combine(_directory, "metrics")).FullName;
+        var shop = Path.Combine(metricsFolder, "shop.yaml");
+        var billing = Path.Combine(metricsFolder, "billing.yaml");
+        File.WriteAllText(config, "config");
+        File.WriteAllText(shop, "shop");
+        File.WriteAllText(billing, "billing");
+        var changes = 0;
+        using var watcher = new ConfigWatcher([config, shop], () =>
+        {
+            Interlocked.Increment(ref changes);
+            return Task.CompletedTask;
+        });
+
+        File.WriteAllText(shop, "shop, edited");
+        await WaitForAsync(() => Volatile.Read(ref changes) == 1);
+
+        // A reload that names billing.yaml instead: only its edits count from now on.
+        watcher.Watch([config, billing]);
+        File.WriteAllText(shop, "shop, edited again");
+        await Task.Delay(1_500, Cancel);
+        Assert.Equal(1, Volatile.Read(ref changes));
+        File.WriteAllText(billing, "billing, edited");
+        await WaitForAsync(() => Volatile.Read(ref changes) == 2);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)

@@ -1,4 +1,3 @@
-using PgMetrics.Collector.Config;
 using PgMetrics.Hosting;
 using PgMetrics.Runtime.Configuration;
 

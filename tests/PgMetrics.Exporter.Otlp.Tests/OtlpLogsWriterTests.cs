@@ -31,6 +31,21 @@ public sealed class OtlpLogsWriterTests
     }
 
     [Fact]
+    public void An_event_is_written_with_its_event_name_and_without_body_or_severity_as_the_receivers_are()
+    {
+        var writer = new OtlpLogsWriter();
+        var output = new ArrayBufferWriter<byte>();
+        LogRecordData[] records = [new(7, 0, string.Empty, string.Empty, [KeyValue.String("db.system.name", "postgresql"), KeyValue.Int("postgresql.pid", 42)]) { EventName = "db.server.query_sample" }];
+
+        writer.Write(new LogBatch([KeyValue.String("service.instance.id", "db:5432")], records), output);
+        var decoded = Assert.Single(OtlpDecoder.DecodeLogs(output.WrittenSpan.ToArray()));
+
+        Assert.Equal(("db.server.query_sample", false, 0, ""), (decoded.EventName, decoded.HasBody, decoded.Severity, decoded.SeverityText));
+        Assert.Equal(("postgresql", "int"), (decoded.Attributes["db.system.name"], decoded.Kinds["postgresql.pid"]));
+        Assert.Equal("db:5432", decoded.Resource["service.instance.id"]);
+    }
+
+    [Fact]
     public void A_logs_request_can_be_split_in_two_valid_halves()
     {
         var writer = new OtlpLogsWriter();

@@ -55,6 +55,23 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Moving_the_lines_of_metadata_yaml_moves_the_located_names_but_leaves_the_spec_and_the_generated_code_cached()
+    {
+        var yaml = GeneratorHarness.ReadRepositoryFile("metadata.yaml");
+        var original = GeneratorHarness.Metadata(yaml);
+        var compilation = GeneratorHarness.CreateCompilation("namespace Sample; internal static class Anchor { }");
+        var driver = GeneratorHarness.CreateDriver(original).RunGenerators(compilation, TestContext.Current.CancellationToken);
+
+        var moved = GeneratorHarness.Metadata("# Two lines more at the top move every name.\n\n" + yaml);
+        var result = driver.ReplaceAdditionalText(original, moved).RunGenerators(compilation, TestContext.Current.CancellationToken).GetRunResult().Results.Single();
+
+        // The parse result holds the names' new places, so it changed; the spec it carries did not.
+        Assert.Contains(result.TrackedSteps[MetricsGenerator.TrackingNames.Parsed].SelectMany(s => s.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(result.TrackedSteps[MetricsGenerator.TrackingNames.Specs].SelectMany(s => s.Outputs), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
     public void Changing_the_root_namespace_moves_the_generated_code_without_parsing_again()
     {
         var compilation = GeneratorHarness.CreateCompilation("namespace Sample; internal static class Anchor { }");

@@ -8,6 +8,7 @@ using PgMetrics.Exporter.Otlp;
 using PgMetrics.Exporter.Otlp.Configuration;
 using PgMetrics.Exporter.Otlp.NewRelic;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Hosting.Tests;
@@ -45,7 +46,9 @@ public sealed class ConfigurationTests
                     "Databases": [ "shop", "billing" ],
                     "Tls": { "InsecureSkipVerify": true },
                     "Metrics": { "postgresql.db_size": { "Enabled": false } },
-                    "QueryMonitoring": { "Enabled": true, "TopN": 5 }
+                    "Events": { "db.server.query_sample": { "Enabled": true }, "db.server.top_query": { "Enabled": true } },
+                    "TopQueryCollection": { "TopNQuery": 5, "CollectionInterval": "60s" },
+                    "ConnectionPool": { "MaxOpen": 3 }
                   },
                   "postgresql/replica": { "endpoint": "/var/run/postgresql:5432", "transport": "unix" }
                 },
@@ -53,7 +56,7 @@ public sealed class ConfigurationTests
                   "newrelic": { "Region": "EU", "ApiKey": "nr-key", "Compression": "zstd" },
                   "otlp/local": { "Endpoint": "http://localhost:4318", "Headers": { "x-tenant": "demo" }, "Cardinality": { "MaxSeriesPerMetric": 500 } }
                 },
-                "Service": { "Exporters": [ "newrelic" ], "ShutdownTimeout": "8s" }
+                "Service": { "Exporters": [ "newrelic" ], "ShutdownTimeout": "8s", "FeatureGates": [ "receiver.postgresql.useOTelSemconv" ] }
               }
             }
             """);
@@ -66,7 +69,9 @@ public sealed class ConfigurationTests
         Assert.Equal(["shop", "billing"], primary.Databases);
         Assert.True(primary.Tls.InsecureSkipVerify);
         Assert.False(primary.Metrics["postgresql.db_size"]);
-        Assert.Equal((true, 5), (primary.QueryMonitoring.Enabled, primary.QueryMonitoring.TopN));
+        Assert.Equal((true, true, 5, TimeSpan.FromSeconds(60)), (primary.QueryMonitoring.QuerySample.Enabled, primary.QueryMonitoring.TopQuery.Enabled, primary.QueryMonitoring.TopQuery.TopNQuery, primary.QueryMonitoring.TopQuery.CollectionInterval));
+        Assert.Equal(3, primary.ConnectionPool.MaxOpen);
+        Assert.True(primary.UseOTelSemconv);
         Assert.Equal(PostgresqlTransport.Unix, replica.Transport);
         var newRelic = Assert.IsType<NewRelicExporterConfig>(options.Exporters.Single(e => e.Name == "newrelic"));
         var local = Assert.IsType<OtlpExporterConfig>(options.Exporters.Single(e => e.Name == "otlp/local"));
@@ -120,6 +125,24 @@ public sealed class ConfigurationTests
 
         Assert.StartsWith("PgMetrics:exporters: at least one exporter is needed", missing, StringComparison.Ordinal);
         Assert.Equal("PgMetrics:Exporters:console: unknown exporter type; PgMetrics has newrelic, otlp", console);
+    }
+
+    [Fact]
+    public async Task An_app_is_told_that_metadata_files_are_read_by_the_collector_and_how_to_add_its_own_metrics_instead()
+    {
+        using var host = Build("""
+            {
+              "PgMetrics": {
+                "Receivers": { "postgresql": { "MetadataFiles": [ "shop.yaml" ] } },
+                "Exporters": { "otlp": { "Endpoint": "http://localhost:4318" } }
+              }
+            }
+            """);
+
+        var failure = Assert.Single(await StartFailuresAsync(host));
+
+        Assert.StartsWith("PgMetrics:Receivers:postgresql:MetadataFiles: is read by the pgmetrics collector only", failure, StringComparison.Ordinal);
+        Assert.Contains("AddMetricSet<TMetricSet>()", failure, StringComparison.Ordinal);
     }
 
     [Fact]

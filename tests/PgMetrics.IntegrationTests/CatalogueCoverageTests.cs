@@ -42,7 +42,7 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
     [
         "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows",
         "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes",
-        "postgresql.wait_events", "postgresql.blocking.wait_time",
+        "postgresql.wait_events",
     ];
 
     /// <summary>
@@ -289,6 +289,15 @@ public sealed class CatalogueCoverageTests(PostgresServerPool servers)
         var connections = scrape.Single("postgresql.connection.count").Value;
         Assert.True(connections >= 2, "the scraper's and the lock holder's sessions");
         Assert.Equal(connections / limits[0], scrape.Single("postgresql.connection.utilization").Value, 9);
+
+        // Sessions by state: the lock holder is the database's one session idle in a transaction, and the
+        // oldest transaction; its age was read after the scrape, so the scraped age is at most that.
+        var idleInTransaction = await database.RowAsync($"SELECT count(*), extract(epoch FROM clock_timestamp() - min(xact_start))::bigint + 1 FROM pg_stat_activity WHERE datname = '{db}' AND state = 'idle in transaction'", Cancel);
+        Assert.Equal(6, scrape.Of("postgresql.sessions", InDatabase).Count());
+        Assert.Equal(idleInTransaction[0], scrape.Single("postgresql.sessions", p => InDatabase(p) && p.Attribute("state") == "idle in transaction").Value);
+        Assert.Equal(1, idleInTransaction[0]);
+        Assert.True(scrape.Single("postgresql.sessions", p => InDatabase(p) && p.Attribute("state") == "active").Value >= 1, "the scraper's own session in the database");
+        Assert.InRange(scrape.Single("postgresql.transaction.oldest.age", InDatabase).Value, 0, idleInTransaction[1]);
 
         // Replication: the stand-in standby streams on its slot from 127.0.0.1.
         Assert.Equal(1, scrape.Single("postgresql.replication_slot.active", p => p.Attribute("slot_name") == standby.SlotName && p.Attribute("slot_type") == "physical").Value);

@@ -1,6 +1,7 @@
 using Npgsql;
 using PgMetrics.IntegrationTests.Infrastructure;
 using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Scraping;
 using PgMetrics.TestPostgres;
 
 namespace PgMetrics.IntegrationTests;
@@ -140,8 +141,57 @@ public sealed class CatalogueTests(PostgresServerPool servers)
         Assert.Contains(kept.Name, scrape.DatabaseNames);
         Assert.DoesNotContain(excluded.Name, scrape.DatabaseNames);
         Assert.DoesNotContain("postgres", scrape.DatabaseNames);
-        Assert.DoesNotContain("template0", scrape.DatabaseNames);
-        Assert.DoesNotContain("template1", scrape.DatabaseNames);
+
+        // Templates are databases too: their transaction IDs age like any other's.
+        Assert.True(scrape.Value("postgresql.database.frozen_xid.age", "template0") > 0);
+        Assert.True(scrape.Value("postgresql.database.frozen_xid.age", "template1") > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Values_from_pg_database_cover_templates_and_databases_that_refuse_connections_without_connecting_to_them(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var open = await TestDatabase.CreateAsync(server, Cancel);
+        await using var refusing = await TestDatabase.CreateAsync(server, Cancel);
+        await open.ExecuteAsync($"ALTER DATABASE {refusing.Name} ALLOW_CONNECTIONS false", Cancel);
+        string[] databases = ["template0", "template1", refusing.Name, open.Name];
+        var serverSql = $"SELECT datname, age(datfrozenxid)::bigint, pg_database_size(oid) FROM pg_database WHERE datname IN ('{string.Join("', '", databases)}')";
+        var before = await ReadAsync(server, serverSql);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString, Databases = databases }, new PostgresqlMetricSet());
+
+        var scrape = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+        var after = await ReadAsync(server, serverSql);
+
+        // Any attempt to connect to template0 or the refusing database would have failed the scrape.
+        Assert.Empty(scrape.Result.Errors);
+        Assert.Empty(scrape.Result.SkippedDatabases);
+        foreach (var database in databases)
+        {
+            // The age grows with every transaction ID the server hands out, and drops if a vacuum freezes meanwhile.
+            var age = scrape.Single("postgresql.database.frozen_xid.age", p => p.Database == database).Value;
+            Assert.InRange(age, Math.Min(before[database].Age, after[database].Age), Math.Max(before[database].Age, after[database].Age));
+            Assert.Contains(scrape.Single("postgresql.db_size", p => p.Database == database).Value, new double[] { before[database].Size, after[database].Size });
+        }
+
+        // Per-database queries connect only to the database that accepts connections and is no template.
+        Assert.Equal([open.Name], scrape.Of("postgresql.table.count").Select(p => p.Database));
+        Assert.Equal([new NpgsqlConnectionStringBuilder(server.ConnectionString).Database!, open.Name], scraper.HeldDatabases.Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<Dictionary<string, (long Age, long Size)>> ReadAsync(IPostgresServer server, string sql)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(Cancel);
+        var rows = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(Cancel))
+        {
+            rows[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return rows;
     }
 
     /// <summary>Waits until the database's counters stop moving, so later changes can be attributed exactly.</summary>

@@ -206,21 +206,29 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
     }
 
     [Fact]
-    public async Task With_query_monitoring_on_long_running_queries_arrive_as_logs_with_normalized_text_only()
+    public async Task The_older_query_monitoring_key_still_turns_on_the_query_sample_event_with_normalized_text_only()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var newRelic = new NewRelicStandIn(ApiKey);
-        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, "    query_monitoring: {enabled: true, long_running_threshold: 1s}"));
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, "    query_monitoring: {enabled: true, top_n: 5}"));
         await using var slow = new NpgsqlConnection(server.ConnectionString);
         await slow.OpenAsync(Cancel);
-        var running = new NpgsqlCommand("SELECT pg_sleep(5), 'card-4111-literal'", slow).ExecuteScalarAsync(Cancel);
+        // Long enough for a collector that starts slowly on a loaded machine to sample it; ended once sampled.
+        var running = new NpgsqlCommand("SELECT pg_sleep(60), 'card-4111-literal'", slow).ExecuteScalarAsync(Cancel);
         await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
 
-        await WaitForAsync(() => newRelic.AcceptedLogs.Count > 0, collector);
-        await running;
+        await WaitForAsync(() => newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).Any(r => r.EventName == "db.server.query_sample" && r.Attributes["db.query.text"].Contains("pg_sleep", StringComparison.Ordinal)), collector);
+        await using (var canceller = new NpgsqlConnection(server.ConnectionString))
+        {
+            await canceller.OpenAsync(Cancel);
+            await new NpgsqlCommand($"SELECT pg_cancel_backend({slow.ProcessID})", canceller).ExecuteScalarAsync(Cancel);
+        }
 
-        var sample = OtlpDecoder.DecodeLogs(newRelic.AcceptedLogs[0]).First(r => r.Body.Contains("pg_sleep", StringComparison.Ordinal));
-        Assert.Equal("SELECT pg_sleep($1), $2", sample.Body);
+        await Assert.ThrowsAsync<PostgresException>(() => running);
+
+        // Top queries may show the statement too (as pg_stat_statements has it); the sample is the running session.
+        var sample = newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).First(r => r.EventName == "db.server.query_sample" && r.Attributes["db.query.text"].Contains("pg_sleep", StringComparison.Ordinal));
+        Assert.Equal("SELECT pg_sleep($1), $2", sample.Attributes["db.query.text"]);
         Assert.Equal("postgresql", sample.Resource["pgmetrics.receiver"]);
         Assert.DoesNotContain(newRelic.AcceptedLogs, body => System.Text.Encoding.UTF8.GetString(body).Contains("card-4111", StringComparison.Ordinal));
     }

@@ -18,7 +18,7 @@ public sealed class CollectorExportTests(PostgresServerPool servers)
         await using var newRelic = new NewRelicStandIn(LicenseKey);
 
         var (exitCode, output, errors) = await CollectorProcess.RunAsync(
-            ["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", "2500ms", "--otlp-endpoint", newRelic.Endpoint.AbsoluteUri, "--compression", "zstd"],
+            ["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", "4s", "--otlp-endpoint", newRelic.Endpoint.AbsoluteUri, "--compression", "zstd"],
             new Dictionary<string, string> { ["NEW_RELIC_LICENSE_KEY"] = LicenseKey });
 
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{output}\n{errors}");
@@ -44,7 +44,7 @@ public sealed class CollectorExportTests(PostgresServerPool servers)
                 ["run", "--connection", server.ConnectionString, "--database", "postgres", "--interval", "1s", "--duration", duration, "--exporter", "otlp",
                  "--otlp-endpoint", newRelic.Endpoint.AbsoluteUri, "--otlp-header", "api-key=" + LicenseKey, "--spool-dir", spool];
 
-            var outage = await CollectorProcess.RunAsync(Arguments("2500ms"));
+            var outage = await CollectorProcess.RunAsync(Arguments("4s"));
             Assert.True(outage.ExitCode == 0, outage.Output + outage.Errors);
             // The spool also holds the collector's own metrics; count the requests that carry a scrape.
             var spooled = Directory.GetFiles(spool, "*.otlp").Count(file => OtlpDecoder.Decode(File.ReadAllBytes(file)).Any(p => p.Metric == "postgresql.db_size"));

@@ -81,6 +81,72 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task A_database_the_role_may_not_connect_to_is_left_out_once_its_pool_released_and_the_others_keep_their_metrics(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var open = await TestDatabase.CreateAsync(server, Cancel);
+        await using var closed = await TestDatabase.CreateAsync(server, Cancel);
+        await closed.ExecuteAsync("CREATE TABLE kept_out (id int)", Cancel);
+        await using var role = await MonitoringRole.CreateAsync(server);
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = role.ConnectionString, Databases = [open.Name, closed.Name] }, new PostgresqlMetricSet());
+        var problems = new ScrapeProblemLog();
+
+        var allowed = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+        Assert.Empty(allowed.Result.SkippedDatabases);
+        Assert.Contains(closed.Name, scraper.HeldDatabases);
+        Assert.Equal(1, allowed.Single("postgresql.table.count", p => p.Database == closed.Name).Value);
+
+        await role.ExecuteAsSuperuserAsync($"REVOKE CONNECT ON DATABASE {closed.Name} FROM PUBLIC");
+        var first = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+        var firstReport = problems.Update(first.Result);
+        var second = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+        var secondReport = problems.Update(second.Result);
+
+        Assert.Empty(first.Result.Errors);
+        var leftOut = Assert.Single(first.Result.SkippedDatabases);
+        Assert.Equal(closed.Name, leftOut.Database);
+        Assert.Contains($"GRANT CONNECT ON DATABASE \"{closed.Name}\" TO {role.Name}", Assert.Single(firstReport.New), StringComparison.Ordinal);
+        Assert.Empty(secondReport.New);
+
+        // Its pool is closed: no session of the role is left in it.
+        Assert.DoesNotContain(closed.Name, scraper.HeldDatabases);
+        Assert.Equal(0L, await open.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{closed.Name}' AND usename = '{role.Name}'", Cancel));
+
+        // Per-database queries skip it, values from the main connection still cover it, and the other database loses nothing.
+        Assert.DoesNotContain(second.Points, p => p.Metric == "postgresql.table.count" && p.Database == closed.Name);
+        Assert.Equal(0, second.Single("postgresql.table.count", p => p.Database == open.Name).Value);
+        foreach (var metric in new[] { "postgresql.database.frozen_xid.age", "postgresql.commits", "postgresql.db_size" })
+        {
+            Assert.Contains(second.Points, p => p.Metric == metric && p.Database == closed.Name);
+            Assert.Contains(second.Points, p => p.Metric == metric && p.Database == open.Name);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Without_pg_read_all_stats_a_database_it_may_not_connect_to_has_no_size_and_costs_the_others_nothing(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var open = await TestDatabase.CreateAsync(server, Cancel);
+        await using var closed = await TestDatabase.CreateAsync(server, Cancel);
+        await using var role = await MonitoringRole.CreateAsync(server, memberOfPgMonitor: false);
+        await role.ExecuteAsSuperuserAsync($"REVOKE CONNECT ON DATABASE {closed.Name} FROM PUBLIC");
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = role.ConnectionString, Databases = [open.Name, closed.Name] }, new PostgresqlMetricSet());
+
+        var scrape = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+
+        // pg_database_size would fail for the closed database and, with it, the whole query for every database.
+        Assert.DoesNotContain(scrape.Result.Errors, e => e.Query == "database_stats");
+        Assert.Contains(scrape.Points, p => p.Metric == "postgresql.db_size" && p.Database == open.Name && p.Value > 0);
+        Assert.DoesNotContain(scrape.Points, p => p.Metric == "postgresql.db_size" && p.Database == closed.Name);
+        Assert.Contains(scrape.Points, p => p.Metric == "postgresql.database.frozen_xid.age" && p.Database == closed.Name);
+        Assert.Equal(closed.Name, Assert.Single(scrape.Result.SkippedDatabases).Database);
+    }
+
     private static PostgresScraper Scraper(string connectionString, TestDatabase database)
         => new(new ScraperOptions { ConnectionString = connectionString, Databases = [database.Name] }, new PostgresqlMetricSet());
 }

@@ -60,6 +60,26 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     }
 
     [Fact]
+    public async Task The_pool_and_buffer_of_a_dropped_database_are_released_at_the_next_scrape()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var kept = await Infrastructure.TestDatabase.CreateAsync(server, Cancel);
+        var dropped = await Infrastructure.TestDatabase.CreateAsync(server, Cancel);
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [kept.Name, dropped.Name] }, new PgMetrics.Runtime.Metadata.PostgresqlMetricSet());
+
+        await scraper.ScrapeAsync(Cancel);
+        Assert.Contains(dropped.Name, scraper.HeldDatabases);
+        await dropped.DisposeAsync();
+        var result = await scraper.ScrapeAsync(Cancel);
+
+        Assert.Empty(result.Errors);
+        Assert.DoesNotContain(dropped.Name, result.Databases);
+        Assert.DoesNotContain(dropped.Name, scraper.HeldDatabases);
+        Assert.Contains(kept.Name, scraper.HeldDatabases);
+    }
+
+    [Fact]
     public async Task Rows_with_an_undeclared_enum_value_are_counted_in_the_result_and_record_nothing()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);

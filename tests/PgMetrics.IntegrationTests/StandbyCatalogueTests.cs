@@ -63,7 +63,7 @@ public sealed class StandbyCatalogueTests(ReplicationClusters topologies)
                 {
                     ConnectionString = ServerSql.InDatabase(standby.ConnectionString, database.Name),
                     Databases = [database.Name, "postgres"],
-                    QueryMonitoring = new QueryMonitoringOptions { Enabled = true },
+                    QueryMonitoring = new QueryMonitoringOptions { QuerySample = new() { Enabled = true }, TopQuery = new() { Enabled = true } },
                 },
                 AllMetrics());
 

@@ -126,7 +126,7 @@ public sealed class BridgeTests(PostgresServerPool servers)
     }
 
     [Fact]
-    public async Task Long_running_query_samples_go_through_the_logging_bridge_without_literals()
+    public async Task Query_sample_events_go_through_the_logging_bridge_without_literals()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var newRelic = new NewRelicStandIn(LicenseKey);
@@ -137,7 +137,7 @@ public sealed class BridgeTests(PostgresServerPool servers)
             {
                 options.ConnectionString = server.ConnectionString;
                 options.CollectionInterval = TimeSpan.FromSeconds(1);
-                options.QueryMonitoring = new() { Enabled = true, LongRunningThreshold = TimeSpan.FromMilliseconds(500) };
+                options.QueryMonitoring = new() { QuerySample = new() { Enabled = true } };
             })
             .Build();
         try
@@ -154,12 +154,13 @@ public sealed class BridgeTests(PostgresServerPool servers)
         }
 
         var records = newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).ToList();
-        var sample = Assert.Single(records.Where(r => r.Body == "SELECT pg_sleep($1)").GroupBy(r => r.Attributes["pid"]).Select(g => g.First()));
-        Assert.Equal((13, "pgmetrics.query_events"), (sample.Severity, sample.Scope));
-        Assert.Equal("postgres", sample.Attributes["postgresql.database.name"]);
+        // An event has no severity of its own: the bridge logs it at Information (OTLP severity 9).
+        var sample = Assert.Single(records.Where(r => r.Attributes.GetValueOrDefault("db.query.text") == "SELECT pg_sleep($1)").GroupBy(r => r.Attributes["postgresql.pid"]).Select(g => g.First()));
+        Assert.Equal((9, "pgmetrics.query_events"), (sample.Severity, sample.Scope));
+        Assert.Equal("postgres", sample.Attributes["db.namespace"]);
         Assert.Equal(QueryFingerprinterFor("SELECT pg_sleep(1)"), sample.Attributes["db.query.fingerprint"]);
         Assert.True(sample.Attributes.ContainsKey("server.address"));
-        Assert.DoesNotContain(records, r => r.Body.Contains("3.5", StringComparison.Ordinal));
+        Assert.DoesNotContain(records, r => r.Attributes.GetValueOrDefault("db.query.text")?.Contains("3.5", StringComparison.Ordinal) == true);
     }
 
     [Fact]

@@ -55,7 +55,8 @@ public static class OtlpDecoder
         return points;
     }
 
-    public sealed record LogRecord(Dictionary<string, string> Resource, string Scope, ulong Time, ulong ObservedTime, int Severity, string SeverityText, string Body, Dictionary<string, string> Attributes, string EventName);
+    /// <summary>A log record; <see cref="Kinds"/> names each attribute's OTLP value type: <c>string</c>, <c>int</c>, <c>double</c> or <c>bool</c>.</summary>
+    public sealed record LogRecord(Dictionary<string, string> Resource, string Scope, ulong Time, ulong ObservedTime, int Severity, string SeverityText, string Body, Dictionary<string, string> Attributes, string EventName, Dictionary<string, string> Kinds, bool HasBody);
 
     /// <summary>Reads an ExportLogsServiceRequest.</summary>
     public static List<LogRecord> DecodeLogs(byte[] request)
@@ -71,9 +72,11 @@ public static class OtlpDecoder
                 {
                     records.Add(new LogRecord(
                         resource, scope, Fixed64(record, 1), Fixed64(record, 11), (int)Varint(record, 2), Text(record, 3),
-                        Fields(record, 5).Select(body => Text(body, 1)).Single(),
+                        Fields(record, 5).Select(body => Text(body, 1)).SingleOrDefault() ?? string.Empty,
                         Fields(record, 6).Select(KeyValue).ToDictionary(),
-                        Text(record, 12)));
+                        Text(record, 12),
+                        Fields(record, 6).Select(KindOf).ToDictionary(),
+                        HasField(record, 5)));
                 }
             }
         }
@@ -89,6 +92,12 @@ public static class OtlpDecoder
             : HasField(value, 2) ? (Varint(value, 2) == 1 ? "true" : "false")
             : BitConverter.UInt64BitsToDouble(Fixed64(value, 4)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new(Text(keyValue, 1), text);
+    }
+
+    private static KeyValuePair<string, string> KindOf(byte[] keyValue)
+    {
+        var value = Fields(keyValue, 2).Single();
+        return new(Text(keyValue, 1), HasField(value, 1) ? "string" : HasField(value, 3) ? "int" : HasField(value, 2) ? "bool" : "double");
     }
 
     private static IEnumerable<(int Field, WireFormat.WireType Type, object Value)> All(byte[] message)

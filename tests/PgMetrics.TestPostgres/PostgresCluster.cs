@@ -18,8 +18,8 @@ public sealed class PostgresCluster : IPostgresServer
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _root;
-    private readonly Process _server;
-    private readonly StringBuilder _log;
+    private Process _server;
+    private StringBuilder _log;
     private int _stopped;
 
     static PostgresCluster()
@@ -220,6 +220,44 @@ public sealed class PostgresCluster : IPostgresServer
 
                 await Task.Delay(100, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Stops the server with a fast shutdown (open sessions are terminated, as in an operator's restart),
+    /// waits <paramref name="downtime"/> and starts it again on the same port with the same settings.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server did not stop, or did not start again.</exception>
+    public async Task RestartAsync(TimeSpan downtime, CancellationToken cancellationToken = default)
+    {
+        if (NativeMethods.Kill(ProcessId, NativeMethods.SigInt) != 0 || !WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            throw new InvalidOperationException($"PostgreSQL {Major} (pid {ProcessId}) did not stop for the restart.");
+        }
+
+        _server.WaitForExit(5000);
+        _server.Dispose();
+        await Task.Delay(downtime, cancellationToken);
+
+        // The port stays ours: nothing else binds a port that was in use a moment ago, and a retry covers a race.
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = await TryStartAsync(Major, BinFolder, Settings, _root, Port, cancellationToken);
+            if (started is not null)
+            {
+                Running.TryRemove(started, out _);
+                _server = started._server;
+                _log = started._log;
+                ProcessId = started.ProcessId;
+                return;
+            }
+
+            if (attempt == 5)
+            {
+                throw new InvalidOperationException($"PostgreSQL {Major} could not bind port {Port} again after a restart.");
+            }
+
+            await Task.Delay(500, cancellationToken);
         }
     }
 

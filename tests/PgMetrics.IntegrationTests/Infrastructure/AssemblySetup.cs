@@ -6,3 +6,6 @@ using PgMetrics.TestPostgres;
 
 // Likewise each version's primary with its standby and cascading standby, built on first use.
 [assembly: AssemblyFixture(typeof(ReplicationClusters))]
+
+// The chaos scenarios' figures, written to bench/results/ when the run ends.
+[assembly: AssemblyFixture(typeof(PgMetrics.IntegrationTests.Chaos.ChaosReport))]

@@ -7,7 +7,7 @@ public static class CollectorProcess
 {
     // Not the copy beside the tests: the test output also holds the ASP.NET shared framework's
     // assemblies (for the OTLP stand-in), which the collector's deps.json does not expect.
-    private static readonly string Binary = Path.Combine(
+    public static readonly string Binary = Path.Combine(
         PgMetrics.TestPostgres.RepositoryPaths.Root, "PgMetrics.Collector", "bin",
         new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "pgmetrics.dll");
 

@@ -3,7 +3,7 @@ using PgMetrics.TestPostgres;
 
 namespace PgMetrics.IntegrationTests.Infrastructure;
 
-/// <summary>A login role whose only privilege is membership of pg_monitor; dropped afterwards.</summary>
+/// <summary>A login role whose only privilege is membership of pg_monitor (or nothing at all); dropped afterwards.</summary>
 public sealed class MonitoringRole : IAsyncDisposable
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -21,10 +21,10 @@ public sealed class MonitoringRole : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<MonitoringRole> CreateAsync(IPostgresServer server)
+    public static async Task<MonitoringRole> CreateAsync(IPostgresServer server, bool memberOfPgMonitor = true)
     {
         var role = new MonitoringRole(server, "pgm_monitor_" + Guid.NewGuid().ToString("N")[..10]);
-        await role.ExecuteAsSuperuserAsync($"CREATE ROLE {role.Name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE pg_monitor");
+        await role.ExecuteAsSuperuserAsync($"CREATE ROLE {role.Name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" + (memberOfPgMonitor ? " IN ROLE pg_monitor" : string.Empty));
         return role;
     }
 

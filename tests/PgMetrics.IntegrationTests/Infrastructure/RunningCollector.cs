@@ -32,6 +32,8 @@ public sealed class RunningCollector : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    private int _disposed;
+
     public static RunningCollector Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = CollectorProcess.StartInfo(arguments, environment);
@@ -96,6 +98,12 @@ public sealed class RunningCollector : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test may stop the collector before the end of its scope, which disposes it again.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

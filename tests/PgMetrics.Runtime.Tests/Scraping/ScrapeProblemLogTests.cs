@@ -48,4 +48,19 @@ public sealed class ScrapeProblemLogTests
 
         Assert.Contains("database 'shop'", Assert.Single(update.New), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_database_left_out_is_said_once_and_said_again_when_collected_again()
+    {
+        var log = new ScrapeProblemLog();
+        var leftOut = new SkippedDatabase("billing", "the role may not CONNECT to it");
+
+        var first = log.Update(Result([]) with { SkippedDatabases = [leftOut] });
+        var second = log.Update(Result([]) with { SkippedDatabases = [leftOut] });
+        var granted = log.Update(Result([]));
+
+        Assert.Equal("database 'billing' left out of per-database queries: the role may not CONNECT to it", Assert.Single(first.New));
+        Assert.Empty(second.New);
+        Assert.Equal("database 'billing' is collected again", Assert.Single(granted.Resolved));
+    }
 }

@@ -72,7 +72,8 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- if $target.databases }}{{ $_ := set $receiver "databases" $target.databases }}{{ end }}
 {{- if $target.excludeDatabases }}{{ $_ := set $receiver "exclude_databases" $target.excludeDatabases }}{{ end }}
 {{- if $.Values.queryMonitoring.enabled }}
-{{- $_ := set $receiver "query_monitoring" (dict "enabled" true "top_n" $.Values.queryMonitoring.topN "long_running_threshold" $.Values.queryMonitoring.longRunningThreshold) }}
+{{- $_ := set $receiver "events" (dict "db.server.query_sample" (dict "enabled" true) "db.server.top_query" (dict "enabled" true)) }}
+{{- $_ := set $receiver "top_query_collection" (dict "top_n_query" $.Values.queryMonitoring.topN) }}
 {{- end }}
 {{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
 {{- $_ := set $receivers (include "pgmetrics.receiverName" $target) $receiver }}

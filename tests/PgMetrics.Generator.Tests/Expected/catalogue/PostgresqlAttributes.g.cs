@@ -18,6 +18,8 @@ public static partial class PostgresqlAttributeNames
     public const string ServerAddress = "server.address";
     /// <summary>The port number of the PostgreSQL server.</summary>
     public const string ServerPort = "server.port";
+    /// <summary>The PostgreSQL server as one instance, host:port of the receiver's endpoint (a UUID v5 of it under the receiver.postgresql.useOTelSemconv feature gate).</summary>
+    public const string ServiceInstanceId = "service.instance.id";
     /// <summary>The source of a buffer write.</summary>
     public const string BgBufferSource = "source";
     /// <summary>The type of checkpoint state.</summary>
@@ -72,6 +74,8 @@ public static partial class PostgresqlAttributeNames
     public const string SubscriptionName = "subscription_name";
     /// <summary>The subscription worker that failed, the apply worker (which also counts its parallel apply workers) or a table synchronization worker.</summary>
     public const string SubscriptionWorkerType = "worker_type";
+    /// <summary>The state of a client session (pg_stat_activity.state).</summary>
+    public const string SessionState = "state";
     /// <summary>PgMetrics' fingerprint of the normalized statement (16 hex digits); the same for the text an application sent and the text pg_stat_statements normalized.</summary>
     public const string DbQueryFingerprint = "db.query.fingerprint";
     /// <summary>The statement's normalized text, with every literal replaced by a placeholder.</summary>
@@ -82,14 +86,6 @@ public static partial class PostgresqlAttributeNames
     public const string WaitEventType = "wait_event.type";
     /// <summary>The event a session waits for (pg_stat_activity.wait_event).</summary>
     public const string WaitEventName = "wait_event.name";
-    /// <summary>The process ID of the blocked session.</summary>
-    public const string BlockedPid = "blocked.pid";
-    /// <summary>The fingerprint of the blocked session's statement.</summary>
-    public const string BlockedQueryFingerprint = "blocked.query.fingerprint";
-    /// <summary>The process ID of a session holding the lock the blocked session waits for.</summary>
-    public const string BlockingPid = "blocking.pid";
-    /// <summary>The fingerprint of the blocking session's statement.</summary>
-    public const string BlockingQueryFingerprint = "blocking.query.fingerprint";
 }
 
 /// <summary>Values of attribute <c>source</c>: The source of a buffer write.</summary>
@@ -643,6 +639,54 @@ public static partial class AttributeSubscriptionWorkerTypeText
         {
             case "apply": value = AttributeSubscriptionWorkerType.Apply; return true;
             case "table_synchronization": value = AttributeSubscriptionWorkerType.TableSynchronization; return true;
+            default: value = default; return false;
+        }
+    }
+}
+
+/// <summary>Values of attribute <c>state</c>: The state of a client session (pg_stat_activity.state).</summary>
+public enum AttributeSessionState
+{
+    /// <summary><c>active</c></summary>
+    Active,
+    /// <summary><c>idle</c></summary>
+    Idle,
+    /// <summary><c>idle in transaction</c></summary>
+    IdleInTransaction,
+    /// <summary><c>idle in transaction (aborted)</c></summary>
+    IdleInTransactionAborted,
+    /// <summary><c>fastpath function call</c></summary>
+    FastpathFunctionCall,
+    /// <summary><c>disabled</c></summary>
+    Disabled,
+}
+
+/// <summary>Converts <see cref="AttributeSessionState"/> to and from the text sent over OTLP.</summary>
+public static partial class AttributeSessionStateText
+{
+    /// <summary>The OTLP text of a value.</summary>
+    public static string ToOtlpString(this AttributeSessionState value) => value switch
+    {
+        AttributeSessionState.Active => "active",
+        AttributeSessionState.Idle => "idle",
+        AttributeSessionState.IdleInTransaction => "idle in transaction",
+        AttributeSessionState.IdleInTransactionAborted => "idle in transaction (aborted)",
+        AttributeSessionState.FastpathFunctionCall => "fastpath function call",
+        AttributeSessionState.Disabled => "disabled",
+        _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    /// <summary>Parses the text a query returned; false for a value metadata.yaml does not declare.</summary>
+    public static bool TryParse(string? text, out AttributeSessionState value)
+    {
+        switch (text)
+        {
+            case "active": value = AttributeSessionState.Active; return true;
+            case "idle": value = AttributeSessionState.Idle; return true;
+            case "idle in transaction": value = AttributeSessionState.IdleInTransaction; return true;
+            case "idle in transaction (aborted)": value = AttributeSessionState.IdleInTransactionAborted; return true;
+            case "fastpath function call": value = AttributeSessionState.FastpathFunctionCall; return true;
+            case "disabled": value = AttributeSessionState.Disabled; return true;
             default: value = default; return false;
         }
     }

@@ -17,7 +17,7 @@ public sealed partial class PostgresqlMetricsBuilder
     }
 
     /// <summary>Makes the resource with these attributes the one later data points belong to; null attributes are left out.</summary>
-    public void SetResource(string? postgresqlDatabaseName = null, string? postgresqlSchemaName = null, string? postgresqlTableName = null, string? postgresqlIndexName = null, string? serverAddress = null, long? serverPort = null)
+    public void SetResource(string? postgresqlDatabaseName = null, string? postgresqlSchemaName = null, string? postgresqlTableName = null, string? postgresqlIndexName = null, string? serverAddress = null, long? serverPort = null, string? serviceInstanceId = null)
     {
         _buffer.BeginResource();
         if (postgresqlDatabaseName is not null && _config.ResourceAttributes.PostgresqlDatabaseName.Enabled)
@@ -43,6 +43,10 @@ public sealed partial class PostgresqlMetricsBuilder
         if (serverPort is not null && _config.ResourceAttributes.ServerPort.Enabled)
         {
             _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.ServerPort, serverPort.Value));
+        }
+        if (serviceInstanceId is not null && _config.ResourceAttributes.ServiceInstanceId.Enabled)
+        {
+            _buffer.AddResourceAttribute(global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ServiceInstanceId, serviceInstanceId));
         }
         _buffer.EndResource();
     }
@@ -531,7 +535,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlLocks, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.Mode, mode), global::PgMetrics.Runtime.Metrics.KeyValue.Bool(PostgresqlAttributeNames.LockGranted, lockGranted)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    /// <summary>Records a data point of <c>postgresql.database.frozen_xid.age</c> ({transactions}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)), for every selected database including template0, template1 and databases that refuse connections; at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
     public void RecordPostgresqlDatabaseFrozenXidAgeDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlDatabaseFrozenXidAge.Enabled)
@@ -562,6 +566,28 @@ public sealed partial class PostgresqlMetricsBuilder
         }
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionUtilization, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.sessions</c> ({session}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client sessions connected to the database (client backends in pg_stat_activity), by state; summed over every database they are at most postgresql.connection.count.</summary>
+    public void RecordPostgresqlSessionsDataPoint(long timeUnixNano, long value, AttributeSessionState sessionState)
+    {
+        if (!_config.PostgresqlSessions.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSessions, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SessionState, sessionState.ToOtlpString())]);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.transaction.oldest.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the oldest open transaction of a client session in the database began (pg_stat_activity.xact_start; the scrape's own session left out); no point when none is open. A long one holds back vacuum and may hold locks others wait for.</summary>
+    public void RecordPostgresqlTransactionOldestAgeDataPoint(long timeUnixNano, double value)
+    {
+        if (!_config.PostgresqlTransactionOldestAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlTransactionOldestAge, timeUnixNano, value);
     }
 
     /// <summary>Records a data point of <c>postgresql.table.vacuum.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
@@ -1013,16 +1039,5 @@ public sealed partial class PostgresqlMetricsBuilder
         }
 
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWaitEvents, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WaitEventType, waitEventType), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WaitEventName, waitEventName)]);
-    }
-
-    /// <summary>Records a data point of <c>postgresql.blocking.wait_time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): How long a blocked session has waited, per blocked and blocking session (pg_blocking_pids over pg_stat_activity).</summary>
-    public void RecordPostgresqlBlockingWaitTimeDataPoint(long timeUnixNano, double value, long blockedPid, string blockedQueryFingerprint, long blockingPid, string blockingQueryFingerprint)
-    {
-        if (!_config.PostgresqlBlockingWaitTime.Enabled)
-        {
-            return;
-        }
-
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlBlockingWaitTime, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.BlockedPid, blockedPid), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BlockedQueryFingerprint, blockedQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.BlockingPid, blockingPid), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.BlockingQueryFingerprint, blockingQueryFingerprint)]);
     }
 }

@@ -138,7 +138,7 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.locks</c>: Locks held or awaited in the database, by lock mode.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlLocks { get; } = new(enabled: true);
 
-    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)); at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
+    /// <summary><c>postgresql.database.frozen_xid.age</c>: Age of the database's oldest unfrozen transaction ID (age(datfrozenxid)), for every selected database including template0, template1 and databases that refuse connections; at about 2 billion the server stops accepting writes to prevent wraparound.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlDatabaseFrozenXidAge { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.connection.count</c>: Client connections open now (client backends in pg_stat_activity).</summary>
@@ -146,6 +146,12 @@ public sealed partial class PostgresqlMetricsConfig
 
     /// <summary><c>postgresql.connection.utilization</c>: Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlConnectionUtilization { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.sessions</c>: Client sessions connected to the database (client backends in pg_stat_activity), by state; summed over every database they are at most postgresql.connection.count.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlSessions { get; } = new(enabled: true);
+
+    /// <summary><c>postgresql.transaction.oldest.age</c>: Time since the oldest open transaction of a client session in the database began (pg_stat_activity.xact_start; the scrape's own session left out); no point when none is open. A long one holds back vacuum and may hold locks others wait for.</summary>
+    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTransactionOldestAge { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.table.vacuum.age</c>: Time since the table was last vacuumed, manually or by autovacuum; no point for a table never vacuumed.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlTableVacuumAge { get; } = new(enabled: true);
@@ -270,14 +276,11 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.wait_events</c>: Client sessions that are not idle and wait, by wait event (pg_stat_activity).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlWaitEvents { get; } = new(enabled: true);
 
-    /// <summary><c>postgresql.blocking.wait_time</c>: How long a blocked session has waited, per blocked and blocking session (pg_blocking_pids over pg_stat_activity).</summary>
-    public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlBlockingWaitTime { get; } = new(enabled: true);
-
     /// <summary>Which resource attributes are sent.</summary>
     public PostgresqlResourceAttributesConfig ResourceAttributes { get; } = new();
 
     /// <summary>The names of all metrics, as metadata.yaml declares them.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations", "postgresql.recovery.active", "postgresql.recovery.replay.paused", "postgresql.recovery.replay.lag", "postgresql.recovery.replay.data_delay", "postgresql.wal_receiver.status", "postgresql.wal_receiver.last_message.age", "postgresql.replication_slot.xmin.age", "postgresql.replication_slot.catalog_xmin.age", "postgresql.replication_slot.data_delay", "postgresql.backend.xmin.age", "postgresql.replication.xmin.age", "postgresql.prepared_transaction.count", "postgresql.prepared_transaction.age", "postgresql.prepared_transaction.xmin.age", "postgresql.subscription.active", "postgresql.subscription.data_delay", "postgresql.subscription.last_message.age", "postgresql.subscription.errors", "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows", "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", "postgresql.wait_events", "postgresql.blocking.wait_time" };
+    public static global::System.Collections.Generic.IReadOnlyList<string> MetricNames { get; } = new string[] { "postgresql.backends", "postgresql.bgwriter.buffers.allocated", "postgresql.bgwriter.buffers.writes", "postgresql.bgwriter.checkpoint.count", "postgresql.bgwriter.duration", "postgresql.bgwriter.maxwritten", "postgresql.blks_hit", "postgresql.blks_read", "postgresql.blocks_read", "postgresql.commits", "postgresql.connection.max", "postgresql.database.count", "postgresql.database.locks", "postgresql.db_size", "postgresql.deadlocks", "postgresql.function.calls", "postgresql.index.scans", "postgresql.index.size", "postgresql.operations", "postgresql.query.conflicts", "postgresql.query.execution.time", "postgresql.replication.data_delay", "postgresql.rollbacks", "postgresql.rows", "postgresql.sequential_scans", "postgresql.table.count", "postgresql.table.size", "postgresql.table.vacuum.count", "postgresql.temp.io", "postgresql.temp_files", "postgresql.tup_deleted", "postgresql.tup_fetched", "postgresql.tup_inserted", "postgresql.tup_returned", "postgresql.tup_updated", "postgresql.vector.insert.duration", "postgresql.vector.insert.rows", "postgresql.vector.search.calls", "postgresql.vector.search.duration", "postgresql.vector.search.rows_returned", "postgresql.wal.age", "postgresql.wal.delay", "postgresql.wal.lag", "postgresql.locks", "postgresql.database.frozen_xid.age", "postgresql.connection.count", "postgresql.connection.utilization", "postgresql.sessions", "postgresql.transaction.oldest.age", "postgresql.table.vacuum.age", "postgresql.table.analyze.age", "postgresql.table.bloat", "postgresql.index.bloat", "postgresql.replication_slot.retained_wal", "postgresql.replication_slot.active", "postgresql.archiver.archived", "postgresql.archiver.failed", "postgresql.wal.records", "postgresql.wal.full_page_images", "postgresql.wal.bytes", "postgresql.wal.buffers_full", "postgresql.checkpointer.restartpoints", "postgresql.io.operations", "postgresql.recovery.active", "postgresql.recovery.replay.paused", "postgresql.recovery.replay.lag", "postgresql.recovery.replay.data_delay", "postgresql.wal_receiver.status", "postgresql.wal_receiver.last_message.age", "postgresql.replication_slot.xmin.age", "postgresql.replication_slot.catalog_xmin.age", "postgresql.replication_slot.data_delay", "postgresql.backend.xmin.age", "postgresql.replication.xmin.age", "postgresql.prepared_transaction.count", "postgresql.prepared_transaction.age", "postgresql.prepared_transaction.xmin.age", "postgresql.subscription.active", "postgresql.subscription.data_delay", "postgresql.subscription.last_message.age", "postgresql.subscription.errors", "postgresql.query.calls", "postgresql.query.total_time", "postgresql.query.mean_time", "postgresql.query.rows", "postgresql.query.shared_blocks.hit", "postgresql.query.shared_blocks.read", "postgresql.query.temp_blocks", "postgresql.query.wal_bytes", "postgresql.wait_events" };
 
     /// <summary>Finds a metric's settings by its name; null when no metric has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig? Find(string metricName)
@@ -331,6 +334,8 @@ public sealed partial class PostgresqlMetricsConfig
             case "postgresql.database.frozen_xid.age": return PostgresqlDatabaseFrozenXidAge;
             case "postgresql.connection.count": return PostgresqlConnectionCount;
             case "postgresql.connection.utilization": return PostgresqlConnectionUtilization;
+            case "postgresql.sessions": return PostgresqlSessions;
+            case "postgresql.transaction.oldest.age": return PostgresqlTransactionOldestAge;
             case "postgresql.table.vacuum.age": return PostgresqlTableVacuumAge;
             case "postgresql.table.analyze.age": return PostgresqlTableAnalyzeAge;
             case "postgresql.table.bloat": return PostgresqlTableBloat;
@@ -372,7 +377,6 @@ public sealed partial class PostgresqlMetricsConfig
             case "postgresql.query.temp_blocks": return PostgresqlQueryTempBlocks;
             case "postgresql.query.wal_bytes": return PostgresqlQueryWalBytes;
             case "postgresql.wait_events": return PostgresqlWaitEvents;
-            case "postgresql.blocking.wait_time": return PostgresqlBlockingWaitTime;
             default: return null;
         }
     }
@@ -399,6 +403,9 @@ public sealed partial class PostgresqlResourceAttributesConfig
     /// <summary><c>server.port</c>: The port number of the PostgreSQL server.</summary>
     public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig ServerPort { get; } = new(enabled: true);
 
+    /// <summary><c>service.instance.id</c>: The PostgreSQL server as one instance, host:port of the receiver's endpoint (a UUID v5 of it under the receiver.postgresql.useOTelSemconv feature gate).</summary>
+    public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig ServiceInstanceId { get; } = new(enabled: true);
+
     /// <summary>Finds a resource attribute's settings by its name; null when none has that name.</summary>
     public global::PgMetrics.Runtime.Metrics.ResourceAttributeConfig? Find(string attributeName)
     {
@@ -410,6 +417,7 @@ public sealed partial class PostgresqlResourceAttributesConfig
             case "postgresql.index.name": return PostgresqlIndexName;
             case "server.address": return ServerAddress;
             case "server.port": return ServerPort;
+            case "service.instance.id": return ServiceInstanceId;
             default: return null;
         }
     }

@@ -16,7 +16,7 @@ public sealed partial class PostgresqlMetricSet : global::PgMetrics.Runtime.Scra
     public PostgresqlMetricSet(PostgresqlMetricsConfig config)
     {
         Config = config;
-        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config), new DatabaseConflictsQuery(config), new BgwriterQuery(config), new CheckpointerQuery(config), new WalStatsQuery(config), new IoStatsQuery(config), new ReplicationQuery(config), new ReplicationSlotsQuery(config), new RecoveryQuery(config), new WalReceiverQuery(config), new XminHorizonQuery(config), new SubscriptionsQuery(config), new SubscriptionStatsQuery(config), new ArchiverQuery(config), new LockModesQuery(config), new ServerLocksQuery(config), new DatabaseLocksQuery(config), new StatementTimeQuery(config), new TableCountQuery(config), new TableStatsQuery(config), new IndexStatsQuery(config), new FunctionStatsQuery(config), new TableBloatQuery(config), new IndexBloatQuery(config), new VectorSearchesQuery(config), new VectorInsertsQuery(config) };
+        Queries = new global::PgMetrics.Runtime.Scraping.MetricQuery[] { new ServerSettingsQuery(config), new DatabaseStatsQuery(config), new SessionActivityQuery(config), new DatabaseConflictsQuery(config), new BgwriterQuery(config), new CheckpointerQuery(config), new WalStatsQuery(config), new IoStatsQuery(config), new ReplicationQuery(config), new ReplicationSlotsQuery(config), new RecoveryQuery(config), new WalReceiverQuery(config), new XminHorizonQuery(config), new SubscriptionsQuery(config), new SubscriptionStatsQuery(config), new ArchiverQuery(config), new LockModesQuery(config), new ServerLocksQuery(config), new DatabaseLocksQuery(config), new StatementTimeQuery(config), new TableCountQuery(config), new TableStatsQuery(config), new IndexStatsQuery(config), new FunctionStatsQuery(config), new TableBloatQuery(config), new IndexBloatQuery(config), new VectorSearchesQuery(config), new VectorInsertsQuery(config) };
     }
 
     /// <summary>Which metrics are collected.</summary>
@@ -150,7 +150,7 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       pg_catalog.pg_database_size(d.oid) AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
+            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT') OR pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')\n            THEN pg_catalog.pg_database_size(d.oid) END AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
         }
 
         return null;
@@ -223,6 +223,89 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
             if (row.FrozenXidAge is { } frozenXidAgeForPostgresqlDatabaseFrozenXidAge)
             {
                 builder.RecordPostgresqlDatabaseFrozenXidAgeDataPoint(timeUnixNano, frozenXidAgeForPostgresqlDatabaseFrozenXidAge);
+            }
+        }
+    }
+}
+
+/// <summary>A row of query <c>session_activity</c>, read by ordinal.</summary>
+public readonly record struct SessionActivityRow(string? Datname, long? Active, long? Idle, long? IdleInTransaction, long? IdleInTransactionAborted, long? FastpathFunctionCall, long? Disabled, double? OldestTransactionAge)
+{
+    /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
+    public static SessionActivityRow Read(global::Npgsql.NpgsqlDataReader reader)
+    {
+        return new SessionActivityRow(
+            reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
+            reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
+            reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 7));
+    }
+}
+
+/// <summary>Query <c>session_activity</c>: its SQL per server version and the metrics it feeds.</summary>
+public sealed partial class SessionActivityQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
+{
+    private static readonly string[] ColumnNames = new string[] { "datname", "active", "idle", "idle_in_transaction", "idle_in_transaction_aborted", "fastpath_function_call", "disabled", "oldest_transaction_age" };
+    private readonly PostgresqlMetricsConfig _config;
+
+    /// <summary>Creates the query bound to the given metric settings.</summary>
+    public SessionActivityQuery(PostgresqlMetricsConfig config)
+        : base("session_activity", global::PgMetrics.Runtime.Scraping.QueryScope.Instance, ColumnNames)
+        => _config = config;
+
+    /// <inheritdoc/>
+    public override bool IsNeeded => _config.PostgresqlSessions.Enabled || _config.PostgresqlTransactionOldestAge.Enabled;
+
+    /// <inheritdoc/>
+    public override string? SelectSql(int serverVersionNum)
+    {
+        if (serverVersionNum >= 120000)
+        {
+            return "SELECT d.datname,\n       count(a.pid) FILTER (WHERE a.state = 'active') AS active,\n       count(a.pid) FILTER (WHERE a.state = 'idle') AS idle,\n       count(a.pid) FILTER (WHERE a.state = 'idle in transaction') AS idle_in_transaction,\n       count(a.pid) FILTER (WHERE a.state = 'idle in transaction (aborted)') AS idle_in_transaction_aborted,\n       count(a.pid) FILTER (WHERE a.state = 'fastpath function call') AS fastpath_function_call,\n       count(a.pid) FILTER (WHERE a.state = 'disabled') AS disabled,\n       extract(epoch FROM pg_catalog.clock_timestamp() - min(a.xact_start) FILTER (WHERE a.pid <> pg_catalog.pg_backend_pid()))::float8 AS oldest_transaction_age\nFROM pg_catalog.pg_database d\nLEFT JOIN pg_catalog.pg_stat_activity a ON a.datid = d.oid AND a.backend_type = 'client backend'\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void RecordRows(global::Npgsql.NpgsqlDataReader reader, global::PgMetrics.Runtime.Metrics.MetricsBuffer buffer, long timeUnixNano, global::PgMetrics.Runtime.Scraping.RejectedValueCounter rejected)
+    {
+        var builder = new PostgresqlMetricsBuilder(_config, buffer);
+        while (reader.Read())
+        {
+            var row = SessionActivityRow.Read(reader);
+            builder.SetResource(postgresqlDatabaseName: row.Datname);
+            if (row.Active is { } activeForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, activeForPostgresqlSessions, AttributeSessionState.Active);
+            }
+            if (row.Idle is { } idleForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, idleForPostgresqlSessions, AttributeSessionState.Idle);
+            }
+            if (row.IdleInTransaction is { } idleInTransactionForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, idleInTransactionForPostgresqlSessions, AttributeSessionState.IdleInTransaction);
+            }
+            if (row.IdleInTransactionAborted is { } idleInTransactionAbortedForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, idleInTransactionAbortedForPostgresqlSessions, AttributeSessionState.IdleInTransactionAborted);
+            }
+            if (row.FastpathFunctionCall is { } fastpathFunctionCallForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, fastpathFunctionCallForPostgresqlSessions, AttributeSessionState.FastpathFunctionCall);
+            }
+            if (row.Disabled is { } disabledForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, disabledForPostgresqlSessions, AttributeSessionState.Disabled);
+            }
+            if (row.OldestTransactionAge is { } oldestTransactionAgeForPostgresqlTransactionOldestAge)
+            {
+                builder.RecordPostgresqlTransactionOldestAgeDataPoint(timeUnixNano, oldestTransactionAgeForPostgresqlTransactionOldestAge);
             }
         }
     }

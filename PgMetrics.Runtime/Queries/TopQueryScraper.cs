@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Npgsql;
+using PgMetrics.Runtime.Logs;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Scraping;
+
+namespace PgMetrics.Runtime.Queries;
+
+/// <summary>
+/// The receiver's top queries: the statements of pg_stat_statements that spent the most execution time since the
+/// previous collection (<c>top_n_query</c> of the <c>max_rows_per_query</c> read), each a <c>db.server.top_query</c>
+/// event with its plan, and the <c>postgresql.query.*</c> metrics of the same deltas. Plans are explained at most
+/// <c>max_explain_each_interval</c> per collection and kept for <c>query_plan_cache_ttl</c>. The collector's own
+/// statements are left out. Without pg_stat_statements it says so once and collects nothing.
+/// </summary>
+public sealed class TopQueryScraper : IScraper
+{
+    private const string StatementsSql = """
+        SELECT s.queryid::text, d.datname::text, r.rolname::text, s.query, s.calls, s.{0}, {1}, s.rows,
+               s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
+               s.temp_blks_read, s.temp_blks_written, {2}
+        FROM pg_stat_statements s
+        JOIN pg_database d ON d.oid = s.dbid
+        JOIN pg_roles r ON r.oid = s.userid
+        WHERE s.queryid IS NOT NULL AND s.query <> '<insufficient privilege>' AND s.query NOT LIKE '%/* pgmetrics */'
+        ORDER BY s.{0} DESC
+        LIMIT @limit
+        """;
+
+    private readonly TopQueryOptions _options;
+    private readonly ServerConnections _connections;
+    private readonly KeyValue[] _serverAttributes;
+    private readonly MetricsBuffer _buffer;
+    private readonly MetricsBuffer? _semconvBuffer;
+    private readonly PostgresqlMetricsBuilder _builder;
+    private readonly StatementDeltas _deltas = new();
+    private readonly QueryPlanner _planner;
+    private readonly QueryPlanCache _plans;
+    private readonly StatementTexts? _statementTexts;
+    private bool _reportedMissingExtension;
+
+    /// <summary>Creates the scraper over connections shared with the receiver's other scrapers.</summary>
+    /// <param name="options">Top N, rows read, and the plan budget, cache and its time to live.</param>
+    /// <param name="connections">The server's pools: pg_stat_statements is read in the home database, plans in each statement's own.</param>
+    /// <param name="metricSet">The catalogue whose switches say which <c>postgresql.query.*</c> metrics are collected.</param>
+    /// <param name="queryTimeout">The longest one EXPLAIN may take on the server.</param>
+    /// <param name="statementTexts">Where each collection leaves the text of every statement it read, for query samples to join by query id; null for nowhere.</param>
+    public TopQueryScraper(TopQueryOptions options, ServerConnections connections, PostgresqlMetricSet metricSet, TimeSpan queryTimeout, StatementTexts? statementTexts = null)
+    {
+        _statementTexts = statementTexts;
+        _options = options;
+        _connections = connections;
+        _serverAttributes = connections.ServerAttributes(metricSet);
+        _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
+        _semconvBuffer = connections.UseOTelSemconv ? new MetricsBuffer(_buffer.StartTimeUnixNano, _serverAttributes) : null;
+        _builder = new PostgresqlMetricsBuilder(metricSet.Config, _buffer);
+        _planner = new QueryPlanner(connections, queryTimeout);
+        _plans = new QueryPlanCache(options.QueryPlanCacheSize, options.QueryPlanCacheTtl);
+    }
+
+    /// <inheritdoc/>
+    public string Name => "top_queries";
+
+    /// <inheritdoc/>
+    public async Task<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        _buffer.Clear();
+        var errors = new List<ScrapeError>();
+        var events = new List<LogRecordData>();
+        var timeUnixNano = UnixTime.NowNanoseconds();
+        var serverVersion = 0;
+        var queriesRun = 0;
+        try
+        {
+            List<TopQueryEvent> top = [];
+            await using (var connection = await _connections.OpenAsync(_connections.HomeDatabase, cancellationToken).ConfigureAwait(false))
+            {
+                serverVersion = connection.PostgreSqlVersion.Major * 10000;
+                queriesRun++;
+                await QueryGuard.RunAsync("top_queries", connection, _buffer, errors, _connections.Password,
+                    async () => top = await ReadTopAsync(connection, timeUnixNano, errors, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+
+            // The home connection goes back first: explaining takes a connection of the statement's database, which may be the same pool.
+            await AddPlansAsync(top, cancellationToken).ConfigureAwait(false);
+            events.AddRange(top.Select(e => e.ToLogRecord(timeUnixNano)));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+        {
+            errors.Add(ScrapeErrorClassifier.Classify(ex, null, _connections.HomeDatabase, _connections.Password));
+        }
+
+        return new ScrapeResult(serverVersion, [], _buffer.Count, queriesRun, errors, stopwatch.Elapsed)
+        {
+            Metrics = SemconvResourceLayout.InLayout(_buffer, _semconvBuffer),
+            Logs = events.Count == 0 ? LogBatch.Empty : new LogBatch(_serverAttributes, events),
+        };
+    }
+
+    private async Task<List<TopQueryEvent>> ReadTopAsync(NpgsqlConnection connection, long timeUnixNano, List<ScrapeError> errors, CancellationToken cancellationToken)
+    {
+        await using (var check = CollectorSql.Statement("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection, _connections.QueryTimeout))
+        {
+            if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+            {
+                if (!_reportedMissingExtension)
+                {
+                    _reportedMissingExtension = true;
+                    errors.Add(new ScrapeError(ScrapeErrorKind.Query, "top_queries", connection.Database,
+                        "pg_stat_statements is not installed (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries); top queries are skipped, the rest is collected"));
+                }
+
+                return [];
+            }
+        }
+
+        // Columns were renamed in 13 (total_exec_time), and planning time and WAL counters added there.
+        var modern = connection.PostgreSqlVersion.Major >= 13;
+        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, StatementsSql,
+            modern ? "total_exec_time" : "total_time", modern ? "s.total_plan_time" : "0::float8", modern ? "s.wal_bytes::bigint" : "0::bigint");
+        var changed = new List<TopQueryEvent>();
+        var texts = new Dictionary<(string Database, string QueryId), string>();
+        await using (var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout))
+        {
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", _options.MaxRowsPerQuery));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var key = new StatementKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                var totals = new StatementTotals(
+                    ColumnReader.ReadInt64(reader, 4), ColumnReader.ReadDouble(reader, 5), ColumnReader.ReadDouble(reader, 6), ColumnReader.ReadInt64(reader, 7),
+                    ColumnReader.ReadInt64(reader, 8), ColumnReader.ReadInt64(reader, 9), ColumnReader.ReadInt64(reader, 10), ColumnReader.ReadInt64(reader, 11),
+                    ColumnReader.ReadInt64(reader, 12), ColumnReader.ReadInt64(reader, 13), ColumnReader.ReadInt64(reader, 14));
+                var delta = _deltas.Next(key, totals);
+                var query = reader.IsDBNull(3) ? string.Empty : reader.GetString(3);
+                texts.TryAdd((key.Database, key.QueryId), query);
+                if (delta.Calls > 0)
+                {
+                    changed.Add(new TopQueryEvent(key, query, delta, null));
+                }
+            }
+        }
+
+        _statementTexts?.Replace(texts);
+
+        _deltas.EndReading();
+        var top = changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery).ToList();
+        foreach (var statement in top)
+        {
+            Record(statement, timeUnixNano, modern);
+        }
+
+        return top;
+    }
+
+    private void Record(TopQueryEvent statement, long timeUnixNano, bool modern)
+    {
+        var fingerprint = QueryFingerprinter.Fingerprint(statement.Query);
+        var (hex, text, user, delta) = (fingerprint.Hex, fingerprint.NormalizedText, statement.Key.Role, statement.Delta);
+        var totalSeconds = delta.ExecutionTimeMilliseconds / 1000;
+        _builder.SetResource(postgresqlDatabaseName: statement.Key.Database);
+        _builder.RecordPostgresqlQueryCallsDataPoint(timeUnixNano, delta.Calls, hex, text, user);
+        _builder.RecordPostgresqlQueryTotalTimeDataPoint(timeUnixNano, totalSeconds, hex, text, user);
+        _builder.RecordPostgresqlQueryMeanTimeDataPoint(timeUnixNano, totalSeconds / delta.Calls, hex, text, user);
+        _builder.RecordPostgresqlQueryRowsDataPoint(timeUnixNano, delta.Rows, hex, text, user);
+        _builder.RecordPostgresqlQuerySharedBlocksHitDataPoint(timeUnixNano, delta.SharedBlocksHit, hex, text, user);
+        _builder.RecordPostgresqlQuerySharedBlocksReadDataPoint(timeUnixNano, delta.SharedBlocksRead, hex, text, user);
+        _builder.RecordPostgresqlQueryTempBlocksDataPoint(timeUnixNano, delta.TempBlocksRead + delta.TempBlocksWritten, hex, text, user);
+        if (modern)
+        {
+            _builder.RecordPostgresqlQueryWalBytesDataPoint(timeUnixNano, delta.WalBytes, hex, text, user);
+        }
+    }
+
+    /// <summary>Attaches each statement's plan: from the cache, or explained now while the interval's budget lasts.</summary>
+    private async Task AddPlansAsync(List<TopQueryEvent> top, CancellationToken cancellationToken)
+    {
+        var explained = 0;
+        for (var i = 0; i < top.Count; i++)
+        {
+            var (key, query) = (top[i].Key, top[i].Query);
+            var plan = _plans.Find(key.Database, key.QueryId);
+            if (plan is null && explained < _options.MaxExplainEachInterval)
+            {
+                explained++;
+                plan = await _planner.ExplainAsync(key.Database, query, cancellationToken).ConfigureAwait(false);
+                _plans.Add(key.Database, key.QueryId, plan);
+            }
+
+            top[i] = top[i] with { Plan = plan };
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        _plans.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,20 @@
+namespace PgMetrics.Runtime.Scraping;
+
+/// <summary>
+/// The receiver's <c>connection_pool</c> block (Go's <c>database/sql</c> pool settings), mapped onto the Npgsql pool
+/// each database gets; a null setting keeps PgMetrics' default. See <see cref="ServerConnections"/> for the mapping.
+/// </summary>
+public sealed record ConnectionPoolOptions
+{
+    /// <summary>How long a connection may sit idle before it is closed (<c>max_idle_time</c>, Npgsql <c>Connection Idle Lifetime</c>); zero means never for being idle. Default 30 seconds.</summary>
+    public TimeSpan? MaxIdleTime { get; init; }
+
+    /// <summary>How long a connection may live at all (<c>max_lifetime</c>, Npgsql <c>Connection Lifetime</c>); zero means for ever (the default).</summary>
+    public TimeSpan? MaxLifetime { get; init; }
+
+    /// <summary>How many idle connections are kept (<c>max_idle</c>): zero closes each connection when it is returned (Npgsql <c>Pooling=false</c>); more keeps up to <see cref="MaxOpen"/>.</summary>
+    public int? MaxIdle { get; init; }
+
+    /// <summary>The most connections open to one database at once (<c>max_open</c>, Npgsql <c>Maximum Pool Size</c>); zero means no limit of the receiver's own. Default 4.</summary>
+    public int? MaxOpen { get; init; }
+}
