@@ -1,4 +1,4 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench,
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench, BenchPeers,
 // ImageContext, Image (build/image.cake), KubernetesTools (build/kubernetes.cake).
 #load "build/debian.cake"
 #load "build/image.cake"
@@ -219,6 +219,19 @@ Task("Bench")
 {
     var filter = Argument("filter", "*");
     Run("dotnet", $"run --project bench/PgMetrics.Benchmarks -c {configuration} --no-build -- --filter \"{filter}\" --artifacts bench/results", Directory("."));
+});
+
+// PgMetrics (the NativeAOT binary) side by side with Debian's prometheus-postgres-exporter on one throwaway
+// PostgreSQL 18 with 1,000 and then 10,000 tables: wall time, CPU, peak RSS, series, bytes on the wire and
+// the raw SQL floor, into bench/results/peers.md (see docs/performance.md). As root: it installs the peer
+// and psql with apt-get and runs PostgreSQL as the postgres user. --runs=<n> (default 5), --tables=<a,b>.
+Task("BenchPeers")
+    .IsDependentOn("Postgres")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    AptInstall(["prometheus-postgres-exporter", "postgresql-client", "time"], ["/usr/bin/prometheus-postgres-exporter", "/usr/bin/psql", "/usr/bin/time"]);
+    Run("python3", $"bench/peers/compare.py --runs {Argument("runs", 5)} --tables {Argument("tables", "1000,10000")}", Directory("."));
 });
 
 Task("Default").IsDependentOn("Build");

@@ -7,6 +7,7 @@ var root = new RootCommand("pgmetrics: collects PostgreSQL metrics and sends the
     TopCommand.Create(),
     OnceCommand.Create(),
     ValidateCommand.Create(),
+    TargetsCommand.Create(),
     FingerprintCommand.Create(),
     ConvertCommand.Create(),
 };

@@ -100,7 +100,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
             return;
         }
 
-        _metrics.Batcher.Add(output => _metricsWriter.Write(metrics, output), metrics.Count);
+        _metrics.Batcher.AddRequests((maxRequestBytes, request) => _metricsWriter.Write(metrics, maxRequestBytes, request));
         _metrics.Sender.Signal();
     }
 

@@ -25,6 +25,21 @@ internal sealed record CollectorConfig(
     public IReadOnlyList<string> WatchedFiles
         => [.. Receivers.Cast<ComponentConfig>().Concat(Exporters).SelectMany(c => c.ReadFiles).Prepend(FilePath).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// Every target, unsharded: each receiver block that is a target, and the targets of each list
+    /// (<paramref name="targetsOf"/> says what a list holds now; by default what its targets file held at load).
+    /// A target listed twice is taken once, the first time.
+    /// </summary>
+    public IReadOnlyList<ReceiverConfig> AllTargets(Func<ReceiverConfig, IEnumerable<ReceiverConfig>>? targetsOf = null)
+    {
+        targetsOf ??= list => list.ListedTargets;
+        return [.. Receivers.SelectMany(r => r.IsTargetList ? targetsOf(r) : [r]).DistinctBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The targets this replica scrapes: <see cref="AllTargets"/> that <c>service.sharding</c> gives it.</summary>
+    public IReadOnlyList<ReceiverConfig> OwnedTargets(Func<ReceiverConfig, IEnumerable<ReceiverConfig>>? targetsOf = null)
+        => [.. AllTargets(targetsOf).Where(t => Service.Sharding.Owns(t.Identity))];
+
     /// <summary>Checks each component, then what they must agree on; every problem goes to <paramref name="errors"/>.</summary>
     public void Validate(ConfigErrors errors)
     {

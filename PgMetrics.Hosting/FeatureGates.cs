@@ -46,7 +46,20 @@ internal static class FeatureGates
             : (enabled, null);
     }
 
-    /// <summary>The receivers with the gates applied; a gate turns a setting on, so one set on a receiver in code stays.</summary>
+    /// <summary>
+    /// The receivers with the gates applied, to the targets a targets file listed at load time too (targets read
+    /// later, and discovered ones, take the gate from their list); a gate turns a setting on, so one set on a
+    /// receiver in code stays.
+    /// </summary>
     public static IReadOnlyList<ReceiverConfig> Apply(IReadOnlySet<string> enabled, IReadOnlyList<ReceiverConfig> receivers)
-        => [.. receivers.Select(r => r is PostgresqlReceiverConfig postgresql ? postgresql with { UseOTelSemconv = postgresql.UseOTelSemconv || enabled.Contains(UseOTelSemconv) } : r)];
+    {
+        var semconv = enabled.Contains(UseOTelSemconv);
+        return [.. receivers.Select(r => r is PostgresqlReceiverConfig postgresql
+            ? postgresql with
+            {
+                UseOTelSemconv = postgresql.UseOTelSemconv || semconv,
+                FileTargets = [.. postgresql.FileTargets.Select(t => t with { UseOTelSemconv = t.UseOTelSemconv || semconv })],
+            }
+            : r)];
+    }
 }

@@ -13,4 +13,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Exporter {Name}: {Summary}")]
     public static partial void ExporterSummary(ILogger logger, string name, string summary);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Receiver {Name}: {Listed} targets listed, {Owned} scraped by shard {Index} of {Count}")]
+    public static partial void TargetListStarted(ILogger logger, string name, int listed, int owned, int index, int count);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Receiver {Name}: targets from {Source} applied: {Started} started, {Stopped} stopped, {Replaced} replaced, {Kept} unchanged")]
+    public static partial void TargetsApplied(ILogger logger, string name, string source, int started, int stopped, int replaced, int kept);
 }

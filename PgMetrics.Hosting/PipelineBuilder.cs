@@ -1,21 +1,22 @@
 using Microsoft.Extensions.Logging;
-using PgMetrics.Runtime.Components;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
-using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Processing;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Hosting;
 
 /// <summary>Builds the pipeline a valid config describes, each component by its type's factory.</summary>
 internal static class PipelineBuilder
 {
-    /// <summary>Creates exporters with their processors, the fan-out over them, and the receivers feeding it.</summary>
+    /// <summary>Creates exporters with their processors, the fan-out over them, and the receivers of the targets this replica owns.</summary>
     /// <param name="config">A validated config.</param>
     /// <param name="factories">The factories of the components the config names.</param>
     /// <param name="state">What exporters keep across reloads (their queues).</param>
     /// <param name="loggerFactory">Where components log.</param>
-    public static Pipeline Build(CollectorConfig config, ComponentFactories factories, ExporterState state, ILoggerFactory loggerFactory)
+    /// <param name="stopped">Told the name of each receiver stopped for good (its target removed), to forget its self-metrics.</param>
+    public static Pipeline Build(CollectorConfig config, ComponentFactories factories, ExporterState state, ILoggerFactory loggerFactory, Action<string>? stopped = null)
     {
         var routes = new List<MetricsFanOut.Route>();
         foreach (var exporterConfig in config.ExportersInUse)
@@ -26,14 +27,10 @@ internal static class PipelineBuilder
         }
 
         var fanOut = new MetricsFanOut(routes);
-        var receivers = new List<IReceiver>();
-        foreach (var receiverConfig in config.Receivers)
-        {
-            var factory = factories.Receivers[ComponentFactories.TypeOf(receiverConfig.Name)];
-            receivers.Add(factory.Create(receiverConfig, fanOut, fanOut, loggerFactory));
-        }
-
+        var scrapeLimit = new ConcurrentScrapeLimit(config.Service.MaxConcurrentScrapes);
+        var context = new ReceiverContext(fanOut, fanOut, loggerFactory, scrapeLimit);
+        var receivers = new ReceiverSet(target => factories.Receivers[ComponentFactories.TypeOf(target.Name)].Create(target, context), stopped ?? (_ => { }));
         var interval = config.Receivers.Select(r => r.CollectionInterval).DefaultIfEmpty(TimeSpan.FromSeconds(60)).Min();
-        return new Pipeline(receivers, [.. routes.Select(r => r.Exporter)], fanOut, interval);
+        return new Pipeline(config.OwnedTargets(), receivers, [.. routes.Select(r => r.Exporter)], fanOut, interval, scrapeLimit);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Telemetry;
 
 namespace PgMetrics.Hosting;
@@ -9,9 +10,17 @@ namespace PgMetrics.Hosting;
 /// Runs the pipeline a valid config describes, with the collector's own <c>pgmetrics.*</c> metrics beside
 /// it: start, replace (a reload; the exporters' queues carry over), and stop with a deadline for queued
 /// data. The <c>pgmetrics</c> binary and the generic-host integration both run their pipeline with it.
+/// Target lists change without a replace: <see cref="SetFileTargetsAsync"/> and <see cref="SetDiscoveredTargetsAsync"/>
+/// move the running receivers to a list's new targets, and exporters, their processors (delta baselines) and
+/// unchanged targets' receivers stay as they are. Who reads a targets file or follows discovery (the
+/// collector) calls them.
 /// </summary>
 internal sealed class PipelineHost : IAsyncDisposable
 {
+    // What each target list holds now, by receiver name, when it changed since the config was applied.
+    private readonly Dictionary<string, IReadOnlyList<ReceiverConfig>> _fileTargets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ReceiverConfig>> _discoveredTargets = new(StringComparer.Ordinal);
+
     private readonly ComponentFactories _factories;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -43,6 +52,16 @@ internal sealed class PipelineHost : IAsyncDisposable
     public IReadOnlyList<string> ReadinessProblems
         => _pipeline is { } pipeline ? new ReadinessProbe(() => pipeline.Components).Problems() : ["pgmetrics is not running"];
 
+    /// <summary>The problems of single listed targets (from a targets file or discovery): named in <c>/readyz</c>, but they leave the collector ready.</summary>
+    public IReadOnlyList<string> TargetProblems
+        => _pipeline is { } pipeline ? new ReadinessProbe(() => [], () => pipeline.ListedTargets).TargetProblems() : [];
+
+    /// <summary>The receivers running now, one per target this replica owns, in name order.</summary>
+    public IReadOnlyList<IReceiver> Receivers => _pipeline?.Receivers ?? [];
+
+    /// <summary>The targets this replica runs now, in name order.</summary>
+    public IReadOnlyList<ReceiverConfig> RunningTargets => _pipeline?.ReceiverSet.Configs ?? [];
+
     /// <summary>Builds and starts the pipeline of <paramref name="config"/>, replacing the running one (stopped at once; its exporters' queues carry over).</summary>
     /// <param name="config">A validated config.</param>
     public async Task ApplyAsync(CollectorConfig config)
@@ -57,9 +76,17 @@ internal sealed class PipelineHost : IAsyncDisposable
 
                 // Stopped at once, not flushed: their queues carry over to the new exporters.
                 await running.StopExportersAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+                running.Dispose();
             }
 
-            var pipeline = PipelineBuilder.Build(config, _factories, _exporterState, _loggerFactory);
+            lock (_fileTargets)
+            {
+                // A new config brings its own target lists, read with it.
+                _fileTargets.Clear();
+                _discoveredTargets.Clear();
+            }
+
+            var pipeline = PipelineBuilder.Build(config, _factories, _exporterState, _loggerFactory, _selfMetrics.ForgetReceiver);
             await pipeline.StartAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var exporter in pipeline.Exporters)
             {
@@ -68,7 +95,15 @@ internal sealed class PipelineHost : IAsyncDisposable
 
             foreach (var receiver in config.Receivers)
             {
-                HostingLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
+                if (receiver.IsTargetList)
+                {
+                    var owned = pipeline.Receivers.Count(r => r.Name.StartsWith(receiver.Name + "[", StringComparison.Ordinal));
+                    HostingLog.TargetListStarted(_logger, receiver.ToString(), receiver.ListedTargets.Count, owned, config.Service.Sharding.Index, config.Service.Sharding.Count);
+                }
+                else if (config.Service.Sharding.Owns(receiver.Identity))
+                {
+                    HostingLog.ReceiverStarted(_logger, receiver.ToString(), receiver.CollectionInterval.TotalSeconds);
+                }
             }
 
             _selfMetricsReporter.Start(pipeline.FanOut, pipeline.SelfMetricsInterval);
@@ -95,6 +130,7 @@ internal sealed class PipelineHost : IAsyncDisposable
             await pipeline.StopReceiversAsync(deadline).ConfigureAwait(false);
             await _selfMetricsReporter.StopAsync(reportNow: true).ConfigureAwait(false);
             await pipeline.StopExportersAsync(deadline).ConfigureAwait(false);
+            pipeline.Dispose();
             _pipeline = null;
             Config = null;
             var summaries = pipeline.Exporters.Select(e => (e.Name, e.Summary)).ToList();
@@ -104,6 +140,60 @@ internal sealed class PipelineHost : IAsyncDisposable
             }
 
             return summaries;
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    /// <summary>Sets what the targets file of the list <paramref name="receiver"/> holds now and moves the running receivers to it.</summary>
+    /// <param name="receiver">The list's receiver name.</param>
+    /// <param name="targets">The targets read, each a config of its own.</param>
+    /// <param name="source">Where they came from, for the log: the file's path.</param>
+    public async Task SetFileTargetsAsync(string receiver, IReadOnlyList<ReceiverConfig> targets, string source)
+    {
+        lock (_fileTargets)
+        {
+            _fileTargets[receiver] = targets;
+        }
+
+        await ApplyTargetsAsync(receiver, source).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets what discovery found for the list <paramref name="receiver"/> and moves the running receivers to it.</summary>
+    public async Task SetDiscoveredTargetsAsync(string receiver, IReadOnlyList<ReceiverConfig> targets)
+    {
+        lock (_fileTargets)
+        {
+            _discoveredTargets[receiver] = targets;
+        }
+
+        await ApplyTargetsAsync(receiver, "Kubernetes").ConfigureAwait(false);
+    }
+
+    private IEnumerable<ReceiverConfig> TargetsOf(ReceiverConfig list)
+    {
+        lock (_fileTargets)
+        {
+            var fromFile = _fileTargets.TryGetValue(list.Name, out var file) ? file : list.ListedTargets;
+            return [.. fromFile, .. _discoveredTargets.GetValueOrDefault(list.Name) ?? []];
+        }
+    }
+
+    private async Task ApplyTargetsAsync(string receiver, string source)
+    {
+        await _applyGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_pipeline is not { } pipeline || Config is not { } config)
+            {
+                return;
+            }
+
+            using var deadline = new CancellationTokenSource(config.Service.ShutdownTimeout);
+            var changes = await pipeline.ApplyTargetsAsync(config.OwnedTargets(TargetsOf), deadline.Token).ConfigureAwait(false);
+            HostingLog.TargetsApplied(_logger, receiver, source, changes.Started, changes.Stopped, changes.Replaced, changes.Kept);
         }
         finally
         {

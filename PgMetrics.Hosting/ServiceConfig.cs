@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Hosting;
 
@@ -10,10 +11,13 @@ namespace PgMetrics.Hosting;
 public sealed record ServiceConfig
 {
     /// <summary>The keys the block takes.</summary>
-    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates"];
+    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates", "sharding", "max_concurrent_scrapes"];
 
-    /// <summary>The keys the block takes in an app, which logs through its own logging and reports health through its own health checks.</summary>
-    internal static readonly string[] AppKeys = ["exporters", "shutdown_timeout", "feature_gates"];
+    /// <summary>
+    /// The keys the block takes in an app, which logs through its own logging, reports health through its own
+    /// health checks, and configures the servers it monitors itself (no sharding of target lists).
+    /// </summary>
+    internal static readonly string[] AppKeys = ["exporters", "shutdown_timeout", "feature_gates", "max_concurrent_scrapes"];
 
     private static readonly string[] TelemetryKeys = ["logs", "health"];
     private static readonly string[] LogsKeys = ["level", "encoding"];
@@ -45,6 +49,15 @@ public sealed record ServiceConfig
     /// <summary>How long queued data may take to leave on shutdown. Default 5 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Which share of the targets this replica scrapes (<c>sharding: {index, count}</c>); by default all of them.</summary>
+    internal ShardingConfig Sharding { get; init; } = ShardingConfig.None;
+
+    /// <summary>
+    /// How many scrapes run at once across every target (<c>max_concurrent_scrapes</c>); others wait for a
+    /// slot, and their timeout starts when they get one. Default 16.
+    /// </summary>
+    public int MaxConcurrentScrapes { get; init; } = 16;
+
     /// <summary>Reads the block; absent keys keep their defaults.</summary>
     internal static ServiceConfig Read(ConfigSection service)
     {
@@ -66,6 +79,8 @@ public sealed record ServiceConfig
             LogLevel = logs.Choice("level", LogLevels) ?? defaults.LogLevel,
             LogFormat = logs.Choice("encoding", LogFormats) ?? defaults.LogFormat,
             HealthEndpoint = health.Text("endpoint") ?? defaults.HealthEndpoint,
+            Sharding = ShardingConfig.Read(service.Section("sharding", ShardingConfig.Keys)),
+            MaxConcurrentScrapes = service.Int("max_concurrent_scrapes", minimum: 1) ?? defaults.MaxConcurrentScrapes,
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Receiver;
@@ -37,7 +38,7 @@ internal sealed class PgMetricsInstrumentation : IDisposable
 
         foreach (var receiver in receivers)
         {
-            var created = factory.Create(receiver, _metrics, events, loggerFactory);
+            var created = factory.Create(receiver, new ReceiverContext(_metrics, events, loggerFactory));
             _receivers.Add(created);
             created.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         }

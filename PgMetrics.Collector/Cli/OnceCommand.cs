@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Components;
@@ -36,7 +35,7 @@ internal static class OnceCommand
                     return ExitCodes.InvalidConfig;
                 }
 
-                receivers = loaded.Receivers;
+                receivers = loaded.OwnedTargets();
             }
             else if (flags.Receiver(parse, scheduled: false, out var error) is { } receiver)
             {
@@ -63,11 +62,13 @@ internal static class OnceCommand
         var combined = new MetricsBuffer(UnixTime.NowNanoseconds());
         var table = MetricsTableWriter.ForStandardOutput();
         var anyPoints = false;
+        MetricsBuffer? single = null;
+        var results = 0;
         foreach (var receiverConfig in receivers)
         {
             // The same factories as run; the results are printed here rather than consumed.
             var factory = CollectorComponents.Factories.Receivers[ComponentFactories.TypeOf(receiverConfig.Name)];
-            var receiver = factory.Create(receiverConfig, Discard.Instance, Discard.Instance, NullLoggerFactory.Instance);
+            var receiver = factory.Create(receiverConfig, new ReceiverContext(Discard.Instance, Discard.Instance, NullLoggerFactory.Instance));
             try
             {
                 foreach (var result in await receiver.ScrapeOnceAsync(cancellationToken))
@@ -75,7 +76,22 @@ internal static class OnceCommand
                     anyPoints |= result.PointsRecorded > 0;
                     if (json)
                     {
-                        combined.Append(result.Metrics);
+                        // One scrape (the usual case) is written from its own buffer rather than a copy.
+                        if (results++ == 0)
+                        {
+                            single = result.Metrics;
+                        }
+                        else
+                        {
+                            if (single is not null)
+                            {
+                                combined.Append(single);
+                                single = null;
+                            }
+
+                            combined.Append(result.Metrics);
+                        }
+
                         var problems = result.Errors.Select(e => ("warning", e.ToString()))
                             .Concat(result.RejectedValues.Select(r => ("warning", r.ToString())))
                             .Concat(result.Skipped.Select(s => ("skipped", s.ToString())));
@@ -98,10 +114,9 @@ internal static class OnceCommand
 
         if (json)
         {
-            var output = new ArrayBufferWriter<byte>();
-            new OtlpJsonWriter().Write(combined, output);
-            using var stdout = Console.OpenStandardOutput();
-            stdout.Write(output.WrittenSpan);
+            // Streamed: with every table of 10,000 collected the document is over 100 MB.
+            using var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
+            new OtlpJsonWriter().Write(single ?? combined, stdout);
             stdout.Write("\n"u8);
         }
 

@@ -13,4 +13,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Config reloaded from {File}: {Receivers} receivers, exporters {Exporters}")]
     public static partial void Reloaded(ILogger logger, string file, int receivers, string exporters);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Receiver {Name}: targets file rejected, the running targets stay: {Error}")]
+    public static partial void TargetsRejected(ILogger logger, string name, string error);
 }

@@ -11,11 +11,16 @@ internal sealed class HealthServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Func<IReadOnlyList<string>> _readinessProblems;
+    private readonly Func<IReadOnlyList<string>> _targetProblems;
     private readonly Task _serving;
 
-    public HealthServer(string endpoint, Func<IReadOnlyList<string>> readinessProblems)
+    /// <param name="endpoint"><c>host:port</c> to listen on.</param>
+    /// <param name="readinessProblems">Problems that make the collector unready (503).</param>
+    /// <param name="targetProblems">Problems of single listed targets, named after the status line but leaving it ready.</param>
+    public HealthServer(string endpoint, Func<IReadOnlyList<string>> readinessProblems, Func<IReadOnlyList<string>>? targetProblems = null)
     {
         _readinessProblems = readinessProblems;
+        _targetProblems = targetProblems ?? (() => []);
         _listener.Prefixes.Add(Prefix(endpoint));
         _listener.Start();
         _serving = Task.Run(ServeAsync);
@@ -51,7 +56,7 @@ internal sealed class HealthServer : IAsyncDisposable
             var (status, body) = context.Request.Url?.AbsolutePath switch
             {
                 "/healthz" => (200, "ok\n"),
-                "/readyz" => _readinessProblems() is { Count: > 0 } problems ? (503, string.Join('\n', problems) + "\n") : (200, "ready\n"),
+                "/readyz" => Readiness(),
                 _ => (404, "not found; try /healthz or /readyz\n"),
             };
             try
@@ -67,6 +72,14 @@ internal sealed class HealthServer : IAsyncDisposable
                 // The client went away; nothing to answer.
             }
         }
+    }
+
+    private (int Status, string Body) Readiness()
+    {
+        var targets = _targetProblems();
+        var problems = _readinessProblems();
+        var body = string.Concat(targets.Select(t => t + "\n"));
+        return problems.Count > 0 ? (503, string.Join('\n', problems) + "\n" + body) : (200, "ready\n" + body);
     }
 
     public async ValueTask DisposeAsync()

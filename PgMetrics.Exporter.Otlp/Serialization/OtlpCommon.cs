@@ -6,10 +6,12 @@ namespace PgMetrics.Exporter.Otlp.Serialization;
 /// <summary>The messages of opentelemetry/proto/common/v1 and resource/v1 that metrics and logs share.</summary>
 internal static class OtlpCommon
 {
-    public static void WriteResource(ProtobufBuffer buffer, IReadOnlyList<KeyValue> attributes)
+    public static void WriteResource(ProtobufBuffer buffer, ReadOnlySpan<KeyValue> attributes)
     {
+        // A span, not IReadOnlyList: foreach over the interface boxes an enumerator for every resource, which for
+        // per-table resources was most of what an encoding allocated.
         var resource = buffer.BeginMessage(Fields.ResourceData.Resource);
-        foreach (var attribute in attributes)
+        foreach (ref readonly var attribute in attributes)
         {
             WriteKeyValue(buffer, Fields.Resource.Attributes, attribute);
         }

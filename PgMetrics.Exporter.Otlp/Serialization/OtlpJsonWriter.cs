@@ -12,6 +12,12 @@ namespace PgMetrics.Exporter.Otlp.Serialization;
 /// </summary>
 public sealed class OtlpJsonWriter
 {
+    /// <summary>
+    /// How many bytes the JSON writer may hold before it hands them on: a scrape of 200,000 points is over
+    /// 100 MB of JSON, which is written in pieces rather than kept whole.
+    /// </summary>
+    private const int FlushThresholdBytes = 64 * 1024;
+
     private readonly OtlpMetricsLayout _layout = new();
     private readonly OtlpEncodingOptions _options;
 
@@ -21,11 +27,27 @@ public sealed class OtlpJsonWriter
 
     /// <summary>Writes every point of <paramref name="metrics"/> as one <c>ExportMetricsServiceRequest</c> JSON object.</summary>
     /// <param name="metrics">The points.</param>
-    /// <param name="output">Receives UTF-8 JSON.</param>
+    /// <param name="output">Receives UTF-8 JSON, in pieces of about 64 KB as it is written.</param>
     /// <param name="indented">Whether to indent for people.</param>
     public void Write(MetricsBuffer metrics, IBufferWriter<byte> output, bool indented = true)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, SkipValidation = true });
+        Write(metrics, json);
+    }
+
+    /// <summary>Writes every point of <paramref name="metrics"/> as one <c>ExportMetricsServiceRequest</c> JSON object to a stream.</summary>
+    /// <param name="metrics">The points.</param>
+    /// <param name="output">Receives UTF-8 JSON, in pieces of about 64 KB, so the whole document is never held in memory.</param>
+    /// <param name="indented">Whether to indent for people.</param>
+    /// <exception cref="IOException">The stream could not be written.</exception>
+    public void Write(MetricsBuffer metrics, Stream output, bool indented = true)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, SkipValidation = true });
+        Write(metrics, json);
+    }
+
+    private void Write(MetricsBuffer metrics, Utf8JsonWriter json)
+    {
         _layout.Arrange(metrics);
         var groups = _layout.Groups;
         json.WriteStartObject();
@@ -36,7 +58,7 @@ public sealed class OtlpJsonWriter
             var resource = groups[g].ResourceIndex;
             json.WriteStartObject();
             json.WriteStartObject("resource");
-            WriteAttributes(json, metrics.Resources[resource]);
+            WriteAttributes(json, metrics.Resources[resource].AsSpan());
             json.WriteEndObject();
             json.WriteStartArray("scopeMetrics");
             json.WriteStartObject();
@@ -72,6 +94,10 @@ public sealed class OtlpJsonWriter
         for (var i = group.Start; i < group.End; i++)
         {
             WritePoint(json, metrics, metrics.Points[_layout.PointAt(i)]);
+            if (json.BytesPending > FlushThresholdBytes)
+            {
+                json.Flush();
+            }
         }
 
         json.WriteEndArray();
@@ -93,21 +119,23 @@ public sealed class OtlpJsonWriter
     {
         var metric = point.Metric;
         json.WriteStartObject();
-        WriteAttributes(json, metrics.GetAttributes(point).ToArray());
+        WriteAttributes(json, metrics.GetAttributes(point));
         if (metric.Kind != MetricKind.Gauge)
         {
-            json.WriteString("startTimeUnixNano", Text(OtlpEncodingOptions.StartTimeOf(metrics, point)));
+            WriteInt64String(json, "startTimeUnixNano"u8, OtlpEncodingOptions.StartTimeOf(metrics, point));
         }
 
-        json.WriteString("timeUnixNano", Text(point.TimeUnixNano));
+        WriteInt64String(json, "timeUnixNano"u8, point.TimeUnixNano);
         if (metric.Kind == MetricKind.Histogram)
         {
-            json.WriteString("count", Text(point.HistogramCount));
+            WriteInt64String(json, "count"u8, point.HistogramCount);
             json.WriteNumber("sum", point.HistogramSum);
             json.WriteStartArray("bucketCounts");
+            Span<byte> digits = stackalloc byte[20];
             foreach (var count in metrics.GetBucketCounts(point))
             {
-                json.WriteStringValue(Text(count));
+                count.TryFormat(digits, out var length, provider: CultureInfo.InvariantCulture);
+                json.WriteStringValue(digits[..length]);
             }
 
             json.WriteEndArray();
@@ -121,7 +149,7 @@ public sealed class OtlpJsonWriter
         }
         else if (metric.ValueType == MetricValueType.Int)
         {
-            json.WriteString("asInt", Text(point.IntValue));
+            WriteInt64String(json, "asInt"u8, point.IntValue);
         }
         else
         {
@@ -131,7 +159,7 @@ public sealed class OtlpJsonWriter
         json.WriteEndObject();
     }
 
-    private static void WriteAttributes(Utf8JsonWriter json, IReadOnlyList<KeyValue> attributes)
+    private static void WriteAttributes(Utf8JsonWriter json, ReadOnlySpan<KeyValue> attributes)
     {
         json.WriteStartArray("attributes");
         foreach (var attribute in attributes)
@@ -142,7 +170,7 @@ public sealed class OtlpJsonWriter
             switch (attribute.Kind)
             {
                 case AttributeValueKind.String: json.WriteString("stringValue", attribute.StringValue); break;
-                case AttributeValueKind.Int: json.WriteString("intValue", Text(attribute.IntValue)); break;
+                case AttributeValueKind.Int: WriteInt64String(json, "intValue"u8, attribute.IntValue); break;
                 case AttributeValueKind.Double: json.WriteNumber("doubleValue", attribute.DoubleValue); break;
                 default: json.WriteBoolean("boolValue", attribute.BoolValue); break;
             }
@@ -154,5 +182,11 @@ public sealed class OtlpJsonWriter
         json.WriteEndArray();
     }
 
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A 64-bit integer as the JSON string the protobuf JSON mapping asks for, formatted without allocating.</summary>
+    private static void WriteInt64String(Utf8JsonWriter json, ReadOnlySpan<byte> name, long value)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        value.TryFormat(digits, out var length, provider: CultureInfo.InvariantCulture);
+        json.WriteString(name, digits[..length]);
+    }
 }

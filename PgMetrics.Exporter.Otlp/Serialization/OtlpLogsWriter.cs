@@ -1,5 +1,6 @@
 using System.Buffers;
 using PgMetrics.Runtime.Logs;
+using PgMetrics.Runtime.Metrics;
 using Fields = PgMetrics.Exporter.Otlp.Serialization.OtlpFieldNumbers;
 
 namespace PgMetrics.Exporter.Otlp.Serialization;
@@ -23,7 +24,7 @@ public sealed class OtlpLogsWriter
     {
         _buffer.Clear();
         var resourceLogs = _buffer.BeginMessage(Fields.ExportRequest.ResourceLogs);
-        OtlpCommon.WriteResource(_buffer, batch.Resource);
+        OtlpCommon.WriteResource(_buffer, batch.Resource as KeyValue[] ?? [.. batch.Resource]);
         var scopeLogs = _buffer.BeginMessage(Fields.ResourceData.ScopeData);
         OtlpCommon.WriteScope(_buffer, _options.ScopeName, _options.ScopeVersion);
         foreach (var record in batch.Records)

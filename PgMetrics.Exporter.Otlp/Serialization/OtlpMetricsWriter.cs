@@ -50,6 +50,63 @@ public sealed class OtlpMetricsWriter
         return _buffer.Length;
     }
 
+    /// <summary>The bytes and point count of one request, valid only during the call.</summary>
+    public delegate void RequestHandler(ReadOnlySpan<byte> request, int points);
+
+    /// <summary>
+    /// Encodes every point of <paramref name="metrics"/> as requests of at most about
+    /// <paramref name="maxRequestBytes"/>, cut between resources: an export request is a list of
+    /// resources, so each prefix of whole resources is a valid request. Only one request's bytes (plus the
+    /// resource that did not fit) are held at a time, rather than the whole scrape: with every table of
+    /// 10,000 collected, a scrape is over 20 MB encoded. A single resource larger than the limit is handed
+    /// on whole, for the caller to split further.
+    /// </summary>
+    /// <param name="metrics">The points.</param>
+    /// <param name="maxRequestBytes">The size a request should stay under, in bytes.</param>
+    /// <param name="request">Receives each request in order with its number of data points.</param>
+    public void Write(MetricsBuffer metrics, int maxRequestBytes, RequestHandler request)
+    {
+        _buffer.Clear();
+        _layout.Arrange(metrics);
+        var points = metrics.Points;
+        var groups = _layout.Groups;
+        var g = 0;
+        var complete = 0;
+        var completePoints = 0;
+        while (g < groups.Count)
+        {
+            var resource = groups[g].ResourceIndex;
+            var resourcePoints = 0;
+            var resourceMetrics = _buffer.BeginMessage(Fields.ExportRequest.ResourceMetrics);
+            OtlpCommon.WriteResource(_buffer, metrics.Resources[resource]);
+            var scopeMetrics = _buffer.BeginMessage(Fields.ResourceData.ScopeData);
+            OtlpCommon.WriteScope(_buffer, _options.ScopeName, _options.ScopeVersion);
+            for (; g < groups.Count && groups[g].ResourceIndex == resource; g++)
+            {
+                WriteMetric(metrics, points, groups[g]);
+                resourcePoints += groups[g].End - groups[g].Start;
+            }
+
+            _buffer.EndMessage(scopeMetrics);
+            _buffer.EndMessage(resourceMetrics);
+            if (_buffer.Length > maxRequestBytes && complete > 0)
+            {
+                // This resource went over the limit: send the ones before it, keep it for the next request.
+                request(_buffer.WrittenSpan[..complete], completePoints);
+                _buffer.RemovePrefix(complete);
+                completePoints = 0;
+            }
+
+            complete = _buffer.Length;
+            completePoints += resourcePoints;
+        }
+
+        if (complete > 0)
+        {
+            request(_buffer.WrittenSpan, completePoints);
+        }
+    }
+
     private void WriteMetric(MetricsBuffer metrics, ReadOnlySpan<DataPoint> points, MetricGroup group)
     {
         var metric = group.Metric;

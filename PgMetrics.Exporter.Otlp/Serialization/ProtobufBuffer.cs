@@ -25,6 +25,16 @@ internal sealed class ProtobufBuffer
 
     public void Clear() => _length = 0;
 
+    /// <summary>
+    /// Drops the first <paramref name="count"/> bytes and moves the rest to the start. Lengths are relative
+    /// to the message they precede, so complete messages after the cut stay valid where they land.
+    /// </summary>
+    public void RemovePrefix(int count)
+    {
+        _bytes.AsSpan(count, _length - count).CopyTo(_bytes);
+        _length -= count;
+    }
+
     public void WriteTag(int fieldNumber, int wireType) => WriteVarint((uint)((fieldNumber << 3) | wireType));
 
     public void WriteVarint(ulong value)

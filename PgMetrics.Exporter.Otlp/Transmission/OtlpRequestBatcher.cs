@@ -37,23 +37,47 @@ internal sealed class OtlpRequestBatcher
             _encoded.ResetWrittenCount();
             encode(_encoded);
             var payload = _encoded.WrittenSpan.ToArray();
-            List<byte[]> parts = [payload];
-            if (payload.Length > _maxRequestBytes)
-            {
-                parts = _splitter.SplitToLimit(payload, _maxRequestBytes, out var oversized);
-                foreach (var part in oversized)
-                {
-                    _events.TooLarge(_splitter.CountLeaves(part), _maxRequestBytes);
-                }
-            }
+            var parts = payload.Length > _maxRequestBytes ? Split(payload) : [payload];
+            Queue(parts, items);
+        }
+    }
 
-            foreach (var part in parts)
+    /// <summary>
+    /// Queues the requests <paramref name="encode"/> hands over one at a time, each already cut to about the
+    /// payload limit by the writer (so no whole-scrape copy is made); one still over it is split here.
+    /// </summary>
+    /// <param name="encode">Writes the requests, calling its argument once per request.</param>
+    public void AddRequests(Action<int, OtlpMetricsWriter.RequestHandler> encode)
+    {
+        lock (_gate)
+        {
+            encode(_maxRequestBytes, (request, points) =>
             {
-                var partItems = parts.Count == 1 ? items : _splitter.CountLeaves(part);
-                foreach (var dropped in _queue.Enqueue(part, partItems))
-                {
-                    _events.QueueFull(dropped.Points, _maxQueueBytes);
-                }
+                var payload = request.ToArray();
+                Queue(payload.Length > _maxRequestBytes ? Split(payload) : [payload], points);
+            });
+        }
+    }
+
+    private List<byte[]> Split(byte[] payload)
+    {
+        var parts = _splitter.SplitToLimit(payload, _maxRequestBytes, out var oversized);
+        foreach (var part in oversized)
+        {
+            _events.TooLarge(_splitter.CountLeaves(part), _maxRequestBytes);
+        }
+
+        return parts;
+    }
+
+    private void Queue(List<byte[]> parts, int items)
+    {
+        foreach (var part in parts)
+        {
+            var partItems = parts.Count == 1 ? items : _splitter.CountLeaves(part);
+            foreach (var dropped in _queue.Enqueue(part, partItems))
+            {
+                _events.QueueFull(dropped.Points, _maxQueueBytes);
             }
         }
     }

@@ -32,6 +32,9 @@ internal sealed class ConfigErrors(string file)
     /// <summary>How the value of <paramref name="path"/> may be shown: as written when it came from a reference, so an expanded secret never is.</summary>
     public string Shown(string path, string value) => _written.TryGetValue(path, out var raw) ? raw : value;
 
+    /// <summary>Reports a problem found in another file the config names (a targets file), as it was found there.</summary>
+    public void Add(ConfigError error) => _errors.Add(error);
+
     /// <summary>Reports a problem at <paramref name="node"/>.</summary>
     public void Add(ConfigNode? node, string key, string message)
     {

@@ -277,6 +277,18 @@ internal sealed class ConfigSection
         return result;
     }
 
+    /// <summary>The path of a file or a folder that exists.</summary>
+    public string? ExistingFileOrFolder(string key)
+    {
+        var path = Text(key);
+        if (path is not null && !File.Exists(path) && !Directory.Exists(path))
+        {
+            Fail(key, path, "does not exist (expected a file or a folder)", prefix: "path ");
+        }
+
+        return path;
+    }
+
     /// <summary>A list of text values.</summary>
     public List<string> TextList(string key)
     {

@@ -24,10 +24,38 @@ public sealed partial class MetricsBuffer
     }
 
     /// <summary>
+    /// Adds every point of each of <paramref name="sources"/>, in order, to this buffer under equal
+    /// resources, e.g. to merge what databases scraped in parallel into their own buffers recorded. The
+    /// arrays grow once, to the total, rather than doubling on the way: with 10,000 tables collected the
+    /// points alone are over 12 MB, and each doubling left the previous array behind as garbage.
+    /// </summary>
+    public void Append(IReadOnlyList<MetricsBuffer> sources)
+    {
+        int points = _pointCount, attributes = _attributeCount, histogram = _histogramLength;
+        foreach (var source in sources)
+        {
+            points += source._pointCount;
+            attributes += source._attributeCount;
+            histogram += source._histogramLength;
+        }
+
+        Reserve(ref _points, points);
+        Reserve(ref _attributes, attributes);
+        Reserve(ref _histogramBounds, histogram);
+        Reserve(ref _histogramCounts, histogram);
+        foreach (var source in sources)
+        {
+            AppendOne(source);
+        }
+    }
+
+    /// <summary>
     /// Adds every point of <paramref name="source"/> to this buffer under equal resources, e.g. to merge
     /// what databases scraped in parallel into their own buffers recorded.
     /// </summary>
-    public void Append(MetricsBuffer source)
+    public void Append(MetricsBuffer source) => Append([source]);
+
+    private void AppendOne(MetricsBuffer source)
     {
         // The source's resource arrays are shared rather than copied, saving an array per table and
         // index each scrape: the source lets go of them on its next Clear, and neither side changes
@@ -62,10 +90,10 @@ public sealed partial class MetricsBuffer
         Clear();
         StartTimeUnixNano = source.StartTimeUnixNano;
         _resources.CopyFrom(source._resources);
-        EnsureCapacity(ref _points, source._pointCount);
-        EnsureCapacity(ref _attributes, source._attributeCount);
-        EnsureCapacity(ref _histogramBounds, source._histogramLength);
-        EnsureCapacity(ref _histogramCounts, source._histogramLength);
+        Reserve(ref _points, source._pointCount);
+        Reserve(ref _attributes, source._attributeCount);
+        Reserve(ref _histogramBounds, source._histogramLength);
+        Reserve(ref _histogramCounts, source._histogramLength);
         Array.Copy(source._points, _points, source._pointCount);
         Array.Copy(source._attributes, _attributes, source._attributeCount);
         Array.Copy(source._histogramBounds, _histogramBounds, source._histogramLength);
@@ -135,6 +163,15 @@ public sealed partial class MetricsBuffer
         }
 
         return cut;
+    }
+
+    /// <summary>Grows <paramref name="array"/> to hold <paramref name="needed"/> items, with a sixteenth to spare so a slightly larger next scrape fits.</summary>
+    private static void Reserve<T>(ref T[] array, int needed)
+    {
+        if (needed > array.Length)
+        {
+            Array.Resize(ref array, needed + (needed / 16));
+        }
     }
 
     private static bool Truncate(ref KeyValue attribute, int maxLength)

@@ -31,13 +31,14 @@ public sealed class PgbouncerReceiver : IReceiver, IAsyncDisposable
     /// <param name="metricSet">Which PgBouncer metrics are collected.</param>
     /// <param name="metrics">Where each scrape's data points go.</param>
     /// <param name="logger">Where scrape problems are logged.</param>
+    /// <param name="scrapeLimit">A limit on scrapes at once shared with other receivers, or null for none.</param>
     /// <exception cref="ArgumentOutOfRangeException">A schedule option is out of range.</exception>
-    public PgbouncerReceiver(string name, AdminConsoleOptions console, ScraperControllerOptions controllerOptions, PgbouncerMetricSet metricSet, IMetricsConsumer metrics, ILogger? logger = null)
+    public PgbouncerReceiver(string name, AdminConsoleOptions console, ScraperControllerOptions controllerOptions, PgbouncerMetricSet metricSet, IMetricsConsumer metrics, ILogger? logger = null, ConcurrentScrapeLimit? scrapeLimit = null)
     {
         Name = name;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
-        _controller = new ScraperController(new PgbouncerScraper(console, metricSet), controllerOptions, OnScrapedAsync, name);
+        _controller = new ScraperController(new PgbouncerScraper(console, metricSet), controllerOptions, OnScrapedAsync, name, scrapeLimit);
     }
 
     /// <inheritdoc/>

@@ -14,6 +14,9 @@ public sealed record PgbouncerReceiverConfig : ReceiverConfig
     /// <summary><c>host:port</c> of PgBouncer (its <c>listen_port</c>); with the unix transport, <c>socket-directory:port</c>. Default <c>localhost:6432</c>.</summary>
     public string Endpoint { get; init; } = "localhost:6432";
 
+    /// <summary>The endpoint: sharding hashes it, as it does a PostgreSQL target's.</summary>
+    internal override string Identity => Endpoint;
+
     /// <summary><c>tcp</c> (default) or <c>unix</c> (PgBouncer's <c>unix_socket_dir</c>; never TLS).</summary>
     public PostgresqlTransport Transport { get; init; } = PostgresqlTransport.Tcp;
 

@@ -42,11 +42,11 @@ internal sealed class PgbouncerReceiverFactory : IReceiverFactory
     }
 
     /// <inheritdoc/>
-    public IReceiver Create(ReceiverConfig config, IMetricsConsumer metrics, ILogsConsumer logs, ILoggerFactory loggerFactory)
+    public IReceiver Create(ReceiverConfig config, ReceiverContext context)
     {
         var receiver = (PgbouncerReceiverConfig)config;
         var schedule = new ScraperControllerOptions { CollectionInterval = receiver.CollectionInterval, InitialDelay = receiver.InitialDelay, Timeout = receiver.Timeout };
-        return new PgbouncerReceiver(receiver.Name, ToConsoleOptions(receiver), schedule, ToMetricSet(receiver), metrics, loggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name));
+        return new PgbouncerReceiver(receiver.Name, ToConsoleOptions(receiver), schedule, ToMetricSet(receiver), context.Metrics, context.LoggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name), context.ScrapeLimit);
     }
 
     /// <summary>The admin console options of a valid receiver config; TLS as the postgresql receiver maps it.</summary>

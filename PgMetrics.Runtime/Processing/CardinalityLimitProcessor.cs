@@ -19,10 +19,15 @@ public sealed class CardinalityLimitProcessor : IMetricsProcessor
 
     private readonly CardinalityLimits _options;
     private readonly string _exporter;
-    private readonly Dictionary<ulong, int> _lastSeen = [];
+    // How often, in point time, series not seen for ForgetAfter are looked for.
+    private const long SweepEveryNanos = 60L * 1_000_000_000;
+
+    // Each admitted series: its metric (so forgetting it frees a place in that metric's count) and when it was last seen.
+    private readonly Dictionary<ulong, (MetricDescriptor Metric, long LastSeen)> _lastSeen = [];
     private readonly Dictionary<MetricDescriptor, int> _seriesPerMetric = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<MetricDescriptor, (long Int, double Double, long Time)> _overflow = new(ReferenceEqualityComparer.Instance);
-    private int _generation;
+    private long _now;
+    private long _lastSweep;
 
     /// <summary>Creates a limiter for one exporter's chain.</summary>
     /// <param name="limits">The bounds.</param>
@@ -42,7 +47,6 @@ public sealed class CardinalityLimitProcessor : IMetricsProcessor
     /// <summary>Applies the bounds to <paramref name="metrics"/> in place.</summary>
     public void Process(MetricsBuffer metrics)
     {
-        _generation++;
         _overflow.Clear();
         var truncated = metrics.TruncateAttributeValues(_options.MaxAttributeValueLength);
         ValuesTruncated += truncated;
@@ -50,9 +54,10 @@ public sealed class CardinalityLimitProcessor : IMetricsProcessor
         metrics.RewritePoints((ref DataPoint point, ReadOnlySpan<KeyValue> resource, ReadOnlySpan<KeyValue> attributes) =>
         {
             var series = SeriesHash.Compute(point.Metric, resource, attributes);
+            _now = Math.Max(_now, point.TimeUnixNano);
             if (_lastSeen.ContainsKey(series) || Admit(point.Metric))
             {
-                _lastSeen[series] = _generation;
+                _lastSeen[series] = (point.Metric, point.TimeUnixNano);
                 return true;
             }
 
@@ -102,24 +107,17 @@ public sealed class CardinalityLimitProcessor : IMetricsProcessor
 
     private void Forget()
     {
-        if (_generation % _options.ForgetAfterExports != 0)
+        if (_now - _lastSweep < SweepEveryNanos)
         {
             return;
         }
 
-        var stale = _lastSeen.Where(s => _generation - s.Value >= _options.ForgetAfterExports).Select(s => s.Key).ToList();
-        if (stale.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var series in stale)
+        _lastSweep = _now;
+        var oldest = _now - (long)_options.ForgetAfter.TotalNanoseconds;
+        foreach (var (series, seen) in _lastSeen.Where(s => s.Value.LastSeen < oldest).ToList())
         {
             _lastSeen.Remove(series);
+            _seriesPerMetric[seen.Metric]--;
         }
-
-        // Per-metric counts are rebuilt lazily: a forgotten series frees a place in the total at once,
-        // and in its metric when the counts are reset here.
-        _seriesPerMetric.Clear();
     }
 }

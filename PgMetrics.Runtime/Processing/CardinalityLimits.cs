@@ -12,6 +12,10 @@ public sealed record CardinalityLimits
     /// <summary>The longest attribute value, in UTF-16 characters; New Relic's limit is 4,095. Longer values are cut.</summary>
     public int MaxAttributeValueLength { get; init; } = 4_095;
 
-    /// <summary>A series not seen for this many buffers gives its place to a new one. Default 10.</summary>
-    public int ForgetAfterExports { get; init; } = 10;
+    /// <summary>
+    /// A series not seen for this long (by its points' time) gives its place to a new one. Measured in time,
+    /// not in buffers, because one exporter sees the buffers of many targets on their own schedules.
+    /// Default 10 minutes.
+    /// </summary>
+    public TimeSpan ForgetAfter { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -9,22 +9,38 @@ namespace PgMetrics.Runtime.Processing;
 /// restart), so the new value is the delta since then: a negative delta is never sent. The encoder
 /// must then be told that monotonic sums are deltas (the exporter's temporality setting does both).
 /// </summary>
+/// <remarks>
+/// One processor sees the buffers of every target, each on its own schedule, so a series' age is
+/// measured in its own time: a series is forgotten (a dropped table, a removed target) once it has not
+/// been seen for <see cref="ForgetAfterScrapes"/> of its own intervals, never because other targets
+/// scraped in between.
+/// </remarks>
 public sealed class DeltaTemporalityProcessor : IMetricsProcessor
 {
-    // A series not seen for this many scrapes (a dropped table, say) is forgotten.
-    private const int ForgetAfterScrapes = 10;
+    /// <summary>A series not seen for this many of its own collection intervals is forgotten.</summary>
+    public const int ForgetAfterScrapes = 10;
+
+    // The interval assumed for a series seen only once so far: the default collection interval.
+    private const long UnknownIntervalNanos = 60L * 1_000_000_000;
+
+    // How often, in point time, stale series are looked for: often enough to bound memory, rarely enough to cost nothing.
+    private const long SweepEveryNanos = 60L * 1_000_000_000;
 
     private readonly Dictionary<ulong, Previous> _previous = [];
-    private int _generation;
+    private long _now;
+    private long _lastSweep;
+
+    /// <summary>Series whose baseline is kept now.</summary>
+    public int SeriesTracked => _previous.Count;
 
     /// <summary>Rewrites the monotonic cumulative sums of <paramref name="metrics"/> into deltas, in place.</summary>
     public void Process(MetricsBuffer metrics)
     {
-        _generation++;
         metrics.RewritePoints(ToDelta);
-        if (_generation % ForgetAfterScrapes == 0)
+        if (_now - _lastSweep >= SweepEveryNanos)
         {
-            foreach (var stale in _previous.Where(p => _generation - p.Value.Generation > ForgetAfterScrapes).Select(p => p.Key).ToList())
+            _lastSweep = _now;
+            foreach (var stale in _previous.Where(p => p.Value.IsStale(_now)).Select(p => p.Key).ToList())
             {
                 _previous.Remove(stale);
             }
@@ -39,15 +55,15 @@ public sealed class DeltaTemporalityProcessor : IMetricsProcessor
             return true;
         }
 
+        _now = Math.Max(_now, point.TimeUnixNano);
         var series = SeriesHash.Compute(metric, resource, attributes);
-        var current = new Previous(point.IntValue, point.DoubleValue, point.TimeUnixNano, _generation);
         if (!_previous.TryGetValue(series, out var previous))
         {
-            _previous[series] = current;
+            _previous[series] = new Previous(point.IntValue, point.DoubleValue, point.TimeUnixNano, 0);
             return false;
         }
 
-        _previous[series] = current;
+        _previous[series] = new Previous(point.IntValue, point.DoubleValue, point.TimeUnixNano, point.TimeUnixNano - previous.TimeUnixNano);
         var isInt = metric.ValueType == MetricValueType.Int;
         var reset = isInt ? point.IntValue < previous.IntValue : point.DoubleValue < previous.DoubleValue;
         point = point with
@@ -59,5 +75,9 @@ public sealed class DeltaTemporalityProcessor : IMetricsProcessor
         return true;
     }
 
-    private readonly record struct Previous(long IntValue, double DoubleValue, long TimeUnixNano, int Generation);
+    /// <param name="IntervalNanos">The time between the series' last two points; 0 after its first.</param>
+    private readonly record struct Previous(long IntValue, double DoubleValue, long TimeUnixNano, long IntervalNanos)
+    {
+        public bool IsStale(long now) => now - TimeUnixNano > ForgetAfterScrapes * (IntervalNanos > 0 ? IntervalNanos : UnknownIntervalNanos);
+    }
 }

@@ -28,6 +28,7 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
     private readonly IMetricsConsumer _metrics;
     private readonly ILogsConsumer _logs;
     private readonly ILogger _logger;
+    private readonly ConcurrentScrapeLimit? _scrapeLimit;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -44,15 +45,17 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
     /// app's own, generated from its metadata.yaml, and run-time interpreted metadata.yaml files; their metric names must differ from each other's and the
     /// catalogue's. Their points carry <c>server.address</c> and <c>server.port</c> as <paramref name="metricSet"/>'s switches say.
     /// </param>
+    /// <param name="scrapeLimit">A limit on scrapes at once shared with other receivers (a fleet of targets in one process), or null for none.</param>
     /// <exception cref="ArgumentException">The connection string is not valid (the message never repeats it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A schedule option is out of range.</exception>
-    public PostgresReceiver(string name, ScraperOptions scraperOptions, ScraperControllerOptions controllerOptions, MetricSet metricSet, IMetricsConsumer metrics, ILogsConsumer logs, ILogger? logger = null, IReadOnlyList<MetricSet>? customMetricSets = null)
+    public PostgresReceiver(string name, ScraperOptions scraperOptions, ScraperControllerOptions controllerOptions, MetricSet metricSet, IMetricsConsumer metrics, ILogsConsumer logs, ILogger? logger = null, IReadOnlyList<MetricSet>? customMetricSets = null, ConcurrentScrapeLimit? scrapeLimit = null)
     {
         Name = name;
         _metrics = metrics;
         _logs = logs;
         _logger = logger ?? NullLogger.Instance;
         _connections = new ServerConnections(scraperOptions);
+        _scrapeLimit = scrapeLimit;
         Add(new PostgresScraper(scraperOptions, metricSet, _connections), controllerOptions);
         if (metricSet is PostgresqlMetricSet catalogue)
         {
@@ -100,7 +103,14 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
                 return [$"receiver {Name}: no scrape finished yet"];
             }
 
-            return last.PointsRecorded == 0 && !last.IsComplete ? [$"receiver {Name}: last scrape failed: {last.Errors[0]}"] : [];
+            if (last.PointsRecorded > 0 || last.IsComplete)
+            {
+                return [];
+            }
+
+            var catalogue = _controllers[0];
+            var retry = catalogue.ConsecutiveFailures > 1 ? $" ({catalogue.ConsecutiveFailures} scrapes in a row; next try in {catalogue.NextWait.TotalSeconds:0} s)" : string.Empty;
+            return [$"receiver {Name}: last scrape failed{retry}: {last.Errors[0]}"];
         }
     }
 
@@ -161,7 +171,7 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
     private void Add(IScraper scraper, ScraperControllerOptions options)
     {
         var problems = new ScrapeProblemLog();
-        _controllers.Add(new ScraperController(scraper, options, (result, cancellationToken) => OnScrapedAsync(problems, result, cancellationToken), Name));
+        _controllers.Add(new ScraperController(scraper, options, (result, cancellationToken) => OnScrapedAsync(problems, result, cancellationToken), Name, _scrapeLimit));
     }
 
     private ValueTask OnScrapedAsync(ScrapeProblemLog problems, ScrapeResult result, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Queries;
 using PgMetrics.Runtime.Scraping;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Runtime.Receiver;
 
@@ -86,6 +87,67 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <inheritdoc/>
     internal override IEnumerable<string> ReadFiles => MetadataFiles.Select(f => f.Path);
 
+    /// <summary><c>attributes: {name: value}</c>: resource attributes of the target's own (team, environment), on every resource it produces.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The longest wait between scrapes of a target that keeps failing (<c>max_backoff</c>); zero turns back-off off. Default 5 minutes.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <c>targets_file</c>: a YAML file, or a folder of them, listing targets; this block's keys are their
+    /// defaults. Null for a block that is a target itself.
+    /// </summary>
+    internal string? TargetsFile { get; init; }
+
+    /// <summary><c>discovery: {kubernetes: …}</c>: targets from annotated Services; null when off.</summary>
+    internal KubernetesDiscoveryConfig? KubernetesDiscovery { get; init; }
+
+    /// <summary>The targets read from <see cref="TargetsFile"/> when the config was loaded, each named <c>block[endpoint]</c>.</summary>
+    internal IReadOnlyList<PostgresqlReceiverConfig> FileTargets { get; init; } = [];
+
+    /// <summary>
+    /// Where the block was read, for messages: <c>receivers.name</c>, or for a target from a targets file its
+    /// place in that file (<c>[3]</c>), so a check names the line the target is on.
+    /// </summary>
+    internal string? SourcePath { get; init; }
+
+    /// <inheritdoc/>
+    public override string Path => SourcePath ?? base.Path;
+
+    /// <inheritdoc/>
+    internal override bool IsTargetList => TargetsFile is not null || KubernetesDiscovery is not null;
+
+    /// <inheritdoc/>
+    internal override IReadOnlyList<ReceiverConfig> ListedTargets => FileTargets;
+
+    /// <inheritdoc/>
+    internal override string? TargetsFilePath => TargetsFile;
+
+    /// <inheritdoc/>
+    internal override KubernetesDiscoveryConfig? Discovery => KubernetesDiscovery;
+
+    /// <summary>The endpoint; for a connection string from the command line, its host and port.</summary>
+    internal override string Identity
+    {
+        get
+        {
+            if (ConnectionString is null)
+            {
+                return Endpoint;
+            }
+
+            try
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+                return $"{builder.Host ?? "localhost"}:{builder.Port}";
+            }
+            catch (ArgumentException)
+            {
+                return Name;
+            }
+        }
+    }
+
     /// <inheritdoc/>
     internal override void Validate(ConfigErrors errors)
     {
@@ -121,5 +183,47 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
     }
 
     /// <summary>Names the receiver and its server; never a secret.</summary>
-    public override string ToString() => $"{Name} ({(ConnectionString is null ? Endpoint : "connection string")})";
+    public override string ToString()
+        => IsTargetList ? $"{Name} (targets from {(TargetsFile is null ? "Kubernetes" : TargetsFile)})" : $"{Name} ({(ConnectionString is null ? Endpoint : "connection string")})";
+
+    /// <summary>
+    /// Whether two configs describe the same target read the same way, value by value (lists and maps by
+    /// content), so a reload that leaves a target as it was keeps its receiver and connections running.
+    /// Where it was written (<see cref="SourcePath"/>) does not count: moving a target within its file changes nothing.
+    /// </summary>
+    public bool Equals(PostgresqlReceiverConfig? other)
+        => other is not null
+           && Name == other.Name
+           && Endpoint == other.Endpoint
+           && Transport == other.Transport
+           && Username == other.Username
+           && Password == other.Password
+           && ConnectionString == other.ConnectionString
+           && Databases.SequenceEqual(other.Databases)
+           && ExcludeDatabases.SequenceEqual(other.ExcludeDatabases)
+           && Tls == other.Tls
+           && CollectionInterval == other.CollectionInterval
+           && InitialDelay == other.InitialDelay
+           && Timeout == other.Timeout
+           && QueryTimeout == other.QueryTimeout
+           && MaxRelationsPerDatabase == other.MaxRelationsPerDatabase
+           && MaxConcurrentDatabases == other.MaxConcurrentDatabases
+           && QueryMonitoring == other.QueryMonitoring
+           && ConnectionPool == other.ConnectionPool
+           && MetadataFiles.SequenceEqual(other.MetadataFiles)
+           && UseOTelSemconv == other.UseOTelSemconv
+           && SameEntries(Metrics, other.Metrics)
+           && SameEntries(ResourceAttributes, other.ResourceAttributes)
+           && SameEntries(Attributes, other.Attributes)
+           && MaxBackoff == other.MaxBackoff
+           && TargetsFile == other.TargetsFile
+           && KubernetesDiscovery == other.KubernetesDiscovery
+           && FileTargets.SequenceEqual(other.FileTargets)
+           && IsListedTarget == other.IsListedTarget;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Endpoint, Transport, Username, CollectionInterval, TargetsFile);
+
+    private static bool SameEntries<TValue>(IReadOnlyDictionary<string, TValue> left, IReadOnlyDictionary<string, TValue> right)
+        => left.Count == right.Count && left.All(entry => right.TryGetValue(entry.Key, out var value) && EqualityComparer<TValue>.Default.Equals(entry.Value, value));
 }

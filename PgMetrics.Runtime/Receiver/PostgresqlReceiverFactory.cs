@@ -3,13 +3,19 @@ using Npgsql;
 using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Queries;
 using PgMetrics.Runtime.Scraping;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Runtime.Receiver;
 
-/// <summary>Makes <c>postgresql</c> receivers: reads their block and turns it into the runtime's scraper and schedule options.</summary>
+/// <summary>
+/// Makes <c>postgresql</c> receivers: reads their block and turns it into the runtime's scraper and schedule
+/// options. A block with <c>targets_file</c> or <c>discovery</c> is a list of targets: its keys are the
+/// defaults of every target in it, and each target becomes a receiver of its own.
+/// </summary>
 /// <param name="additionalMetricSets">
 /// Makes the metric sets every receiver scrapes beside the built-in catalogue (an app's own, generated from
 /// its metadata.yaml); called once per receiver, so each has sets of its own.
@@ -19,15 +25,26 @@ namespace PgMetrics.Runtime.Receiver;
 /// which references this assembly, so it cannot be called from here): the collector passes its reader; without
 /// one the key is an error that says how an app adds its metrics instead.
 /// </param>
-internal sealed class PostgresqlReceiverFactory(IReadOnlyList<Func<MetricSet>>? additionalMetricSets = null, MetadataFilesReader? metadataFiles = null) : IReceiverFactory
+/// <param name="targetsFile">
+/// Reads <c>targets_file</c>: the collector passes its reader, and with it runs target lists (the file
+/// watched, <c>discovery</c> followed, <c>service.sharding</c> applied); without one <c>targets_file</c> and
+/// <c>discovery</c> are errors, as an app configures the servers it monitors itself.
+/// </param>
+internal sealed class PostgresqlReceiverFactory(
+    IReadOnlyList<Func<MetricSet>>? additionalMetricSets = null,
+    MetadataFilesReader? metadataFiles = null,
+    PostgresqlTargetsFileReader? targetsFile = null) : IReceiverFactory
 {
-    private static readonly string[] Keys =
+    /// <summary>The keys of one target: a receiver block's, and an item's in a targets file.</summary>
+    public static readonly string[] TargetKeys =
     [
         "endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay",
         "timeout", "query_timeout", "metrics", "resource_attributes", "query_monitoring", "max_relations_per_database", "max_concurrent_databases",
-        "events", "query_sample_collection", "top_query_collection", "connection_pool", "metadata_files",
+        "events", "query_sample_collection", "top_query_collection", "connection_pool", "metadata_files", "max_backoff", "attributes",
     ];
 
+    private static readonly string[] Keys = [.. TargetKeys, "targets_file", "discovery"];
+    private static readonly string[] DiscoveryKeys = ["kubernetes"];
     private static readonly string[] ConnectionPoolKeys = ["max_idle_time", "max_lifetime", "max_idle", "max_open"];
     private static readonly (string, PostgresqlTransport)[] Transports = [("tcp", PostgresqlTransport.Tcp), ("unix", PostgresqlTransport.Unix)];
 
@@ -38,44 +55,126 @@ internal sealed class PostgresqlReceiverFactory(IReadOnlyList<Func<MetricSet>>? 
     public ReceiverConfig Read(string name, ConfigBlock config)
     {
         var block = config.Read(Keys);
-        var defaults = new PostgresqlReceiverConfig { Name = name };
-
-        // Read first: the metric and resource attribute switches may name what the files declare.
-        var files = ReadMetadataFiles(block, name);
-        return new PostgresqlReceiverConfig
+        if (targetsFile is null)
         {
-            Name = name,
-            Endpoint = block.Text("endpoint") ?? defaults.Endpoint,
-            Transport = block.Choice("transport", Transports) ?? defaults.Transport,
-            Username = block.Text("username"),
-            Password = block.Text("password"),
-            Databases = block.TextList("databases"),
-            ExcludeDatabases = block.TextList("exclude_databases"),
-            Tls = TlsConfig.Read(block.Section("tls", TlsConfig.Keys)),
-            CollectionInterval = block.Duration("collection_interval", positive: true) ?? defaults.CollectionInterval,
-            InitialDelay = block.Duration("initial_delay") ?? defaults.InitialDelay,
-            Timeout = block.Duration("timeout") ?? defaults.Timeout,
-            QueryTimeout = block.Duration("query_timeout", positive: true) ?? defaults.QueryTimeout,
+            foreach (var key in (string[])["targets_file", "discovery"])
+            {
+                if (block.Has(key))
+                {
+                    block.Errors.Add(block.Child(key), "is read by the pgmetrics collector only; in an app, configure one receiver per server");
+                }
+            }
+
+            return ReadTarget(block, new PostgresqlReceiverConfig { Name = name });
+        }
+
+        var receiver = ReadTarget(block, new PostgresqlReceiverConfig { Name = name }) with
+        {
+            TargetsFile = block.ExistingFileOrFolder("targets_file"),
+            KubernetesDiscovery = KubernetesDiscoveryConfig.Read(block.Section("discovery", DiscoveryKeys)),
+        };
+        if (receiver.IsTargetList && block.Has("endpoint"))
+        {
+            config.Errors.Add(block.Child("endpoint"), "a receiver with targets_file or discovery takes each target's endpoint from the list; move this endpoint into the list");
+        }
+
+        if (receiver.TargetsFile is { } path && (File.Exists(path) || Directory.Exists(path)))
+        {
+            var read = targetsFile(this, receiver, config.Environment);
+            foreach (var error in read.Errors)
+            {
+                config.Errors.Add(error);
+            }
+
+            receiver = receiver with { FileTargets = read.Targets };
+        }
+
+        return receiver;
+    }
+
+    /// <summary>
+    /// Reads the keys of one target (<see cref="TargetKeys"/>) from <paramref name="section"/>; a key not
+    /// given keeps its value in <paramref name="defaults"/>, and maps (<c>attributes</c>, <c>metrics</c>,
+    /// <c>tls</c> …) merge key by key, so a targets file item only says how a target differs.
+    /// </summary>
+    public PostgresqlReceiverConfig ReadTarget(ConfigSection section, PostgresqlReceiverConfig defaults)
+    {
+        // Read first: the metric and resource attribute switches may name what the files declare.
+        var files = section.Has("metadata_files") ? ReadMetadataFiles(section, defaults.Name) : defaults.MetadataFiles;
+        return defaults with
+        {
+            Endpoint = section.Text("endpoint") ?? defaults.Endpoint,
+            Transport = section.Choice("transport", Transports) ?? defaults.Transport,
+            Username = section.Text("username") ?? defaults.Username,
+            Password = section.Text("password") ?? defaults.Password,
+            Databases = section.Has("databases") ? section.TextList("databases") : defaults.Databases,
+            ExcludeDatabases = section.Has("exclude_databases") ? section.TextList("exclude_databases") : defaults.ExcludeDatabases,
+            Tls = TlsConfig.Read(section.Section("tls", TlsConfig.Keys), defaults.Tls),
+            CollectionInterval = section.Duration("collection_interval", positive: true) ?? defaults.CollectionInterval,
+            InitialDelay = section.Duration("initial_delay") ?? defaults.InitialDelay,
+            Timeout = section.Duration("timeout") ?? defaults.Timeout,
+            QueryTimeout = section.Duration("query_timeout", positive: true) ?? defaults.QueryTimeout,
             MetadataFiles = files,
-            Metrics = block.Switches("metrics", metric => PostgresqlMetricsConfig.MetricNames.Contains(metric) || files.Any(f => f.DeclaresMetric(metric)), "metric"),
-            ResourceAttributes = block.Switches(
+            Metrics = Merge(defaults.Metrics, section.Switches("metrics", metric => PostgresqlMetricsConfig.MetricNames.Contains(metric) || files.Any(f => f.DeclaresMetric(metric)), "metric")),
+            ResourceAttributes = Merge(defaults.ResourceAttributes, section.Switches(
                 "resource_attributes",
                 attribute => new PostgresqlResourceAttributesConfig().Find(attribute) is not null || files.Any(f => f.DeclaresResourceAttribute(attribute)),
-                "resource attribute"),
-            QueryMonitoring = QueryMonitoringConfig.Read(block),
-            ConnectionPool = ReadConnectionPool(block.Section("connection_pool", ConnectionPoolKeys)),
-            MaxRelationsPerDatabase = block.Int("max_relations_per_database", minimum: 1) ?? defaults.MaxRelationsPerDatabase,
-            MaxConcurrentDatabases = block.Int("max_concurrent_databases", minimum: 1) ?? defaults.MaxConcurrentDatabases,
+                "resource attribute")),
+            QueryMonitoring = QueryMonitoringConfig.Read(section, defaults.QueryMonitoring),
+            ConnectionPool = ReadConnectionPool(section.Section("connection_pool", ConnectionPoolKeys), defaults.ConnectionPool),
+            MaxRelationsPerDatabase = section.Int("max_relations_per_database", minimum: 1) ?? defaults.MaxRelationsPerDatabase,
+            MaxConcurrentDatabases = section.Int("max_concurrent_databases", minimum: 1) ?? defaults.MaxConcurrentDatabases,
+            MaxBackoff = section.Duration("max_backoff") ?? defaults.MaxBackoff,
+            Attributes = Merge(defaults.Attributes, section.TextMap("attributes")),
         };
     }
 
     /// <inheritdoc/>
-    public IReceiver Create(ReceiverConfig config, IMetricsConsumer metrics, ILogsConsumer logs, ILoggerFactory loggerFactory)
+    public (IReadOnlyList<ReceiverConfig> Targets, IReadOnlyList<ConfigError> Errors) ReadTargetsFile(ReceiverConfig list, Func<string, string?> environment)
+    {
+        if (targetsFile is null)
+        {
+            return ([], [new ConfigError(list.Path, 0, 0, "targets_file", "is read by the pgmetrics collector only")]);
+        }
+
+        var read = targetsFile(this, (PostgresqlReceiverConfig)list, environment);
+        return (read.Targets, read.Errors);
+    }
+
+    /// <inheritdoc/>
+    public ReceiverConfig FromDiscovery(ReceiverConfig list, DiscoveredTarget target)
+    {
+        var defaults = (PostgresqlReceiverConfig)list;
+        var attributes = new Dictionary<string, string>(defaults.Attributes, StringComparer.Ordinal);
+        foreach (var (key, value) in target.Attributes)
+        {
+            attributes[key] = value;
+        }
+
+        return defaults with
+        {
+            Name = $"{defaults.Name}[{target.Endpoint}]",
+            Endpoint = target.Endpoint,
+            Transport = PostgresqlTransport.Tcp,
+            Databases = target.Databases.Count > 0 ? target.Databases : defaults.Databases,
+            Attributes = attributes,
+            SourcePath = "service " + target.Source,
+            IsListedTarget = true,
+            TargetsFile = null,
+            KubernetesDiscovery = null,
+            FileTargets = [],
+        };
+    }
+
+    /// <inheritdoc/>
+    public IReceiver Create(ReceiverConfig config, ReceiverContext context)
     {
         var receiver = (PostgresqlReceiverConfig)config;
         var (catalogue, custom) = ToMetricSets(receiver);
         IReadOnlyList<MetricSet> scraped = [.. custom, .. additionalMetricSets?.Select(create => create()) ?? []];
-        return new PostgresReceiver(receiver.Name, ToScraperOptions(receiver), ToControllerOptions(receiver), catalogue, metrics, logs, loggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name), scraped);
+        return new PostgresReceiver(
+            receiver.Name, ToScraperOptions(receiver), ToControllerOptions(receiver), catalogue, context.Metrics, context.Logs,
+            context.LoggerFactory.CreateLogger("pgmetrics.receiver." + receiver.Name), scraped, context.ScrapeLimit);
     }
 
     /// <summary>The runtime's scraper options for a valid receiver config.</summary>
@@ -91,11 +190,21 @@ internal sealed class PostgresqlReceiverFactory(IReadOnlyList<Func<MetricSet>>? 
             UseOTelSemconv = receiver.UseOTelSemconv,
             MaxRelationsPerDatabase = receiver.MaxRelationsPerDatabase,
             MaxConcurrentDatabases = receiver.MaxConcurrentDatabases,
+            ResourceAttributes = [.. receiver.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => KeyValue.String(a.Key, a.Value))],
         };
 
-    /// <summary>The schedule of a receiver config.</summary>
+    /// <summary>
+    /// The schedule of a receiver config. A target from a list starts at a point of its first interval that
+    /// its identity picks, so a fleet's scrapes spread over the interval instead of all starting together.
+    /// </summary>
     public static ScraperControllerOptions ToControllerOptions(PostgresqlReceiverConfig receiver)
-        => new() { CollectionInterval = receiver.CollectionInterval, InitialDelay = receiver.InitialDelay, Timeout = receiver.Timeout };
+        => new()
+        {
+            CollectionInterval = receiver.CollectionInterval,
+            InitialDelay = receiver.InitialDelay + (receiver.IsListedTarget ? StartSpread.Offset(receiver.Identity, receiver.CollectionInterval) : TimeSpan.Zero),
+            Timeout = receiver.Timeout,
+            MaxBackoff = receiver.MaxBackoff,
+        };
 
     /// <summary>
     /// The catalogue and a set per metadata file, fresh for each receiver (their switches are mutable), with the
@@ -133,22 +242,29 @@ internal sealed class PostgresqlReceiverFactory(IReadOnlyList<Func<MetricSet>>? 
             return metadataFiles(block, "metadata_files", name);
         }
 
-        if (block.Has("metadata_files"))
-        {
-            block.Errors.Add(block.Child("metadata_files"), "is read by the pgmetrics collector only; in an app, generate a metric set from the file at build time (<AdditionalFiles Include=\"metadata.yaml\" />) and add it with AddPgMetrics(...).AddMetricSet<TMetricSet>()");
-        }
-
+        block.Errors.Add(block.Child("metadata_files"), "is read by the pgmetrics collector only; in an app, generate a metric set from the file at build time (<AdditionalFiles Include=\"metadata.yaml\" />) and add it with AddPgMetrics(...).AddMetricSet<TMetricSet>()");
         return [];
     }
 
-    private static ConnectionPoolOptions ReadConnectionPool(ConfigSection pool)
+    private static ConnectionPoolOptions ReadConnectionPool(ConfigSection pool, ConnectionPoolOptions defaults)
         => new()
         {
-            MaxIdleTime = pool.Duration("max_idle_time"),
-            MaxLifetime = pool.Duration("max_lifetime"),
-            MaxIdle = pool.Int("max_idle", minimum: 0),
-            MaxOpen = pool.Int("max_open", minimum: 0),
+            MaxIdleTime = pool.Duration("max_idle_time") ?? defaults.MaxIdleTime,
+            MaxLifetime = pool.Duration("max_lifetime") ?? defaults.MaxLifetime,
+            MaxIdle = pool.Int("max_idle", minimum: 0) ?? defaults.MaxIdle,
+            MaxOpen = pool.Int("max_open", minimum: 0) ?? defaults.MaxOpen,
         };
+
+    private static Dictionary<string, TValue> Merge<TValue>(IReadOnlyDictionary<string, TValue> defaults, Dictionary<string, TValue> given)
+    {
+        var merged = new Dictionary<string, TValue>(defaults, StringComparer.Ordinal);
+        foreach (var (key, value) in given)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
 
     private static string ConnectionString(PostgresqlReceiverConfig receiver)
     {
@@ -162,6 +278,10 @@ internal sealed class PostgresqlReceiverFactory(IReadOnlyList<Func<MetricSet>>? 
             Username = receiver.Username,
             Password = receiver.Password,
             Database = "postgres",
+
+            // Opening a connection gives up with the scrape, not at Npgsql's 15 s: a server that accepts and
+            // never answers would otherwise hold a scrape slot long after the scrape's own timeout.
+            Timeout = (int)Math.Clamp(Math.Ceiling((receiver.Timeout > TimeSpan.Zero ? receiver.Timeout : receiver.CollectionInterval).TotalSeconds), 1, 1024),
             SslMode = receiver.Transport == PostgresqlTransport.Unix || tls.Insecure ? SslMode.Disable
                 : tls.InsecureSkipVerify ? SslMode.Require
                 : tls.CaFile is not null ? SslMode.VerifyFull : SslMode.Require,

@@ -19,24 +19,27 @@ internal static class QueryMonitoringConfig
     private static readonly string[] TopQueryKeys = ["top_n_query", "max_rows_per_query", "max_explain_each_interval", "query_plan_cache_size", "query_plan_cache_ttl", "collection_interval"];
     private static readonly string[] AliasKeys = ["enabled", "top_n", "long_running_threshold"];
 
-    /// <summary>Reads the keys of a receiver block; mistakes go to the block's errors.</summary>
-    public static QueryMonitoringOptions Read(ConfigSection block)
+    /// <summary>
+    /// Reads the keys of a receiver block, or of an item of a targets file; mistakes go to the block's errors. A key
+    /// not given keeps its value in <paramref name="defaults"/> (a target list's own keys), else PgMetrics' default.
+    /// </summary>
+    public static QueryMonitoringOptions Read(ConfigSection block, QueryMonitoringOptions? defaults = null)
     {
         var events = block.Section("events", EventKeys);
         var sampling = block.Section("query_sample_collection", QuerySampleKeys);
         var top = block.Section("top_query_collection", TopQueryKeys);
-        var sampleDefaults = new QuerySampleOptions();
-        var topDefaults = new TopQueryOptions();
+        var sampleDefaults = defaults?.QuerySample ?? new QuerySampleOptions();
+        var topDefaults = defaults?.TopQuery ?? new TopQueryOptions();
         var options = new QueryMonitoringOptions
         {
             QuerySample = new QuerySampleOptions
             {
-                Enabled = events.Section(DbServerEvents.QuerySample, EventSettingKeys).Bool("enabled") ?? false,
+                Enabled = events.Section(DbServerEvents.QuerySample, EventSettingKeys).Bool("enabled") ?? sampleDefaults.Enabled,
                 MaxRowsPerQuery = sampling.Int("max_rows_per_query", minimum: 1) ?? sampleDefaults.MaxRowsPerQuery,
             },
             TopQuery = new TopQueryOptions
             {
-                Enabled = events.Section(DbServerEvents.TopQuery, EventSettingKeys).Bool("enabled") ?? false,
+                Enabled = events.Section(DbServerEvents.TopQuery, EventSettingKeys).Bool("enabled") ?? topDefaults.Enabled,
                 TopNQuery = top.Int("top_n_query", minimum: 1) ?? topDefaults.TopNQuery,
                 MaxRowsPerQuery = top.Int("max_rows_per_query", minimum: 1) ?? topDefaults.MaxRowsPerQuery,
                 MaxExplainEachInterval = top.Int("max_explain_each_interval", minimum: 0) ?? topDefaults.MaxExplainEachInterval,

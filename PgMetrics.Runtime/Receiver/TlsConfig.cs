@@ -23,14 +23,17 @@ public sealed record TlsConfig
     /// <summary>The client certificate's private key file (PEM).</summary>
     public string? KeyFile { get; init; }
 
-    /// <summary>Reads the block; absent keys keep their defaults.</summary>
-    internal static TlsConfig Read(ConfigSection tls)
-        => new()
+    /// <summary>Reads the block; absent keys keep the values of <paramref name="defaults"/> (a target list's block, for a target in it), else the OpenTelemetry defaults.</summary>
+    internal static TlsConfig Read(ConfigSection tls, TlsConfig? defaults = null)
+    {
+        defaults ??= new TlsConfig();
+        return new()
         {
-            Insecure = tls.Bool("insecure") ?? false,
-            InsecureSkipVerify = tls.Bool("insecure_skip_verify") ?? false,
-            CaFile = tls.ExistingFile("ca_file"),
-            CertFile = tls.ExistingFile("cert_file"),
-            KeyFile = tls.ExistingFile("key_file"),
+            Insecure = tls.Bool("insecure") ?? defaults.Insecure,
+            InsecureSkipVerify = tls.Bool("insecure_skip_verify") ?? defaults.InsecureSkipVerify,
+            CaFile = tls.ExistingFile("ca_file") ?? defaults.CaFile,
+            CertFile = tls.ExistingFile("cert_file") ?? defaults.CertFile,
+            KeyFile = tls.ExistingFile("key_file") ?? defaults.KeyFile,
         };
+    }
 }

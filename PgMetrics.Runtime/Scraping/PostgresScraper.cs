@@ -118,9 +118,9 @@ public sealed class PostgresScraper : IScraper
             // in database order so the output does not depend on which finished first.
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
             var scrapes = await Task.WhenAll(connectable.Select(database => ScrapeDatabaseAsync(database, perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
+            buffer.Append([.. scrapes.Select(s => s.Buffer)]);
             foreach (var scrape in scrapes)
             {
-                buffer.Append(scrape.Buffer);
                 errors.AddRange(scrape.Errors);
                 skipped.AddRange(scrape.Skipped);
                 rejected.AddRange(scrape.Rejected);

@@ -40,6 +40,13 @@ public sealed record ScraperOptions
     public int MaxConcurrentDatabases { get; init; } = 4;
 
     /// <summary>
+    /// Resource attributes put on every resource this server's scrapes produce, after <c>server.address</c>
+    /// and <c>server.port</c>: a target's own labels, such as its team or environment (a targets file's
+    /// <c>attributes:</c>).
+    /// </summary>
+    public IReadOnlyList<Metrics.KeyValue> ResourceAttributes { get; init; } = [];
+
+    /// <summary>
     /// The longest any one query may run on the server: <c>statement_timeout</c>, set for each statement's
     /// own transaction (see <see cref="CollectorStatement"/>); the client gives up 5 seconds later.
     /// </summary>

@@ -15,6 +15,7 @@ public sealed class ServerConnections : IAsyncDisposable
     private readonly NpgsqlConnectionStringBuilder _base;
     private readonly ConnectionPoolOptions _pool;
     private readonly bool _useOTelSemconv;
+    private readonly IReadOnlyList<KeyValue> _resourceAttributes;
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
 
     /// <summary>Prepares the connections; none is opened until a scraper asks for one.</summary>
@@ -34,6 +35,7 @@ public sealed class ServerConnections : IAsyncDisposable
 
         _pool = options.ConnectionPool;
         _useOTelSemconv = options.UseOTelSemconv;
+        _resourceAttributes = options.ResourceAttributes;
 
         // application_name is a startup parameter PgBouncer accepts and sets on whichever server
         // connection serves the client (it tracks it like client_encoding), so DBAs see it either way.
@@ -73,11 +75,12 @@ public sealed class ServerConnections : IAsyncDisposable
     /// <c>server.address</c>, <c>server.port</c> and <c>service.instance.id</c> of this server (see
     /// <see cref="ServerIdentity"/>), those a metric set enables: they go on every resource, metrics and logs, so
     /// the same database name on two servers stays two resources and New Relic sees one PostgreSQL entity per server.
+    /// The target's own <see cref="ScraperOptions.ResourceAttributes"/> follow them.
     /// </summary>
     /// <param name="metricSet">Decides which of the attributes are enabled.</param>
     public KeyValue[] ServerAttributes(MetricSet metricSet)
         => [.. ServerIdentity.Attributes(_base.Host ?? "localhost", _base.Port, _useOTelSemconv)
-            .Where(attribute => metricSet.FindResourceAttribute(attribute.Key) is { Enabled: true })];
+            .Where(attribute => metricSet.FindResourceAttribute(attribute.Key) is { Enabled: true }), .. _resourceAttributes];
 
     /// <summary>Opens a connection to <paramref name="database"/> from its pool.</summary>
     /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
@@ -122,7 +125,7 @@ public sealed class ServerConnections : IAsyncDisposable
         {
             if (!_dataSources.TryGetValue(database, out var dataSource))
             {
-                dataSource = NpgsqlDataSource.Create(PoolFor(database));
+                dataSource = CreateDataSource(PoolFor(database).ConnectionString);
                 _dataSources[database] = dataSource;
             }
 
@@ -154,6 +157,22 @@ public sealed class ServerConnections : IAsyncDisposable
 
         // Npgsql counts whole seconds; a sub-second setting still closes the connection.
         static int Seconds(TimeSpan value) => value == TimeSpan.Zero ? 0 : (int)Math.Max(1, Math.Ceiling(Math.Min(value.TotalSeconds, int.MaxValue)));
+    }
+
+    /// <summary>
+    /// A data source with only the type mappings scrapes read: the basic types (numbers, text, names, times,
+    /// oid and xid), arrays (for <c>@databases</c> and setting names), JSON (plans from <c>EXPLAIN (FORMAT JSON)</c>)
+    /// and TLS. Every data source carries its own copy of its type mappings, and a collector holds one per database
+    /// per target, so the full set (ranges, geometry, full-text search …), about 150 KB a data source, is what a
+    /// fleet's memory grew with; Npgsql's slim builder is made for this.
+    /// </summary>
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.EnableArrays();
+        builder.EnableJsonTypes();
+        builder.EnableTransportSecurity();
+        return builder.Build();
     }
 
     /// <inheritdoc/>

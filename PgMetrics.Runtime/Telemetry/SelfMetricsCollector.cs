@@ -93,6 +93,34 @@ internal sealed class SelfMetricsCollector : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops every series of the receiver named <paramref name="receiver"/> (its tag <c>receiver</c>), once it
+    /// has stopped: a target removed from a fleet takes its scrape counters with it instead of being reported
+    /// for the life of the process.
+    /// </summary>
+    public void ForgetReceiver(string receiver)
+    {
+        lock (_gate)
+        {
+            foreach (var key in _series.Where(s => s.Value.Tags.Any(t => t.Key == "receiver" && t.StringValue == receiver)).Select(s => s.Key).ToList())
+            {
+                _series.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Series held now, one per instrument and tag set.</summary>
+    public int SeriesCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _series.Count;
+            }
+        }
+    }
+
     private MetricDescriptor Descriptor(Instrument instrument)
     {
         if (!_descriptors.TryGetValue(instrument, out var descriptor))

@@ -53,9 +53,9 @@ public sealed partial class DashboardQueriesTests
         using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "dashboards", "postgresql.json")));
         var pages = dashboard.RootElement.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
 
-        Assert.Equal(["Overview", "Slow queries", "Active queries and waits", "Transactions", "Row operations", "Tables and indexes", "Buffer cache", "Background writer", "Locks", "Replication and WAL"], pages);
+        Assert.Equal(["Overview", "Slow queries", "Active queries and waits", "Transactions", "Row operations", "Tables and indexes", "Buffer cache", "Background writer", "Locks", "Replication and WAL", "PgBouncer"], pages);
         Assert.Equal(
-            ["connection-saturation", "deadlocks", "export-failures", "long-running-queries", "replication-lag", "scrape-errors", "wraparound-age"],
+            ["connection-saturation", "deadlocks", "export-failures", "long-running-queries", "replication-lag", "scrape-errors", "slot-holds-back-vacuum", "wraparound-age"],
             Directory.GetFiles(Path.Combine(Root, "dashboards", "alerts"), "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal));
     }
 
@@ -94,10 +94,24 @@ public sealed partial class DashboardQueriesTests
             ServerIdentity.ServerAddressAttribute, ServerIdentity.ServerPortAttribute, ServerIdentity.ServiceInstanceIdAttribute,
             "db.namespace", "db.collection.name",
         };
+
+        // The catalogue's metadata.yaml and the pgbouncer receiver's.
+        foreach (var file in new[] { "metadata.yaml", Path.Combine("PgMetrics.Runtime", "Pgbouncer", "metadata.yaml") })
+        {
+            AddDeclaredNames(names, Path.Combine(Root, file));
+        }
+
+        names.UnionWith(SelfMetricNamesAndAttributes());
+        return names;
+    });
+
+    /// <summary>The resource attributes, metrics and the attributes those metrics use (as sent: <c>name_override</c> applied) of one metadata.yaml.</summary>
+    private static void AddDeclaredNames(HashSet<string> names, string path)
+    {
         var metadata = new YamlStream();
-        metadata.Load(new StringReader(File.ReadAllText(Path.Combine(Root, "metadata.yaml"))));
+        metadata.Load(new StringReader(File.ReadAllText(path)));
         var root = (YamlMappingNode)metadata.Documents[0].RootNode;
-        var attributes = (YamlMappingNode)root["attributes"];
+        var attributes = root.Children.TryGetValue("attributes", out var declaredAttributes) ? (YamlMappingNode)declaredAttributes : new YamlMappingNode();
         foreach (var resource in ((YamlMappingNode)root["resource_attributes"]).Children.Keys)
         {
             names.Add(resource.ToString());
@@ -115,10 +129,7 @@ public sealed partial class DashboardQueriesTests
                 }
             }
         }
-
-        names.UnionWith(SelfMetricNamesAndAttributes());
-        return names;
-    });
+    }
 
     /// <summary>The collector's own instruments and the attributes they are recorded with, read from a listener as an exporter reads them.</summary>
     private static HashSet<string> SelfMetricNamesAndAttributes()

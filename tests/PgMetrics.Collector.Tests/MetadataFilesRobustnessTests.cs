@@ -1,7 +1,9 @@
+using PgMetrics.Collector.Components;
 using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Config;
 using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metrics;
@@ -112,7 +114,7 @@ public sealed class MetadataFilesRobustnessTests : IDisposable
 
         // Valid: the receiver is made (no connection is opened before the first scrape) and its queries pick SQL for any version.
         var config = (PostgresqlReceiverConfig)result.Config!.Receivers[0];
-        var receiver = new PostgresqlReceiverFactory().Create(config, Discard.Instance, Discard.Instance, NullLoggerFactory.Instance);
+        var receiver = new PostgresqlReceiverFactory().Create(config, new ReceiverContext(Discard.Instance, Discard.Instance, NullLoggerFactory.Instance));
         var (_, custom) = PostgresqlReceiverFactory.ToMetricSets(config);
         foreach (var query in custom.SelectMany(s => s.Queries))
         {

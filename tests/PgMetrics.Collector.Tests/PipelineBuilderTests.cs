@@ -22,7 +22,7 @@ public sealed class PipelineBuilderTests
     }
 
     [Fact]
-    public void Exporters_get_processors_from_their_config_and_only_the_services_exporters_are_built()
+    public async Task Exporters_get_processors_from_their_config_and_only_the_services_exporters_are_built()
     {
         var config = Load("""
             receivers:
@@ -40,8 +40,12 @@ public sealed class PipelineBuilderTests
 
         var pipeline = PipelineBuilder.Build(config, CollectorComponents.Factories, state, NullLoggerFactory.Instance);
 
+        Assert.Equal(["postgresql", "postgresql/replica"], pipeline.Targets.Select(r => r.Name));
+        await pipeline.ApplyTargetsAsync(pipeline.Targets, TestContext.Current.CancellationToken);
         Assert.Equal(["postgresql", "postgresql/replica"], pipeline.Receivers.Select(r => r.Name));
         Assert.All(pipeline.Receivers, r => Assert.IsType<PostgresReceiver>(r));
+        await pipeline.StopReceiversAsync(TestContext.Current.CancellationToken);
+        Assert.Empty(pipeline.Receivers);
         Assert.Equal(TimeSpan.FromSeconds(5), pipeline.SelfMetricsInterval);
         var routes = pipeline.FanOut.Routes.ToDictionary(r => r.Exporter.Name);
         Assert.Equal([typeof(CardinalityLimitProcessor), typeof(DeltaTemporalityProcessor)], routes["newrelic"].Chain.Processors.Select(p => p.GetType()));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using PgMetrics.Deployment.Tests.Infrastructure;
 
@@ -9,6 +10,8 @@ public sealed partial class HelmChartTests
     [Theory]
     [InlineData(null)]
     [InlineData("ci/full-values.yaml")]
+    [InlineData("ci/sharded-values.yaml")]
+    [InlineData("ci/pgbouncer-values.yaml")]
     public async Task Helm_lint_strict_passes(string? valuesFile)
     {
         var arguments = new List<string> { "lint", "--strict", KubernetesTools.ChartFolder };
@@ -29,13 +32,45 @@ public sealed partial class HelmChartTests
     [InlineData("targets[0].endpoint=postgresql", "/targets/0/endpoint")]
     [InlineData("targets[0].collectionInterval=soon", "/targets/0/collectionInterval")]
     [InlineData("logs.level=verbose", "/logs/level")]
+    [InlineData("pgbouncers[0].endpoint=pgbouncer", "/pgbouncers/0/endpoint")]
+    [InlineData("pgbouncers[0].endpoint=pgbouncer:6432", "'/pgbouncers/0': missing property 'username'")]
     [InlineData("replicas=2", "additional properties 'replicas'")]
+    [InlineData("shards=0", "/shards")]
+    [InlineData("shards=2,persistence.enabled=true,persistence.existingClaim=spool", "persistence.existingClaim: shards > 1")]
     public async Task The_values_schema_rejects_a_mistake_and_names_where_it_is(string set, string named)
     {
         var result = await KubernetesTools.HelmAsync(KubernetesTools.TemplateArguments(null, set));
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(named, result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shards_render_a_StatefulSet_whose_pods_take_their_index_from_their_name_with_a_spool_claim_each()
+    {
+        var sharded = KubeObject.ParseAll(await KubernetesTools.TemplateAsync(Path.Combine(KubernetesTools.ChartFolder, "ci", "sharded-values.yaml")));
+        var single = KubeObject.ParseAll(await KubernetesTools.TemplateAsync());
+
+        Assert.DoesNotContain(sharded, o => o.Kind is "Deployment" or "PersistentVolumeClaim");
+        var statefulSet = Assert.Single(sharded, o => o.Kind == "StatefulSet");
+        var spec = statefulSet.Map("spec")!;
+        Assert.Equal(("3", "Parallel"), (spec.Text("replicas"), spec.Text("podManagementPolicy")));
+        Assert.Equal("spool", Assert.Single(spec.Maps("volumeClaimTemplates")).Map("metadata")!.Text("name"));
+        var headless = Assert.Single(sharded, o => o.Kind == "Service");
+        Assert.Equal((spec.Text("serviceName"), "None"), (headless.Map("metadata")!.Text("name"), headless.Map("spec")!.Text("clusterIP")));
+        var container = Assert.Single(statefulSet.PodSpec!.AllContainers);
+        var podName = Assert.Single(container.Maps("env"), e => e.Text("name") == "POD_NAME");
+        Assert.Equal("metadata.name", podName.Map("valueFrom")!.Map("fieldRef")!.Text("fieldPath"));
+        var config = KubeObject.ParseAll(Assert.Single(sharded, o => o.Kind == "ConfigMap").Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0];
+        var sharding = config.Map("service")!.Map("sharding")!;
+        Assert.Equal("3", sharding.Text("count"));
+        Assert.Null(sharding.Text("index"));
+
+        // One shard is the single collector it always was.
+        Assert.Single(single, o => o.Kind == "Deployment");
+        Assert.DoesNotContain(single, o => o.Kind is "StatefulSet" or "Service");
+        var singleConfig = KubeObject.ParseAll(Assert.Single(single, o => o.Kind == "ConfigMap").Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0];
+        Assert.Null(singleConfig.Map("service")!.Map("sharding"));
     }
 
     [Fact]
@@ -75,16 +110,17 @@ public sealed partial class HelmChartTests
     {
         var values = KubeObject.ParseAll(await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "values.yaml"), TestContext.Current.CancellationToken))[0];
         var readme = await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "README.md"), TestContext.Current.CancellationToken);
+        using var schema = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "values.schema.json"), TestContext.Current.CancellationToken));
 
         var documented = ValuesTableKey().Matches(readme).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var declared = Leaves(values, string.Empty).ToHashSet(StringComparer.Ordinal);
+        var declared = Leaves(values, string.Empty, schema.RootElement).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(declared.Except(documented));
         Assert.Empty(documented.Except(declared));
     }
 
     // A value is documented where it is a leaf, or a map or list users fill as a whole.
-    private static IEnumerable<string> Leaves(KubeObject node, string prefix)
+    private static IEnumerable<string> Leaves(KubeObject node, string prefix, JsonElement schema)
     {
         foreach (var key in node.Keys)
         {
@@ -92,14 +128,15 @@ public sealed partial class HelmChartTests
             var child = node.Map(key);
             if (child is not null && child.Keys.Any() && !FreeForm.Contains(path))
             {
-                foreach (var leaf in Leaves(child, path + "."))
+                foreach (var leaf in Leaves(child, path + ".", schema))
                 {
                     yield return leaf;
                 }
             }
-            else if (path == "targets")
+            else if (schema.GetProperty("properties").TryGetProperty(path, out var declaration) && declaration.TryGetProperty("items", out var items) && items.TryGetProperty("properties", out _))
             {
-                foreach (var leaf in Leaves(node.Maps(key)[0], "targets[]."))
+                // A list of entries (targets, pgbouncers) is documented per key of an entry, as the schema declares them.
+                foreach (var leaf in SchemaLeaves(items, path + "[]."))
                 {
                     yield return leaf;
                 }
@@ -107,6 +144,24 @@ public sealed partial class HelmChartTests
             else
             {
                 yield return path;
+            }
+        }
+    }
+
+    private static IEnumerable<string> SchemaLeaves(JsonElement node, string prefix)
+    {
+        foreach (var property in node.GetProperty("properties").EnumerateObject())
+        {
+            if (property.Value.TryGetProperty("properties", out _))
+            {
+                foreach (var leaf in SchemaLeaves(property.Value, prefix + property.Name + "."))
+                {
+                    yield return leaf;
+                }
+            }
+            else
+            {
+                yield return prefix + property.Name;
             }
         }
     }

@@ -109,8 +109,9 @@ public sealed class KubernetesObjectTests
     [Theory]
     [InlineData(RenderedObjects.HelmDefault)]
     [InlineData(RenderedObjects.HelmFull)]
+    [InlineData(RenderedObjects.HelmPgbouncer)]
     [InlineData(RenderedObjects.Kustomize)]
-    public async Task The_collector_may_reach_only_DNS_its_PostgreSQL_ports_and_New_Relic_over_HTTPS(string source)
+    public async Task The_collector_may_reach_only_DNS_its_PostgreSQL_and_PgBouncer_ports_and_New_Relic_over_HTTPS(string source)
     {
         var objects = await RenderedObjects.ObjectsAsync(source);
         var policy = Assert.Single(objects, o => o.Kind == "NetworkPolicy");
@@ -136,7 +137,7 @@ public sealed class KubernetesObjectTests
         var chart = KubeObject.ParseAll(await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "Chart.yaml"), TestContext.Current.CancellationToken))[0];
         Assert.Equal(Repository.Version, chart.Text("appVersion"));
         Assert.Equal(Repository.Version, chart.Text("version"));
-        foreach (var source in new[] { RenderedObjects.HelmDefault, RenderedObjects.Kustomize, RenderedObjects.Sidecar })
+        foreach (var source in new[] { RenderedObjects.HelmDefault, RenderedObjects.Kustomize, RenderedObjects.Sidecar, RenderedObjects.PgbouncerSidecar })
         {
             var images = (await RenderedObjects.ObjectsAsync(source)).Select(o => o.PodSpec).OfType<KubeObject>().SelectMany(p => p.AllContainers).Select(c => c.Text("image")!);
             Assert.Contains($"pgmetrics:{Repository.Version}", images);

@@ -146,6 +146,26 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task An_app_is_told_that_target_lists_and_sharding_are_the_collectors_own()
+    {
+        using var host = Build("""
+            {
+              "PgMetrics": {
+                "Receivers": { "postgresql": { "TargetsFile": "targets.yaml", "Discovery": { "Kubernetes": {} } } },
+                "Exporters": { "otlp": { "Endpoint": "http://localhost:4318" } },
+                "Service": { "Sharding": { "Index": 0, "Count": 2 } }
+              }
+            }
+            """);
+
+        var failures = await StartFailuresAsync(host);
+
+        Assert.Contains(failures, f => f.StartsWith("PgMetrics:Receivers:postgresql:TargetsFile: is read by the pgmetrics collector only", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("PgMetrics:Receivers:postgresql:Discovery: is read by the pgmetrics collector only", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Sharding", StringComparison.Ordinal) && f.Contains("unknown key", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Options_set_in_code_are_checked_at_start_with_the_same_messages_named_by_key()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

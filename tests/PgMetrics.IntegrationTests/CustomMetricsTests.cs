@@ -1,3 +1,4 @@
+using PgMetrics.Collector.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
@@ -6,6 +7,7 @@ using PgMetrics.Collector.Config;
 using PgMetrics.Hosting;
 using PgMetrics.IntegrationTests.Infrastructure;
 using PgMetrics.IntegrationTests.Metadata;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metrics;
@@ -168,7 +170,7 @@ public sealed class CustomMetricsTests(PostgresServerPool servers) : IDisposable
         var configPath = Write("pgmetrics.yaml", $"receivers:\n  postgresql:\n    endpoint: {connection.Host}:{connection.Port}\n    username: {connection.Username}\n    tls: {{insecure: true}}\n{receiverLines}");
         var loaded = ConfigLoader.Load(configPath);
         Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
-        return new PostgresqlReceiverFactory().Create(loaded.Config!.Receivers[0], Discard.Instance, Discard.Instance, loggerFactory ?? NullLoggerFactory.Instance);
+        return new PostgresqlReceiverFactory().Create(loaded.Config!.Receivers[0], new ReceiverContext(Discard.Instance, Discard.Instance, loggerFactory ?? NullLoggerFactory.Instance));
     }
 
     private static (string Series, long Int, double Double) Steady(RecordedPoint point) => (point.Series, point.IntValue, point.DoubleValue);

@@ -23,8 +23,9 @@ public static class RenderedConfigCheck
                 var mountPath = mount.Text("mountPath")!;
                 var local = Path.Combine(root, mountPath.TrimStart('/'));
                 Directory.CreateDirectory(local);
-                var volume = pod.Maps("volumes").Single(v => v.Text("name") == mount.Text("name"));
-                foreach (var item in volume.Map("secret")?.Maps("items") ?? volume.Map("configMap")?.Maps("items") ?? [])
+                // A mount with no volume in the pod comes from a StatefulSet's claim template: an empty folder.
+                var volume = pod.Maps("volumes").SingleOrDefault(v => v.Text("name") == mount.Text("name"));
+                foreach (var item in volume?.Map("secret")?.Maps("items") ?? volume?.Map("configMap")?.Maps("items") ?? [])
                 {
                     await File.WriteAllTextAsync(Path.Combine(local, item.Text("path")!), TestCertificates.Authority.PemCertificate, TestContext.Current.CancellationToken);
                 }
@@ -42,10 +43,15 @@ public static class RenderedConfigCheck
         }
     }
 
-    /// <summary>The container's environment: plain values as written, each secretKeyRef as a made-up secret.</summary>
+    /// <summary>
+    /// The container's environment: plain values as written, each secretKeyRef as a made-up secret, and the pod's
+    /// name (fieldRef metadata.name) as a StatefulSet's first pod is named.
+    /// </summary>
     public static Dictionary<string, string> Environment(KubeObject container) => container.Maps("env").ToDictionary(
         e => e.Text("name")!,
-        e => e.Text("value") ?? (e.Map("valueFrom")?.Map("secretKeyRef") is { } secret ? $"secret-{secret.Text("name")}-{secret.Text("key")}" : "value"));
+        e => e.Text("value")
+             ?? (e.Map("valueFrom")?.Map("secretKeyRef") is { } secret ? $"secret-{secret.Text("name")}-{secret.Text("key")}"
+             : e.Map("valueFrom")?.Map("fieldRef")?.Text("fieldPath") == "metadata.name" ? "pgmetrics-0" : "value"));
 
     /// <summary>The pod spec and container that mount the ConfigMap at /etc/pgmetrics.</summary>
     public static (KubeObject Pod, KubeObject Container) MountingContainer(IReadOnlyList<KubeObject> objects, KubeObject configMap)

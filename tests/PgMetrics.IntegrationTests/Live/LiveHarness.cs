@@ -1,8 +1,10 @@
+using PgMetrics.Collector.Components;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Cli;
 using PgMetrics.Collector.Exporters.Live;
 using PgMetrics.Collector.Exporters.Live.Output;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Processing;
@@ -43,7 +45,7 @@ internal sealed class LiveHarness : IAsyncDisposable
         console.Profile.Capabilities.Unicode = true;
         var (exporter, processors) = LiveExporterFactory.Create(new LiveExporterConfig { Name = "live", Display = display }, console, new LiveLogSink());
         var chain = new ProcessorChain(processors, exporter);
-        return new LiveHarness((LiveExporter)exporter, new PostgresqlReceiverFactory().Create(receiver, chain, exporter, NullLoggerFactory.Instance), console);
+        return new LiveHarness((LiveExporter)exporter, new PostgresqlReceiverFactory().Create(receiver, new ReceiverContext(chain, exporter, NullLoggerFactory.Instance)), console);
     }
 
     /// <summary>Scrapes once (catalogue and query performance); returns when it began and ended, in Unix nanoseconds.</summary>

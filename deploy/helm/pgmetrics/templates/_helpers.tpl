@@ -42,12 +42,37 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "pgmetrics.createSecret" -}}
 {{- $create := and .Values.newRelic.licenseKey (not .Values.newRelic.existingSecret) }}
 {{- range .Values.targets }}{{ if .password }}{{ $create = true }}{{ end }}{{ end }}
+{{- range .Values.pgbouncers }}{{ if .password }}{{ $create = true }}{{ end }}{{ end }}
 {{- if $create }}true{{ end }}
 {{- end }}
 
 {{/* The receiver of a target: postgresql, or postgresql/<name>. */}}
 {{- define "pgmetrics.receiverName" -}}
 {{- if .name }}postgresql/{{ .name }}{{ else }}postgresql{{ end }}
+{{- end }}
+
+{{/* The receiver of a PgBouncer: pgbouncer, or pgbouncer/<name>. */}}
+{{- define "pgmetrics.pgbouncerReceiverName" -}}
+{{- if .name }}pgbouncer/{{ .name }}{{ else }}pgbouncer{{ end }}
+{{- end }}
+
+{{/* Where PgBouncer number N's CA certificate Secret is mounted. */}}
+{{- define "pgmetrics.pgbouncerCaMountPath" -}}
+/etc/pgmetrics-tls/pgbouncer-{{ . }}
+{{- end }}
+
+{{/* The environment variable that carries PgBouncer number N's password. */}}
+{{- define "pgmetrics.pgbouncerPasswordEnv" -}}
+PGMETRICS_PGBOUNCER_{{ . }}_PASSWORD
+{{- end }}
+
+{{/* The tls block of a receiver from a target's or PgBouncer's tls values; the argument is (list tlsValues caMountPath). */}}
+{{- define "pgmetrics.tls" -}}
+{{- $values := index . 0 | default dict }}
+{{- $tls := dict "insecure" ($values.insecure | default false) }}
+{{- if $values.insecureSkipVerify }}{{ $_ := set $tls "insecure_skip_verify" true }}{{ end }}
+{{- if $values.caSecret }}{{ $_ := set $tls "ca_file" (printf "%s/%s" (index . 1) ($values.caSecretKey | default "ca.crt")) }}{{ end }}
+{{- toJson $tls }}
 {{- end }}
 
 {{/* Where target number N's CA certificate Secret is mounted. */}}
@@ -64,10 +89,7 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- define "pgmetrics.config" -}}
 {{- $receivers := dict }}
 {{- range $index, $target := .Values.targets }}
-{{- $targetTls := $target.tls | default dict }}
-{{- $tls := dict "insecure" ($targetTls.insecure | default false) }}
-{{- if $targetTls.insecureSkipVerify }}{{ $_ := set $tls "insecure_skip_verify" true }}{{ end }}
-{{- if $targetTls.caSecret }}{{ $_ := set $tls "ca_file" (printf "%s/%s" (include "pgmetrics.caMountPath" $index) ($targetTls.caSecretKey | default "ca.crt")) }}{{ end }}
+{{- $tls := include "pgmetrics.tls" (list $target.tls (include "pgmetrics.caMountPath" $index)) | fromJson }}
 {{- $receiver := dict "endpoint" $target.endpoint "username" $target.username "password" (printf "${env:%s}" (include "pgmetrics.passwordEnv" $index)) "collection_interval" ($target.collectionInterval | default "60s") "tls" $tls }}
 {{- if $target.databases }}{{ $_ := set $receiver "databases" $target.databases }}{{ end }}
 {{- if $target.excludeDatabases }}{{ $_ := set $receiver "exclude_databases" $target.excludeDatabases }}{{ end }}
@@ -78,10 +100,18 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
 {{- $_ := set $receivers (include "pgmetrics.receiverName" $target) $receiver }}
 {{- end }}
+{{- /* PgBouncers: the pgbouncer receiver reads the admin console; receiverConfig and queryMonitoring are PostgreSQL keys and stay off it. */}}
+{{- range $index, $pgbouncer := .Values.pgbouncers }}
+{{- $tls := include "pgmetrics.tls" (list $pgbouncer.tls (include "pgmetrics.pgbouncerCaMountPath" $index)) | fromJson }}
+{{- $receiver := dict "endpoint" $pgbouncer.endpoint "username" $pgbouncer.username "password" (printf "${env:%s}" (include "pgmetrics.pgbouncerPasswordEnv" $index)) "collection_interval" ($pgbouncer.collectionInterval | default "60s") "tls" $tls }}
+{{- $_ := set $receivers (include "pgmetrics.pgbouncerReceiverName" $pgbouncer) $receiver }}
+{{- end }}
 {{- $newRelic := dict "region" .Values.newRelic.region "api_key" "${env:NEW_RELIC_LICENSE_KEY}" "compression" .Values.newRelic.compression "temporality" .Values.newRelic.temporality "spool_directory" "/var/lib/pgmetrics/spool" "max_queue_mb" .Values.newRelic.maxQueueMB }}
 {{- if .Values.newRelic.endpoint }}{{ $_ := set $newRelic "endpoint" .Values.newRelic.endpoint }}{{ end }}
 {{- $telemetry := dict "logs" (dict "level" .Values.logs.level "encoding" .Values.logs.encoding) "health" (dict "endpoint" (printf "0.0.0.0:%d" (int .Values.health.port))) }}
-{{- $config := dict "receivers" $receivers "exporters" (dict "newrelic" $newRelic) "service" (dict "exporters" (list "newrelic") "shutdown_timeout" "5s" "telemetry" $telemetry) }}
+{{- $service := dict "exporters" (list "newrelic") "shutdown_timeout" "5s" "telemetry" $telemetry }}
+{{- if gt (int .Values.shards) 1 }}{{ $_ := set $service "sharding" (dict "count" (int .Values.shards)) }}{{ end }}
+{{- $config := dict "receivers" $receivers "exporters" (dict "newrelic" $newRelic) "service" $service }}
 {{- toYaml (mustMergeOverwrite $config (deepCopy .Values.config)) }}
 {{- end }}
 
@@ -94,4 +124,190 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- $cidrs := .Values.networkPolicy.newRelicCidrs | default (get $byRegion .Values.newRelic.region) }}
 {{- if not $cidrs }}{{ fail (printf "networkPolicy.newRelicCidrs: New Relic's networks for region %s are not built in; set them, or turn networkPolicy.enabled off" .Values.newRelic.region) }}{{ end }}
 {{- toJson $cidrs }}
+{{- end }}
+
+{{/*
+The collector's pod template, shared by the Deployment (one collector) and the StatefulSet (shards > 1).
+Call with (dict "root" $ "sharded" bool): a sharded pod learns its index from its name (POD_NAME), and
+its spool comes from the StatefulSet's claim template when persistence is on.
+*/}}
+{{- define "pgmetrics.podTemplate" -}}
+{{- $sharded := .sharded }}
+{{- $root := .root }}
+{{- with .root }}
+metadata:
+  labels:
+    {{- include "pgmetrics.selectorLabels" . | nindent 4 }}
+    {{- with .Values.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations:
+    # A changed config rolls the pod.
+    checksum/config: {{ include "pgmetrics.config" . | sha256sum }}
+    {{- with .Values.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "pgmetrics.serviceAccountName" . }}
+  automountServiceAccountToken: false
+  enableServiceLinks: false
+  terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  {{- with .Values.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  {{- with .Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- toYaml .Values.podSecurityContext | nindent 4 }}
+  containers:
+    - name: pgmetrics
+      image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      args: ["run", "--config", "/etc/pgmetrics/pgmetrics.yaml"]
+      env:
+        {{- if $sharded }}
+        # service.sharding takes this replica's index from the ordinal at the end of its pod name.
+        - name: POD_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.name
+        {{- end }}
+        - name: NEW_RELIC_LICENSE_KEY
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "pgmetrics.licenseSecret" . }}
+              key: {{ .Values.newRelic.existingSecretKey }}
+        {{- range $index, $target := .Values.targets }}
+        - name: {{ include "pgmetrics.passwordEnv" $index }}
+          valueFrom:
+            secretKeyRef:
+              {{- if $target.password }}
+              name: {{ include "pgmetrics.fullname" $root }}
+              key: postgresql-password-{{ $index }}
+              {{- else }}
+              name: {{ ($target.passwordSecret | default dict).name | default (include "pgmetrics.fullname" $root) }}
+              key: {{ ($target.passwordSecret | default dict).key | default "postgresql-password" }}
+              {{- end }}
+        {{- end }}
+        {{- range $index, $pgbouncer := .Values.pgbouncers }}
+        - name: {{ include "pgmetrics.pgbouncerPasswordEnv" $index }}
+          valueFrom:
+            secretKeyRef:
+              {{- if $pgbouncer.password }}
+              name: {{ include "pgmetrics.fullname" $root }}
+              key: pgbouncer-password-{{ $index }}
+              {{- else }}
+              name: {{ ($pgbouncer.passwordSecret | default dict).name | default (include "pgmetrics.fullname" $root) }}
+              key: {{ ($pgbouncer.passwordSecret | default dict).key | default "pgbouncer-password" }}
+              {{- end }}
+        {{- end }}
+        {{- with .Values.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      ports:
+        - name: health
+          containerPort: {{ .Values.health.port }}
+          protocol: TCP
+      {{- with .Values.probes.liveness }}
+      {{- if .enabled }}
+      livenessProbe:
+        httpGet:
+          path: /healthz
+          port: health
+        {{- toYaml (omit . "enabled") | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      {{- with .Values.probes.readiness }}
+      {{- if .enabled }}
+      # Not ready while the last scrape or export failed; /readyz names the reasons.
+      readinessProbe:
+        httpGet:
+          path: /readyz
+          port: health
+        {{- toYaml (omit . "enabled") | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      resources:
+        {{- toYaml .Values.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml .Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: config
+          mountPath: /etc/pgmetrics
+          readOnly: true
+        - name: spool
+          mountPath: /var/lib/pgmetrics/spool
+        {{- range $index, $target := .Values.targets }}
+        {{- if ($target.tls | default dict).caSecret }}
+        - name: ca-{{ $index }}
+          mountPath: {{ include "pgmetrics.caMountPath" $index }}
+          readOnly: true
+        {{- end }}
+        {{- end }}
+        {{- range $index, $pgbouncer := .Values.pgbouncers }}
+        {{- if ($pgbouncer.tls | default dict).caSecret }}
+        - name: pgbouncer-ca-{{ $index }}
+          mountPath: {{ include "pgmetrics.pgbouncerCaMountPath" $index }}
+          readOnly: true
+        {{- end }}
+        {{- end }}
+        {{- with .Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+  volumes:
+    - name: config
+      configMap:
+        name: {{ include "pgmetrics.fullname" . }}
+    {{- if not (and $sharded .Values.persistence.enabled (not .Values.persistence.existingClaim)) }}
+    - name: spool
+      {{- if .Values.persistence.enabled }}
+      persistentVolumeClaim:
+        claimName: {{ .Values.persistence.existingClaim | default (printf "%s-spool" (include "pgmetrics.fullname" .)) }}
+      {{- else }}
+      emptyDir:
+        sizeLimit: {{ .Values.spool.sizeLimit }}
+      {{- end }}
+    {{- end }}
+    {{- range $index, $target := .Values.targets }}
+    {{- with ($target.tls | default dict) }}
+    {{- if .caSecret }}
+    - name: ca-{{ $index }}
+      secret:
+        secretName: {{ .caSecret }}
+        items:
+          - key: {{ .caSecretKey | default "ca.crt" }}
+            path: {{ .caSecretKey | default "ca.crt" }}
+    {{- end }}
+    {{- end }}
+    {{- end }}
+    {{- range $index, $pgbouncer := .Values.pgbouncers }}
+    {{- with ($pgbouncer.tls | default dict) }}
+    {{- if .caSecret }}
+    - name: pgbouncer-ca-{{ $index }}
+      secret:
+        secretName: {{ .caSecret }}
+        items:
+          - key: {{ .caSecretKey | default "ca.crt" }}
+            path: {{ .caSecretKey | default "ca.crt" }}
+    {{- end }}
+    {{- end }}
+    {{- end }}
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- with .Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
 {{- end }}
