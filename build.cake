@@ -154,7 +154,6 @@ Task("Test")
     }
 });
 
-// The NuGet packages: the runtime (with the generator inside) and the OTLP/New Relic exporter.
 // The chaos suite alone (docs/chaos.md): faults under a running pipeline, figures to bench/results/chaos-<date>-pg<version>.md.
 // Test runs it too, with the other integration tests.
 Task("Chaos")
@@ -168,11 +167,25 @@ Task("Chaos")
         Filter = "FullyQualifiedName~PgMetrics.IntegrationTests.Chaos",
     }));
 
+// The NuGet packages, each with a symbols package: the runtime (with the generator inside), the OTLP/New Relic
+// exporter, the generic-host integration and the OpenTelemetry .NET bridge. The samples restore PgMetrics
+// from here into a folder of their own, emptied of PgMetrics so a re-packed version is never served stale.
 Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    foreach (var project in new[] { "./PgMetrics.Runtime/PgMetrics.Runtime.csproj", "./PgMetrics.Exporter.Otlp/PgMetrics.Exporter.Otlp.csproj" })
+    foreach (var stale in GetDirectories("./artifacts/samples/packages/pgmetrics.*"))
+    {
+        DeleteDirectory(stale, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+
+    foreach (var project in new[]
+    {
+        "./PgMetrics.Runtime/PgMetrics.Runtime.csproj",
+        "./PgMetrics.Exporter.Otlp/PgMetrics.Exporter.Otlp.csproj",
+        "./PgMetrics.Hosting/PgMetrics.Hosting.csproj",
+        "./PgMetrics.OpenTelemetry/PgMetrics.OpenTelemetry.csproj",
+    })
     {
         DotNetPack(project, new DotNetPackSettings
         {

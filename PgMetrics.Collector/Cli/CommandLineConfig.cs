@@ -1,13 +1,14 @@
 using System.CommandLine;
-using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Exporters.Console;
-using PgMetrics.Collector.Exporters.NewRelic;
-using PgMetrics.Collector.Exporters.Otlp;
-using PgMetrics.Collector.Receivers.Postgresql;
 using PgMetrics.Exporter.Otlp;
+using PgMetrics.Exporter.Otlp.Configuration;
 using PgMetrics.Exporter.Otlp.NewRelic;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Cli;
 
@@ -97,7 +98,7 @@ internal sealed class CommandLineConfig
             return null;
         }
 
-        var (gates, gateError) = Config.FeatureGates.Parse(parse.GetValue(FeatureGates) ?? []);
+        var (gates, gateError) = PgMetrics.Hosting.FeatureGates.Parse(parse.GetValue(FeatureGates) ?? []);
         if (gateError is not null)
         {
             error = "--feature-gates: " + gateError;
@@ -107,7 +108,7 @@ internal sealed class CommandLineConfig
         return new PostgresqlReceiverConfig
         {
             Name = "postgresql",
-            UseOTelSemconv = gates.Contains(Config.FeatureGates.UseOTelSemconv),
+            UseOTelSemconv = gates.Contains(PgMetrics.Hosting.FeatureGates.UseOTelSemconv),
             ConnectionString = connection,
             Databases = parse.GetValue(Databases) ?? [],
             ExcludeDatabases = parse.GetValue(ExcludeDatabases) ?? [],

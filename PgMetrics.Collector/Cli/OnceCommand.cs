@@ -4,6 +4,9 @@ using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Exporters.Console;
 using PgMetrics.Exporter.Otlp.Serialization;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;
@@ -64,7 +67,7 @@ internal static class OnceCommand
         foreach (var receiverConfig in receivers)
         {
             // The same factories as run; the results are printed here rather than consumed.
-            var factory = ComponentFactories.Receivers[ComponentFactories.TypeOf(receiverConfig.Name)];
+            var factory = CollectorComponents.Factories.Receivers[ComponentFactories.TypeOf(receiverConfig.Name)];
             var receiver = factory.Create(receiverConfig, new ReceiverContext(Discard.Instance, Discard.Instance, NullLoggerFactory.Instance));
             try
             {

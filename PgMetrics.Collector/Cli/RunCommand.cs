@@ -3,6 +3,8 @@ using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Exporters.Live;
 using PgMetrics.Collector.Exporters.Live.Output;
 using PgMetrics.Collector.Hosting;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Cli;
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Receivers.Postgresql;
 using PgMetrics.Collector.Targets;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Cli;
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Cli;
 

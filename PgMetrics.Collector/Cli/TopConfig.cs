@@ -1,8 +1,9 @@
-using PgMetrics.Collector.Components;
-using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Exporters.Console;
 using PgMetrics.Collector.Exporters.Live;
-using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Cli;
 

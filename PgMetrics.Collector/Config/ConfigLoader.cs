@@ -1,6 +1,9 @@
 using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config.Yaml;
 using PgMetrics.Collector.Exporters.Console;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,9 +19,7 @@ namespace PgMetrics.Collector.Config;
 internal static class ConfigLoader
 {
     /// <summary>The name a config built from command-line flags goes by in messages.</summary>
-    public const string CommandLine = "(command line)";
-
-    private static readonly string[] TopLevelKeys = ["receivers", "exporters", "service"];
+    public const string CommandLine = CollectorConfig.CommandLine;
 
     /// <summary>Loads and validates a config file.</summary>
     /// <param name="path">The file.</param>
@@ -55,49 +56,13 @@ internal static class ConfigLoader
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            errors.Add(stream.Documents.Count == 0 ? (YamlNode?)null : stream.Documents[0].RootNode, "(root)", "the config must be a mapping with receivers, exporters and service");
+            errors.Add(stream.Documents.Count == 0 ? null : new YamlConfigNode(stream.Documents[0].RootNode), "(root)", "the config must be a mapping with receivers, exporters and service");
             return new ConfigLoadResult(null, errors.Items);
         }
 
-        var top = new ConfigSection(string.Empty, root, TopLevelKeys, errors, environment);
-        var receivers = Read(top, "receivers", ComponentFactories.Receivers, (factory, name, block) => factory.Read(name, block), "PgMetrics has 'postgresql' (or 'postgresql/<name>' for more targets)");
-        var exporters = top.Has("exporters")
-            ? Read(top, "exporters", ComponentFactories.Exporters, (factory, name, block) => factory.Read(name, block), "PgMetrics has " + string.Join(", ", ComponentFactories.Exporters.Keys))
-            : [new ConsoleExporterConfig { Name = "console" }];
-        if (receivers.Count == 0 && errors.Count == 0)
-        {
-            errors.Add("receivers", "at least one receiver is needed, e.g. receivers: {postgresql: {endpoint: localhost:5432}}");
-        }
-
-        var service = ServiceConfig.Read(top.Section("service", ServiceConfig.Keys));
-        var config = new CollectorConfig(file, FeatureGates.Apply(service.FeatureGates, receivers), exporters, service);
-        return Validated(config, errors);
+        return ConfigReader.Read(new YamlConfigNode(root), errors, file, CollectorComponents.Factories, environment, [new ConsoleExporterConfig { Name = "console" }], ServiceConfig.Keys);
     }
 
     /// <summary>Validates a config built in memory (from flags); its errors name keys, as a file's would.</summary>
-    public static ConfigLoadResult Validate(CollectorConfig config) => Validated(config, new ConfigErrors(config.FilePath));
-
-    private static ConfigLoadResult Validated(CollectorConfig config, ConfigErrors errors)
-    {
-        config.Validate(errors);
-        return new ConfigLoadResult(errors.Count == 0 ? config : null, errors.Items);
-    }
-
-    private static List<TConfig> Read<TFactory, TConfig>(ConfigSection top, string section, IReadOnlyDictionary<string, TFactory> factories, Func<TFactory, string, ConfigBlock, TConfig> read, string known)
-    {
-        var configs = new List<TConfig>();
-        foreach (var (name, keyNode, value) in top.Named(section))
-        {
-            var path = section + "." + name;
-            if (!factories.TryGetValue(ComponentFactories.TypeOf(name), out var factory))
-            {
-                top.Errors.Add(keyNode, path, $"unknown {section.TrimEnd('s')} type; {known}");
-                continue;
-            }
-
-            configs.Add(read(factory, name, new ConfigBlock(path, value, top.Errors, top.Environment)));
-        }
-
-        return configs;
-    }
+    public static ConfigLoadResult Validate(CollectorConfig config) => ConfigReader.Validate(config);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 
 namespace PgMetrics.Collector.Hosting;
 

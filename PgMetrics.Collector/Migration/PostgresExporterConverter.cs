@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

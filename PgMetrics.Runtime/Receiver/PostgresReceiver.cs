@@ -41,8 +41,8 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
     /// <param name="logs">Where each scrape's log records go.</param>
     /// <param name="logger">Where scrape problems are logged.</param>
     /// <param name="customMetricSets">
-    /// More metric sets scraped beside <paramref name="metricSet"/> by a scraper named <c>custom_metrics</c>, e.g.
-    /// run-time interpreted metadata.yaml files; their metric names must differ from each other's and the
+    /// More metric sets scraped beside <paramref name="metricSet"/> by a scraper named <c>custom_metrics</c>: an
+    /// app's own, generated from its metadata.yaml, and run-time interpreted metadata.yaml files; their metric names must differ from each other's and the
     /// catalogue's. Their points carry <c>server.address</c> and <c>server.port</c> as <paramref name="metricSet"/>'s switches say.
     /// </param>
     /// <param name="scrapeLimit">A limit on scrapes at once shared with other receivers (a fleet of targets in one process), or null for none.</param>

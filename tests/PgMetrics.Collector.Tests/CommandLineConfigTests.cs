@@ -1,10 +1,12 @@
 using System.CommandLine;
 using PgMetrics.Collector.Cli;
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Exporters.Otlp;
-using PgMetrics.Collector.Receivers.Postgresql;
 using PgMetrics.Exporter.Otlp;
+using PgMetrics.Exporter.Otlp.Configuration;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Tests;
 

@@ -1,9 +1,10 @@
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Exporters.NewRelic;
-using PgMetrics.Collector.Exporters.Otlp;
-using PgMetrics.Collector.Receivers.Postgresql;
 using PgMetrics.Exporter.Otlp;
+using PgMetrics.Exporter.Otlp.Configuration;
 using PgMetrics.Exporter.Otlp.NewRelic;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Tests;
 

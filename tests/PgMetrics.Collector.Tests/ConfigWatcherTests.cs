@@ -1,4 +1,5 @@
 using PgMetrics.Collector.Hosting;
+using PgMetrics.Hosting;
 
 namespace PgMetrics.Collector.Tests;
 

@@ -2,9 +2,11 @@ using System.CommandLine;
 using PgMetrics.Collector.Cli;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Exporters.Live;
-using PgMetrics.Collector.Exporters.NewRelic;
-using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Exporter.Otlp.NewRelic;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Processing;
+using PgMetrics.Runtime.Receiver;
 using Spectre.Console.Testing;
 
 namespace PgMetrics.Collector.Tests;

@@ -1,7 +1,10 @@
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Hosting;
 using PgMetrics.Metadata.Diagnostics;
 using PgMetrics.Metadata.Parsing;
+using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Receiver;
 using PgMetrics.Tests.Shared;
 
 namespace PgMetrics.Collector.Tests;
@@ -85,7 +88,7 @@ public sealed class MetadataFilesConfigTests : IDisposable
 
         Assert.Empty(result.Errors);
         var receiver = (PostgresqlReceiverConfig)result.Config!.Receivers[0];
-        var metadata = Assert.Single(receiver.MetadataFiles);
+        var metadata = Assert.IsType<MetadataFile>(Assert.Single(receiver.MetadataFiles));
         Assert.Equal((file, "shop"), (metadata.Path, metadata.Spec.Type));
         Assert.Equal(["shop.orders", "shop.refunds"], metadata.Spec.Metrics.Select(m => m.Name));
         Assert.Contains(file, result.Config.WatchedFiles);

@@ -2,10 +2,13 @@ using PgMetrics.Collector.Components;
 using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Tests;
 

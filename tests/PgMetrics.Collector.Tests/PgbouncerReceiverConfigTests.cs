@@ -1,5 +1,6 @@
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Receivers.Pgbouncer;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Pgbouncer;
 
 namespace PgMetrics.Collector.Tests;

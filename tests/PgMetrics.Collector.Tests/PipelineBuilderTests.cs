@@ -3,6 +3,9 @@ using PgMetrics.Collector.Components;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Hosting;
 using PgMetrics.Exporter.Otlp;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Processing;
 using PgMetrics.Runtime.Receiver;
 
@@ -35,7 +38,7 @@ public sealed class PipelineBuilderTests
             """);
         using var state = new ExporterState();
 
-        var pipeline = PipelineBuilder.Build(config, state, NullLoggerFactory.Instance);
+        var pipeline = PipelineBuilder.Build(config, CollectorComponents.Factories, state, NullLoggerFactory.Instance);
 
         Assert.Equal(["postgresql", "postgresql/replica"], pipeline.Targets.Select(r => r.Name));
         await pipeline.ApplyTargetsAsync(pipeline.Targets, TestContext.Current.CancellationToken);
@@ -63,13 +66,13 @@ public sealed class PipelineBuilderTests
     {
         var config = Load("receivers:\n  postgresql: {}\nexporters:\n  otlp: {endpoint: http://127.0.0.1:1}\n");
         using var state = new ExporterState();
-        var first = (OtlpExporter)PipelineBuilder.Build(config, state, NullLoggerFactory.Instance).Exporters[0];
+        var first = (OtlpExporter)PipelineBuilder.Build(config, CollectorComponents.Factories, state, NullLoggerFactory.Instance).Exporters[0];
         var buffer = new Runtime.Metrics.MetricsBuffer();
         buffer.AddPoint(Runtime.Metadata.PostgresqlMetricDescriptors.PostgresqlBackends, 1, 3L);
         first.ConsumeMetrics(buffer);
         first.Dispose();
 
-        var second = (OtlpExporter)PipelineBuilder.Build(config, state, NullLoggerFactory.Instance).Exporters[0];
+        var second = (OtlpExporter)PipelineBuilder.Build(config, CollectorComponents.Factories, state, NullLoggerFactory.Instance).Exporters[0];
 
         Assert.Equal(1, second.QueuedPoints);
         second.Dispose();

@@ -1,5 +1,7 @@
 using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Tests;
 

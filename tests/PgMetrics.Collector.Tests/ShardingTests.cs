@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text;
 using PgMetrics.Collector.Config;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Receiver;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Collector.Tests;
 

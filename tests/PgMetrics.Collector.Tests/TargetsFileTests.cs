@@ -1,5 +1,10 @@
+using System.Reflection;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Receiver;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Collector.Tests;
 
@@ -176,8 +181,8 @@ public sealed class TargetsFileTests : IDisposable
         Assert.Equal(first, second);
         Assert.NotSame(first.Databases, second.Databases);
 
-        // Every property takes part in equality: a copy with any one of them changed is another target.
-        foreach (var property in typeof(PostgresqlReceiverConfig).GetProperties().Where(p => p.SetMethod is not null && p.Name != nameof(PostgresqlReceiverConfig.SourcePath)))
+        // Every property takes part in equality, the collector-only ones (internal) too: a copy with any one of them changed is another target.
+        foreach (var property in typeof(PostgresqlReceiverConfig).GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).Where(p => p.SetMethod is not null && p.Name != nameof(PostgresqlReceiverConfig.SourcePath)))
         {
             var changed = first with { };
             property.SetValue(changed, Different(property.PropertyType, property.GetValue(first)));
@@ -197,9 +202,9 @@ public sealed class TargetsFileTests : IDisposable
         _ when type == typeof(IReadOnlyDictionary<string, string>) => new Dictionary<string, string> { ["other"] = "x" },
         _ when type == typeof(TlsConfig) => new TlsConfig { CaFile = "other.pem" },
         _ when type == typeof(Runtime.Queries.QueryMonitoringOptions) => new Runtime.Queries.QueryMonitoringOptions { TopQuery = new Runtime.Queries.TopQueryOptions { TopNQuery = 1 } },
-        _ when type == typeof(IReadOnlyList<MetadataFile>) => (IReadOnlyList<MetadataFile>)[new MetadataFile("other.yaml", "metadata_files[0]", null!, null!)],
+        _ when type == typeof(IReadOnlyList<IMetricSetFile>) => (IReadOnlyList<IMetricSetFile>)[new MetadataFile("other.yaml", "metadata_files[0]", null!, null!)],
         _ when type == typeof(Runtime.Scraping.ConnectionPoolOptions) => new Runtime.Scraping.ConnectionPoolOptions { MaxOpen = 1 },
-        _ when type == typeof(Targets.Kubernetes.KubernetesDiscoveryConfig) => new Targets.Kubernetes.KubernetesDiscoveryConfig { Namespaces = ["other"] },
+        _ when type == typeof(KubernetesDiscoveryConfig) => new KubernetesDiscoveryConfig { Namespaces = ["other"] },
         _ when type == typeof(IReadOnlyList<PostgresqlReceiverConfig>) => (IReadOnlyList<PostgresqlReceiverConfig>)[new PostgresqlReceiverConfig { Name = "other" }],
         _ => throw new InvalidOperationException($"no different value known for {type}; add one so the equality test covers the new property"),
     };

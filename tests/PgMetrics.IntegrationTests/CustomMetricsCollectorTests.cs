@@ -111,7 +111,13 @@ public sealed class CustomMetricsCollectorTests(PostgresServerPool servers) : ID
         // The first scrape is the baseline of every sum; then an order of 100 arrives.
         await WaitForAsync(() => Received(newRelic).Any(p => p.Metric == "shop.orders"), collector);
         await database.ExecuteAsync("INSERT INTO shop_orders VALUES (6, 'paid', 100)", Cancel);
-        await WaitForAsync(() => Received(newRelic) is var received && received.Any(p => p.Metric == "shop.revenue" && p.DoubleValue == 100) && received.Any(p => p.Metric == "postgresql.commits"), collector);
+        // The collector's own metrics leave on their own interval, so the wait covers them too.
+        await WaitForAsync(
+            () => Received(newRelic) is var received
+                  && received.Any(p => p.Metric == "shop.revenue" && p.DoubleValue == 100)
+                  && received.Any(p => p.Metric == "postgresql.commits")
+                  && received.Any(p => p.Metric == "pgmetrics.scrape.duration" && p.Attributes.GetValueOrDefault("scraper") == "custom_metrics"),
+            collector);
 
         var points = Received(newRelic);
         Assert.All(points.Where(p => p.Metric is "shop.revenue" or "postgresql.commits"), p => Assert.Equal((1, true), (p.Temporality, p.Monotonic)));

@@ -2,7 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Hosting;
 using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Hosting;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Receiver;
+using PgMetrics.Runtime.Targets;
 using PgMetrics.TestOtlp;
 
 namespace PgMetrics.IntegrationTests;

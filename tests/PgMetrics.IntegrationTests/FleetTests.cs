@@ -5,8 +5,11 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Hosting;
+using PgMetrics.Hosting;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Receiver;
+using PgMetrics.Runtime.Targets;
 using PgMetrics.TestOtlp;
 
 namespace PgMetrics.IntegrationTests;

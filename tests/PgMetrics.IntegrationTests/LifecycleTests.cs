@@ -152,6 +152,27 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     }
 
     [Fact]
+    public async Task A_session_the_server_terminates_mid_scrape_ends_that_scrape_with_a_connection_error_instead_of_throwing()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString }, Only("lifecycle.terminated", "lifecycle.backends"));
+
+        // What a server restart does to a scrape in progress: the session ends under the query. The queries
+        // after it must not run on the closed connection (that threw out of the scrape and ended the
+        // receiver's schedule), and the next scrape opens a new connection (and is terminated again).
+        var first = await scraper.ScrapeAsync(Cancel);
+        var second = await scraper.ScrapeAsync(Cancel);
+
+        foreach (var result in new[] { first, second })
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.Equal((ScrapeErrorKind.Connection, "terminated"), (error.Kind, error.Query));
+            Assert.Contains("57P01", error.Message, StringComparison.Ordinal);
+            Assert.Empty(result.Metrics.Points.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task A_receiver_starts_scraping_and_on_shutdown_closes_its_connections()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);

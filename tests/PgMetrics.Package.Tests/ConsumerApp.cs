@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PgMetrics.TestPostgres;
 
 namespace PgMetrics.Package.Tests;
 
@@ -10,36 +9,8 @@ internal sealed class ConsumerApp : IDisposable
 
     public ConsumerApp()
     {
-        var packages = Path.Combine(RepositoryPaths.Root, "artifacts", "packages");
-        var package = System.IO.Directory.Exists(packages) ? System.IO.Directory.GetFiles(packages, "PgMetrics.Runtime.*.nupkg").SingleOrDefault() : null;
-        if (package is null)
-        {
-            throw new InvalidOperationException($"No PgMetrics.Runtime package in {packages}: run ./build.sh --target=Pack first.");
-        }
-
-        var version = Path.GetFileNameWithoutExtension(package)["PgMetrics.Runtime.".Length..];
-        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-        // A package folder of its own, so a re-packed 0.1.0 is never served from a stale cache; the
-        // machine's folder is a fallback for everything else, so nothing is downloaded twice.
-        Write("nuget.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config><add key="globalPackagesFolder" value="{Path.Combine(_directory, ".packages")}" /></config>
-              <fallbackPackageFolders><add key="machine" value="{globalPackages}" /></fallbackPackageFolders>
-              <packageSources>
-                <clear />
-                <add key="local" value="{packages}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="PgMetrics.*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        var version = LocalPackages.Version("PgMetrics.Runtime");
+        LocalPackages.WriteNuGetConfig(_directory);
         Write("ShopApp.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

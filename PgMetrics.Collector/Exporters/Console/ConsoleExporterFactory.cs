@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using PgMetrics.Collector.Components;
-using PgMetrics.Collector.Config.Yaml;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Processing;
 

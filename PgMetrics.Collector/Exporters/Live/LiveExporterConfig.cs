@@ -1,4 +1,4 @@
-using PgMetrics.Collector.Components;
+using PgMetrics.Runtime.Components;
 
 namespace PgMetrics.Collector.Exporters.Live;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using PgMetrics.Collector.Components;
-using PgMetrics.Collector.Config;
-using PgMetrics.Collector.Config.Yaml;
 using PgMetrics.Collector.Exporters.Live.Output;
+using PgMetrics.Hosting;
+using PgMetrics.Runtime.Components;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Processing;
 using Spectre.Console;

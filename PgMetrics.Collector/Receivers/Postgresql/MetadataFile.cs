@@ -1,21 +1,25 @@
-using PgMetrics.Collector.Config.Yaml;
 using PgMetrics.Metadata.Diagnostics;
+using PgMetrics.Metadata.Interpreter;
 using PgMetrics.Metadata.Model;
 using PgMetrics.Metadata.Parsing;
+using PgMetrics.Runtime.Configuration;
 using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Scraping;
+using PgMetrics.Runtime.Receiver;
 
 namespace PgMetrics.Collector.Receivers.Postgresql;
 
 /// <summary>
 /// One file of a receiver's <c>metadata_files</c>: custom metrics and the queries they come from, in the
 /// metadata.yaml schema the source generator reads, parsed by the same library. Its mistakes are reported
-/// with the PGM ids, lines and columns <c>dotnet build</c> gives for the same file.
+/// with the PGM ids, lines and columns <c>dotnet build</c> gives for the same file. It lives in the collector, not
+/// beside the receiver factory in PgMetrics.Runtime, because the interpreter references the runtime.
 /// </summary>
 /// <param name="Path">The file's full path.</param>
 /// <param name="Key">The config key that lists it, e.g. <c>receivers.postgresql.metadata_files[0]</c>.</param>
 /// <param name="Spec">The validated model.</param>
 /// <param name="Locations">Where the file declares its metrics and queries, for messages about clashes.</param>
-internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, MetadataLocations Locations)
+internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, MetadataLocations Locations) : IMetricSetFile
 {
     // The catalogue, the largest metadata.yaml there is, is 60 KB; a bound keeps a wrong path (a log, /dev/zero) from exhausting memory.
     private const int MaxCharacters = 4 * 1024 * 1024;
@@ -29,12 +33,15 @@ internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, 
     /// <summary>Whether the file declares the resource attribute <paramref name="key"/>.</summary>
     public bool DeclaresResourceAttribute(string key) => Spec.ResourceAttributes.Any(a => a.Key == key);
 
+    /// <summary>The file's metrics and queries, interpreted at run time.</summary>
+    public MetricSet CreateMetricSet() => new InterpretedMetricSet(Spec);
+
     /// <summary>
     /// Reads the files listed under <paramref name="key"/> for receiver <paramref name="receiver"/>: each missing or
     /// unreadable file, each mistake in one, and each metric or query name declared twice goes to the
     /// section's errors, all at once; the files without mistakes come back.
     /// </summary>
-    public static List<MetadataFile> ReadAll(ConfigSection section, string key, string receiver)
+    public static IReadOnlyList<IMetricSetFile> ReadAll(ConfigSection section, string key, string receiver)
     {
         var parsed = new List<(string Path, string Key, ParseResult Result)>();
         foreach (var (path, itemKey) in section.ExistingFileList(key))
@@ -70,7 +77,7 @@ internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, 
             var result = MetadataParser.Parse(text, fullPath);
             foreach (var diagnostic in result.Diagnostics)
             {
-                section.Errors.Add(diagnostic, itemKey);
+                Report(section.Errors, diagnostic, itemKey);
             }
 
             parsed.Add((fullPath, itemKey, result));
@@ -102,10 +109,20 @@ internal sealed record MetadataFile(string Path, string Key, MetadataSpec Spec, 
                 : null;
             if (other is not null)
             {
-                errors.Add(new DiagnosticInfo(MetadataDiagnostics.DuplicateName, span, new[] { name, where + ": " + other }.ToImmutableEquatableArray()), key);
+                Report(errors, new DiagnosticInfo(MetadataDiagnostics.DuplicateName, span, new[] { name, where + ": " + other }.ToImmutableEquatableArray()), key);
             }
         }
     }
+
+    /// <summary>Reports a mistake found in a metadata file that <paramref name="key"/> names; it keeps the file's own place and PGM id.</summary>
+    private static void Report(ConfigErrors errors, DiagnosticInfo diagnostic, string key)
+        => errors.Add(
+            diagnostic.Span.FilePath,
+            diagnostic.Span.StartLine + 1,
+            diagnostic.Span.StartColumn + 1,
+            key,
+            diagnostic.GetMessage(),
+            new MetadataDiagnostic(diagnostic.Id, diagnostic.ToString()));
 
     // The compiler's form of a place, as in the diagnostics themselves.
     private static string Place(SourceSpan span) => $"{span.FilePath}({span.StartLine + 1},{span.StartColumn + 1})";

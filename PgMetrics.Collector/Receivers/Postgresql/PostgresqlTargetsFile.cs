@@ -1,6 +1,7 @@
-using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Config.Yaml;
 using PgMetrics.Collector.Targets;
+using PgMetrics.Runtime.Configuration;
+using PgMetrics.Runtime.Receiver;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -23,22 +24,23 @@ internal static class PostgresqlTargetsFile
     }
 
     /// <summary>Reads the targets of <paramref name="list"/> (a receiver with <c>targets_file</c>) as they are now.</summary>
+    /// <param name="factory">Reads each item as a target, the list's keys as defaults.</param>
     /// <param name="list">The receiver block: its path and its keys as defaults.</param>
     /// <param name="environment">Where <c>${env:}</c> references are looked up.</param>
-    public static Result Read(PostgresqlReceiverConfig list, Func<string, string?> environment)
+    public static Result Read(PostgresqlReceiverFactory factory, PostgresqlReceiverConfig list, Func<string, string?> environment)
     {
         var targets = new List<PostgresqlReceiverConfig>();
         var errors = new List<ConfigError>();
         var seen = new Dictionary<string, (string File, int Line)>(StringComparer.Ordinal);
         foreach (var file in TargetsFiles.Of(list.TargetsFile!))
         {
-            ReadFile(file, list, environment, targets, errors, seen);
+            ReadFile(factory, file, list, environment, targets, errors, seen);
         }
 
         return new Result(errors.Count == 0 ? targets : [], errors);
     }
 
-    private static void ReadFile(string file, PostgresqlReceiverConfig list, Func<string, string?> environment, List<PostgresqlReceiverConfig> targets, List<ConfigError> errors, Dictionary<string, (string File, int Line)> seen)
+    private static void ReadFile(PostgresqlReceiverFactory factory, string file, PostgresqlReceiverConfig list, Func<string, string?> environment, List<PostgresqlReceiverConfig> targets, List<ConfigError> errors, Dictionary<string, (string File, int Line)> seen)
     {
         var fileErrors = new ConfigErrors(file);
         YamlStream stream = [];
@@ -66,7 +68,7 @@ internal static class PostgresqlTargetsFile
 
         if (root is not YamlSequenceNode items)
         {
-            fileErrors.Add(root, "(root)", "a targets file is a list of targets, each a mapping like: - endpoint: db1.example.com:5432");
+            fileErrors.Add(new YamlConfigNode(root), "(root)", "a targets file is a list of targets, each a mapping like: - endpoint: db1.example.com:5432");
             errors.AddRange(fileErrors.Items);
             return;
         }
@@ -75,7 +77,7 @@ internal static class PostgresqlTargetsFile
         {
             var item = items.Children[i];
             var path = $"[{i}]";
-            var section = new ConfigSection(path, item, PostgresqlReceiverFactory.TargetKeys, fileErrors, environment);
+            var section = new ConfigSection(path, new YamlConfigNode(item), PostgresqlReceiverFactory.TargetKeys, fileErrors, environment);
             if (item is not YamlMappingNode)
             {
                 continue;
@@ -83,11 +85,11 @@ internal static class PostgresqlTargetsFile
 
             if (!section.Has("endpoint"))
             {
-                fileErrors.Add(item, path + ".endpoint", "each target needs an endpoint (host:port), its identity");
+                fileErrors.Add(new YamlConfigNode(item), path + ".endpoint", "each target needs an endpoint (host:port), its identity");
                 continue;
             }
 
-            var target = PostgresqlReceiverFactory.ReadTarget(section, list);
+            var target = factory.ReadTarget(section, list);
             target = target with
             {
                 Name = $"{list.Name}[{target.Endpoint}]",
@@ -101,7 +103,7 @@ internal static class PostgresqlTargetsFile
             var line = (int)item.Start.Line;
             if (seen.TryGetValue(target.Identity, out var first))
             {
-                fileErrors.Add(item, path + ".endpoint", $"endpoint {target.Endpoint} is listed twice; first at {first.File}:{first.Line}");
+                fileErrors.Add(new YamlConfigNode(item), path + ".endpoint", $"endpoint {target.Endpoint} is listed twice; first at {first.File}:{first.Line}");
                 continue;
             }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Collector.Targets.Kubernetes;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Collector.Targets.Kubernetes;
 

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Cli;
 using PgMetrics.Collector.Exporters.Live;
 using PgMetrics.Collector.Exporters.Live.Output;
-using PgMetrics.Collector.Receivers.Postgresql;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Metrics;
 using PgMetrics.Runtime.Pipeline;
 using PgMetrics.Runtime.Processing;
+using PgMetrics.Runtime.Receiver;
 using Spectre.Console.Testing;
 
 namespace PgMetrics.IntegrationTests.Live;
