@@ -13,6 +13,7 @@ public sealed partial class HelmChartTests
     [InlineData("ci/sharded-values.yaml")]
     [InlineData("ci/pgbouncer-values.yaml")]
     [InlineData("ci/custom-metrics-values.yaml")]
+    [InlineData("ci/discovery-values.yaml")]
     public async Task Helm_lint_strict_passes(string? valuesFile)
     {
         var arguments = new List<string> { "lint", "--strict", KubernetesTools.ChartFolder };
@@ -38,6 +39,8 @@ public sealed partial class HelmChartTests
     [InlineData("replicas=2", "additional properties 'replicas'")]
     [InlineData("shards=0", "/shards")]
     [InlineData("customMetrics.files.shop/orders\\.yaml=x", "/customMetrics/files")]
+    [InlineData("targets=null", "targets: empty, and neither pgbouncers nor discovery.enabled")]
+    [InlineData("discovery.namespaces={Databases}", "/discovery/namespaces/0")]
     [InlineData("customMetrics.existingConfigMap=team-metrics", "customMetrics.fileNames: list the files")]
     [InlineData("customMetrics.fileNames={shop.yaml}", "customMetrics.fileNames: they name files of customMetrics.existingConfigMap")]
     [InlineData("shards=2,persistence.enabled=true,persistence.existingClaim=spool", "persistence.existingClaim: shards > 1")]

@@ -73,14 +73,21 @@ public static class RenderedConfigCheck
     }
 
     /// <summary>
-    /// The container's environment: plain values as written, each secretKeyRef as a made-up secret, and the pod's
-    /// name (fieldRef metadata.name) as a StatefulSet's first pod is named.
+    /// The container's environment: plain values as written, each secretKeyRef as a made-up secret, the pod's
+    /// name (fieldRef metadata.name) as a StatefulSet's first pod is named, and the API server's address, which
+    /// the kubelet gives every container whatever enableServiceLinks says.
     /// </summary>
-    public static Dictionary<string, string> Environment(KubeObject container) => container.Maps("env").ToDictionary(
-        e => e.Text("name")!,
-        e => e.Text("value")
-             ?? (e.Map("valueFrom")?.Map("secretKeyRef") is { } secret ? $"secret-{secret.Text("name")}-{secret.Text("key")}"
-             : e.Map("valueFrom")?.Map("fieldRef")?.Text("fieldPath") == "metadata.name" ? "pgmetrics-0" : "value"));
+    public static Dictionary<string, string> Environment(KubeObject container)
+    {
+        var environment = container.Maps("env").ToDictionary(
+            e => e.Text("name")!,
+            e => e.Text("value")
+                 ?? (e.Map("valueFrom")?.Map("secretKeyRef") is { } secret ? $"secret-{secret.Text("name")}-{secret.Text("key")}"
+                 : e.Map("valueFrom")?.Map("fieldRef")?.Text("fieldPath") == "metadata.name" ? "pgmetrics-0" : "value"));
+        environment.TryAdd("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+        environment.TryAdd("KUBERNETES_SERVICE_PORT", "443");
+        return environment;
+    }
 
     /// <summary>The pod spec and container that mount the ConfigMap at /etc/pgmetrics.</summary>
     public static (KubeObject Pod, KubeObject Container) MountingContainer(IReadOnlyList<KubeObject> objects, KubeObject configMap)

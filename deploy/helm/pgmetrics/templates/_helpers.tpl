@@ -114,6 +114,11 @@ customMetrics.existingConfigMap), as a JSON list; [] when there are none.
 {{- toJson $names }}
 {{- end }}
 
+{{/* The namespaces discovery looks in, as a JSON list: [] (all) with allNamespaces, else the listed ones or the release's. */}}
+{{- define "pgmetrics.discoveryNamespaces" -}}
+{{- if .Values.discovery.allNamespaces }}[]{{ else }}{{ .Values.discovery.namespaces | default (list .Release.Namespace) | toJson }}{{ end }}
+{{- end }}
+
 {{/* The collector config (docs/configuration.md), built from the values, then .Values.config over it. */}}
 {{- define "pgmetrics.config" -}}
 {{- $receivers := dict }}
@@ -134,12 +139,29 @@ customMetrics.existingConfigMap), as a JSON list; [] when there are none.
 {{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
 {{- $_ := set $receivers (include "pgmetrics.receiverName" $target) $receiver }}
 {{- end }}
+{{- /* Kubernetes discovery: one receiver whose targets are annotated Services; its keys are every target's defaults. */}}
+{{- with .Values.discovery }}
+{{- if .enabled }}
+{{- $tls := dict "insecure" (.tls.insecure | default false) }}
+{{- if .tls.insecureSkipVerify }}{{ $_ := set $tls "insecure_skip_verify" true }}{{ end }}
+{{- $kubernetes := dict "namespaces" (include "pgmetrics.discoveryNamespaces" $ | fromJsonArray) "annotation_prefix" .annotationPrefix }}
+{{- $receiver := dict "username" .username "password" "${env:PGMETRICS_DISCOVERY_PASSWORD}" "collection_interval" (.collectionInterval | default "60s") "tls" $tls "discovery" (dict "kubernetes" $kubernetes) }}
+{{- with $metadataFiles }}{{ $_ := set $receiver "metadata_files" . }}{{ end }}
+{{- if $.Values.queryMonitoring.enabled }}
+{{- $_ := set $receiver "events" (dict "db.server.query_sample" (dict "enabled" true) "db.server.top_query" (dict "enabled" true)) }}
+{{- $_ := set $receiver "top_query_collection" (dict "top_n_query" $.Values.queryMonitoring.topN) }}
+{{- end }}
+{{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
+{{- $_ := set $receivers "postgresql/discovered" $receiver }}
+{{- end }}
+{{- end }}
 {{- /* PgBouncers: the pgbouncer receiver reads the admin console; receiverConfig and queryMonitoring are PostgreSQL keys and stay off it. */}}
 {{- range $index, $pgbouncer := .Values.pgbouncers }}
 {{- $tls := include "pgmetrics.tls" (list $pgbouncer.tls (include "pgmetrics.pgbouncerCaMountPath" $index)) | fromJson }}
 {{- $receiver := dict "endpoint" $pgbouncer.endpoint "username" $pgbouncer.username "password" (printf "${env:%s}" (include "pgmetrics.pgbouncerPasswordEnv" $index)) "collection_interval" ($pgbouncer.collectionInterval | default "60s") "tls" $tls }}
 {{- $_ := set $receivers (include "pgmetrics.pgbouncerReceiverName" $pgbouncer) $receiver }}
 {{- end }}
+{{- if not $receivers }}{{ fail "targets: empty, and neither pgbouncers nor discovery.enabled: nothing to scrape" }}{{ end }}
 {{- $newRelic := dict "region" .Values.newRelic.region "api_key" "${env:NEW_RELIC_LICENSE_KEY}" "compression" .Values.newRelic.compression "temporality" .Values.newRelic.temporality "spool_directory" "/var/lib/pgmetrics/spool" "max_queue_mb" .Values.newRelic.maxQueueMB }}
 {{- if .Values.newRelic.endpoint }}{{ $_ := set $newRelic "endpoint" .Values.newRelic.endpoint }}{{ end }}
 {{- $telemetry := dict "logs" (dict "level" .Values.logs.level "encoding" .Values.logs.encoding) "health" (dict "endpoint" (printf "0.0.0.0:%d" (int .Values.health.port))) }}
@@ -187,7 +209,8 @@ metadata:
     {{- end }}
 spec:
   serviceAccountName: {{ include "pgmetrics.serviceAccountName" . }}
-  automountServiceAccountToken: false
+  # Only Kubernetes discovery calls the API server; otherwise the pod holds no Kubernetes credential.
+  automountServiceAccountToken: {{ .Values.discovery.enabled }}
   enableServiceLinks: false
   terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
   {{- with .Values.priorityClassName }}
@@ -240,6 +263,13 @@ spec:
               name: {{ ($pgbouncer.passwordSecret | default dict).name | default (include "pgmetrics.fullname" $root) }}
               key: {{ ($pgbouncer.passwordSecret | default dict).key | default "pgbouncer-password" }}
               {{- end }}
+        {{- end }}
+        {{- if .Values.discovery.enabled }}
+        - name: PGMETRICS_DISCOVERY_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ .Values.discovery.passwordSecret.name | default (include "pgmetrics.fullname" $root) }}
+              key: {{ .Values.discovery.passwordSecret.key }}
         {{- end }}
         {{- with .Values.extraEnv }}
         {{- toYaml . | nindent 8 }}
