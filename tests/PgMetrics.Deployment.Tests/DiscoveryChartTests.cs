@@ -73,6 +73,16 @@ public sealed class DiscoveryChartTests
     }
 
     [Fact]
+    public async Task The_notes_name_the_discovered_targets_password_in_the_Secret_to_create()
+    {
+        var result = await KubernetesTools.HelmAsync("install", "pgmetrics", KubernetesTools.ChartFolder, "--dry-run=client", "--namespace", "monitoring", "--set", "targets=null", "--set", "discovery.enabled=true");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("kubectl -n monitoring create secret generic pgmetrics --from-literal=new-relic-license-key=<license key> --from-literal=postgresql-password=<password of pgmetrics on the discovered servers>", result.Output, StringComparison.Ordinal);
+        Assert.Contains("scrapes the Services annotated pgmetrics.io/scrape: \"true\" in monitoring", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_discovery_the_pod_holds_no_token_and_the_chart_grants_no_role()
     {
         var objects = await RenderedObjects.ObjectsAsync(RenderedObjects.HelmDefault);
