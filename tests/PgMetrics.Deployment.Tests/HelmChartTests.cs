@@ -12,6 +12,8 @@ public sealed partial class HelmChartTests
     [InlineData("ci/full-values.yaml")]
     [InlineData("ci/sharded-values.yaml")]
     [InlineData("ci/pgbouncer-values.yaml")]
+    [InlineData("ci/custom-metrics-values.yaml")]
+    [InlineData("ci/discovery-values.yaml")]
     public async Task Helm_lint_strict_passes(string? valuesFile)
     {
         var arguments = new List<string> { "lint", "--strict", KubernetesTools.ChartFolder };
@@ -36,6 +38,11 @@ public sealed partial class HelmChartTests
     [InlineData("pgbouncers[0].endpoint=pgbouncer:6432", "'/pgbouncers/0': missing property 'username'")]
     [InlineData("replicas=2", "additional properties 'replicas'")]
     [InlineData("shards=0", "/shards")]
+    [InlineData("customMetrics.files.shop/orders\\.yaml=x", "/customMetrics/files")]
+    [InlineData("targets=null", "targets: empty, and neither pgbouncers nor discovery.enabled")]
+    [InlineData("discovery.namespaces={Databases}", "/discovery/namespaces/0")]
+    [InlineData("customMetrics.existingConfigMap=team-metrics", "customMetrics.fileNames: list the files")]
+    [InlineData("customMetrics.fileNames={shop.yaml}", "customMetrics.fileNames: they name files of customMetrics.existingConfigMap")]
     [InlineData("shards=2,persistence.enabled=true,persistence.existingClaim=spool", "persistence.existingClaim: shards > 1")]
     public async Task The_values_schema_rejects_a_mistake_and_names_where_it_is(string set, string named)
     {

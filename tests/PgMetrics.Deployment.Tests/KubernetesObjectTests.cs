@@ -43,7 +43,8 @@ public sealed class KubernetesObjectTests
         foreach (var workload in pods)
         {
             Assert.Equal([], PodSecurityStandard.RestrictedViolations(workload.PodSpec!).Select(v => $"{workload}: {v}"));
-            Assert.Equal("false", workload.PodSpec!.Text("automountServiceAccountToken"));
+            // Only Kubernetes discovery holds a token: it lists and watches Services.
+            Assert.Equal(source == RenderedObjects.HelmDiscovery ? "true" : "false", workload.PodSpec!.Text("automountServiceAccountToken"));
             Assert.All(workload.PodSpec.AllContainers, c => Assert.True(c.Map("securityContext")?.Flag("readOnlyRootFilesystem") == true, $"{workload}: container {c.Text("name")} must have a read-only root"));
         }
     }

@@ -85,9 +85,47 @@ PGMETRICS_PGBOUNCER_{{ . }}_PASSWORD
 PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- end }}
 
+{{/*
+Where the custom metric files are mounted: beside /etc/pgmetrics, not inside it, because a mount point
+inside the config's read-only ConfigMap volume cannot be created by the container runtime.
+*/}}
+{{- define "pgmetrics.customMetricsMountPath" -}}
+/etc/pgmetrics-metrics
+{{- end }}
+
+{{/* The ConfigMap the chart renders from customMetrics.files. */}}
+{{- define "pgmetrics.customMetricsConfigMap" -}}
+{{- printf "%s-metrics" (include "pgmetrics.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The names of the custom metric files (customMetrics.files' keys, then customMetrics.fileNames of
+customMetrics.existingConfigMap), as a JSON list; [] when there are none.
+*/}}
+{{- define "pgmetrics.customMetricsFileNames" -}}
+{{- $custom := .Values.customMetrics }}
+{{- if and $custom.existingConfigMap (not $custom.fileNames) }}{{ fail "customMetrics.fileNames: list the files of customMetrics.existingConfigMap the receivers should read" }}{{ end }}
+{{- if and $custom.fileNames (not $custom.existingConfigMap) }}{{ fail "customMetrics.fileNames: they name files of customMetrics.existingConfigMap, which is empty; put inline files in customMetrics.files" }}{{ end }}
+{{- $names := keys ($custom.files | default dict) | sortAlpha }}
+{{- range $custom.fileNames }}
+{{- if has . $names }}{{ fail (printf "customMetrics.fileNames: %s is also a key of customMetrics.files; the mounted folder can hold only one" .) }}{{ end }}
+{{- $names = append $names . }}
+{{- end }}
+{{- toJson $names }}
+{{- end }}
+
+{{/* The namespaces discovery looks in, as a JSON list: [] (all) with allNamespaces, else the listed ones or the release's. */}}
+{{- define "pgmetrics.discoveryNamespaces" -}}
+{{- if .Values.discovery.allNamespaces }}[]{{ else }}{{ .Values.discovery.namespaces | default (list .Release.Namespace) | toJson }}{{ end }}
+{{- end }}
+
 {{/* The collector config (docs/configuration.md), built from the values, then .Values.config over it. */}}
 {{- define "pgmetrics.config" -}}
 {{- $receivers := dict }}
+{{- $metadataFiles := list }}
+{{- range (include "pgmetrics.customMetricsFileNames" . | fromJsonArray) }}
+{{- $metadataFiles = append $metadataFiles (printf "%s/%s" (include "pgmetrics.customMetricsMountPath" $) .) }}
+{{- end }}
 {{- range $index, $target := .Values.targets }}
 {{- $tls := include "pgmetrics.tls" (list $target.tls (include "pgmetrics.caMountPath" $index)) | fromJson }}
 {{- $receiver := dict "endpoint" $target.endpoint "username" $target.username "password" (printf "${env:%s}" (include "pgmetrics.passwordEnv" $index)) "collection_interval" ($target.collectionInterval | default "60s") "tls" $tls }}
@@ -97,8 +135,25 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- $_ := set $receiver "events" (dict "db.server.query_sample" (dict "enabled" true) "db.server.top_query" (dict "enabled" true)) }}
 {{- $_ := set $receiver "top_query_collection" (dict "top_n_query" $.Values.queryMonitoring.topN) }}
 {{- end }}
+{{- with $metadataFiles }}{{ $_ := set $receiver "metadata_files" . }}{{ end }}
 {{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
 {{- $_ := set $receivers (include "pgmetrics.receiverName" $target) $receiver }}
+{{- end }}
+{{- /* Kubernetes discovery: one receiver whose targets are annotated Services; its keys are every target's defaults. */}}
+{{- with .Values.discovery }}
+{{- if .enabled }}
+{{- $tls := dict "insecure" (.tls.insecure | default false) }}
+{{- if .tls.insecureSkipVerify }}{{ $_ := set $tls "insecure_skip_verify" true }}{{ end }}
+{{- $kubernetes := dict "namespaces" (include "pgmetrics.discoveryNamespaces" $ | fromJsonArray) "annotation_prefix" .annotationPrefix }}
+{{- $receiver := dict "username" .username "password" "${env:PGMETRICS_DISCOVERY_PASSWORD}" "collection_interval" (.collectionInterval | default "60s") "tls" $tls "discovery" (dict "kubernetes" $kubernetes) }}
+{{- with $metadataFiles }}{{ $_ := set $receiver "metadata_files" . }}{{ end }}
+{{- if $.Values.queryMonitoring.enabled }}
+{{- $_ := set $receiver "events" (dict "db.server.query_sample" (dict "enabled" true) "db.server.top_query" (dict "enabled" true)) }}
+{{- $_ := set $receiver "top_query_collection" (dict "top_n_query" $.Values.queryMonitoring.topN) }}
+{{- end }}
+{{- $receiver = mustMergeOverwrite $receiver (deepCopy $.Values.receiverConfig) }}
+{{- $_ := set $receivers "postgresql/discovered" $receiver }}
+{{- end }}
 {{- end }}
 {{- /* PgBouncers: the pgbouncer receiver reads the admin console; receiverConfig and queryMonitoring are PostgreSQL keys and stay off it. */}}
 {{- range $index, $pgbouncer := .Values.pgbouncers }}
@@ -106,6 +161,7 @@ PGMETRICS_TARGET_{{ . }}_PASSWORD
 {{- $receiver := dict "endpoint" $pgbouncer.endpoint "username" $pgbouncer.username "password" (printf "${env:%s}" (include "pgmetrics.pgbouncerPasswordEnv" $index)) "collection_interval" ($pgbouncer.collectionInterval | default "60s") "tls" $tls }}
 {{- $_ := set $receivers (include "pgmetrics.pgbouncerReceiverName" $pgbouncer) $receiver }}
 {{- end }}
+{{- if not $receivers }}{{ fail "targets: empty, and neither pgbouncers nor discovery.enabled: nothing to scrape" }}{{ end }}
 {{- $newRelic := dict "region" .Values.newRelic.region "api_key" "${env:NEW_RELIC_LICENSE_KEY}" "compression" .Values.newRelic.compression "temporality" .Values.newRelic.temporality "spool_directory" "/var/lib/pgmetrics/spool" "max_queue_mb" .Values.newRelic.maxQueueMB }}
 {{- if .Values.newRelic.endpoint }}{{ $_ := set $newRelic "endpoint" .Values.newRelic.endpoint }}{{ end }}
 {{- $telemetry := dict "logs" (dict "level" .Values.logs.level "encoding" .Values.logs.encoding) "health" (dict "endpoint" (printf "0.0.0.0:%d" (int .Values.health.port))) }}
@@ -144,12 +200,17 @@ metadata:
   annotations:
     # A changed config rolls the pod.
     checksum/config: {{ include "pgmetrics.config" . | sha256sum }}
+    {{- with .Values.customMetrics.files }}
+    # So do changed custom metric files given as values (an existing ConfigMap's are reloaded by the collector).
+    checksum/custom-metrics: {{ toJson . | sha256sum }}
+    {{- end }}
     {{- with .Values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
   serviceAccountName: {{ include "pgmetrics.serviceAccountName" . }}
-  automountServiceAccountToken: false
+  # Only Kubernetes discovery calls the API server; otherwise the pod holds no Kubernetes credential.
+  automountServiceAccountToken: {{ .Values.discovery.enabled }}
   enableServiceLinks: false
   terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
   {{- with .Values.priorityClassName }}
@@ -203,6 +264,13 @@ spec:
               key: {{ ($pgbouncer.passwordSecret | default dict).key | default "pgbouncer-password" }}
               {{- end }}
         {{- end }}
+        {{- if .Values.discovery.enabled }}
+        - name: PGMETRICS_DISCOVERY_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ .Values.discovery.passwordSecret.name | default (include "pgmetrics.fullname" $root) }}
+              key: {{ .Values.discovery.passwordSecret.key }}
+        {{- end }}
         {{- with .Values.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -253,6 +321,11 @@ spec:
           readOnly: true
         {{- end }}
         {{- end }}
+        {{- if include "pgmetrics.customMetricsFileNames" . | fromJsonArray }}
+        - name: custom-metrics
+          mountPath: {{ include "pgmetrics.customMetricsMountPath" . }}
+          readOnly: true
+        {{- end }}
         {{- with .Values.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -293,6 +366,30 @@ spec:
             path: {{ .caSecretKey | default "ca.crt" }}
     {{- end }}
     {{- end }}
+    {{- end }}
+    {{- if include "pgmetrics.customMetricsFileNames" . | fromJsonArray }}
+    # The custom metric files: the chart's ConfigMap and an existing one, in one folder.
+    - name: custom-metrics
+      projected:
+        sources:
+          {{- with .Values.customMetrics.files }}
+          - configMap:
+              name: {{ include "pgmetrics.customMetricsConfigMap" $root }}
+              items:
+                {{- range $name, $_ := . }}
+                - key: {{ $name }}
+                  path: {{ $name }}
+                {{- end }}
+          {{- end }}
+          {{- with .Values.customMetrics.existingConfigMap }}
+          - configMap:
+              name: {{ . }}
+              items:
+                {{- range $root.Values.customMetrics.fileNames }}
+                - key: {{ . }}
+                  path: {{ . }}
+                {{- end }}
+          {{- end }}
     {{- end }}
     {{- with .Values.extraVolumes }}
     {{- toYaml . | nindent 4 }}
