@@ -216,7 +216,9 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
         var running = new NpgsqlCommand("SELECT pg_sleep(60), 'card-4111-literal'", slow).ExecuteScalarAsync(Cancel);
         await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
 
-        await WaitForAsync(() => newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).Any(r => r.EventName == "db.server.query_sample" && r.Attributes["db.query.text"].Contains("pg_sleep", StringComparison.Ordinal)), collector);
+        // Other tests' sessions on the same server may run pg_sleep too: the sample is found by the session's pid.
+        var pid = slow.ProcessID.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await WaitForAsync(() => newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).Any(r => r.EventName == "db.server.query_sample" && r.Attributes["postgresql.pid"] == pid), collector);
         await using (var canceller = new NpgsqlConnection(server.ConnectionString))
         {
             await canceller.OpenAsync(Cancel);
@@ -226,7 +228,7 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
         await Assert.ThrowsAsync<PostgresException>(() => running);
 
         // Top queries may show the statement too (as pg_stat_statements has it); the sample is the running session.
-        var sample = newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).First(r => r.EventName == "db.server.query_sample" && r.Attributes["db.query.text"].Contains("pg_sleep", StringComparison.Ordinal));
+        var sample = newRelic.AcceptedLogs.SelectMany(OtlpDecoder.DecodeLogs).First(r => r.EventName == "db.server.query_sample" && r.Attributes["postgresql.pid"] == pid);
         Assert.Equal("SELECT pg_sleep($1), $2", sample.Attributes["db.query.text"]);
         Assert.Equal("postgresql", sample.Resource["pgmetrics.receiver"]);
         Assert.DoesNotContain(newRelic.AcceptedLogs, body => System.Text.Encoding.UTF8.GetString(body).Contains("card-4111", StringComparison.Ordinal));
