@@ -54,10 +54,7 @@ public sealed class QuerySampleScraper : IScraper
 
     private readonly QuerySampleOptions _options;
     private readonly ServerConnections _connections;
-    private readonly KeyValue[] _serverAttributes;
-    private readonly MetricsBuffer _buffer;
-    private readonly MetricsBuffer? _semconvBuffer;
-    private readonly PostgresqlMetricsBuilder _builder;
+    private readonly ServerQueryOutput _output;
     private readonly StatementTexts? _statementTexts;
     private double _newestQueryStart;
 
@@ -74,10 +71,7 @@ public sealed class QuerySampleScraper : IScraper
         _statementTexts = statementTexts;
         _options = options;
         _connections = connections;
-        _serverAttributes = connections.ServerAttributes(metricSet);
-        _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
-        _semconvBuffer = connections.UseOTelSemconv ? new MetricsBuffer(_buffer.StartTimeUnixNano, _serverAttributes) : null;
-        _builder = new PostgresqlMetricsBuilder(metricSet.Config, _buffer);
+        _output = new ServerQueryOutput(connections, metricSet);
     }
 
     /// <inheritdoc/>
@@ -87,7 +81,7 @@ public sealed class QuerySampleScraper : IScraper
     public async Task<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        _buffer.Clear();
+        _output.Begin();
         var errors = new List<ScrapeError>();
         var samples = new List<LogRecordData>();
         var timeUnixNano = UnixTime.NowNanoseconds();
@@ -101,13 +95,13 @@ public sealed class QuerySampleScraper : IScraper
             // pg_stat_activity cuts statements to this many bytes; text that was cut is fingerprinted as truncated (0: unknown, never).
             var activityTextSize = 0L;
             queriesRun++;
-            await QueryGuard.RunAsync("track_activity_query_size", connection, _buffer, errors, _connections.Password,
+            await QueryGuard.RunAsync("track_activity_query_size", connection, _output.Buffer, errors, _connections.Password,
                 async () => activityTextSize = await ActivityQueryText.ReadTrackActivityQuerySizeAsync(connection, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             queriesRun++;
-            await QueryGuard.RunAsync("query_samples", connection, _buffer, errors, _connections.Password,
+            await QueryGuard.RunAsync("query_samples", connection, _output.Buffer, errors, _connections.Password,
                 () => CollectSamplesAsync(connection, timeUnixNano, activityTextSize, samples, cancellationToken)).ConfigureAwait(false);
             queriesRun++;
-            await QueryGuard.RunAsync("wait_events", connection, _buffer, errors, _connections.Password,
+            await QueryGuard.RunAsync("wait_events", connection, _output.Buffer, errors, _connections.Password,
                 () => CollectWaitEventsAsync(connection, timeUnixNano, cancellationToken)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
@@ -115,11 +109,7 @@ public sealed class QuerySampleScraper : IScraper
             errors.Add(ScrapeErrorClassifier.Classify(ex, null, _connections.HomeDatabase, _connections.Password));
         }
 
-        return new ScrapeResult(serverVersion, [], _buffer.Count, queriesRun, errors, stopwatch.Elapsed)
-        {
-            Metrics = SemconvResourceLayout.InLayout(_buffer, _semconvBuffer),
-            Logs = samples.Count == 0 ? LogBatch.Empty : new LogBatch(_serverAttributes, samples),
-        };
+        return _output.Result(serverVersion, queriesRun, errors, stopwatch.Elapsed, samples);
     }
 
     private async Task CollectSamplesAsync(NpgsqlConnection connection, long timeUnixNano, long activityTextSize, List<LogRecordData> samples, CancellationToken cancellationToken)
@@ -152,12 +142,12 @@ public sealed class QuerySampleScraper : IScraper
 
     private async Task CollectWaitEventsAsync(NpgsqlConnection connection, long timeUnixNano, CancellationToken cancellationToken)
     {
-        _builder.SetResource();
+        _output.Builder.SetResource();
         await using var command = CollectorSql.Statement(WaitEventsSql, connection, _connections.QueryTimeout);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            _builder.RecordPostgresqlWaitEventsDataPoint(timeUnixNano, reader.GetInt64(2), reader.GetString(0), reader.GetString(1));
+            _output.Builder.RecordPostgresqlWaitEventsDataPoint(timeUnixNano, reader.GetInt64(2), reader.GetString(0), reader.GetString(1));
         }
     }
 

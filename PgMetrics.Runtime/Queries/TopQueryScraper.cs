@@ -30,10 +30,7 @@ public sealed class TopQueryScraper : IScraper
 
     private readonly TopQueryOptions _options;
     private readonly ServerConnections _connections;
-    private readonly KeyValue[] _serverAttributes;
-    private readonly MetricsBuffer _buffer;
-    private readonly MetricsBuffer? _semconvBuffer;
-    private readonly PostgresqlMetricsBuilder _builder;
+    private readonly ServerQueryOutput _output;
     private readonly StatementDeltas _deltas = new();
     private readonly QueryPlanner _planner;
     private readonly QueryPlanCache _plans;
@@ -51,10 +48,7 @@ public sealed class TopQueryScraper : IScraper
         _statementTexts = statementTexts;
         _options = options;
         _connections = connections;
-        _serverAttributes = connections.ServerAttributes(metricSet);
-        _buffer = new MetricsBuffer(UnixTime.NowNanoseconds(), _serverAttributes);
-        _semconvBuffer = connections.UseOTelSemconv ? new MetricsBuffer(_buffer.StartTimeUnixNano, _serverAttributes) : null;
-        _builder = new PostgresqlMetricsBuilder(metricSet.Config, _buffer);
+        _output = new ServerQueryOutput(connections, metricSet);
         _planner = new QueryPlanner(connections, queryTimeout);
         _plans = new QueryPlanCache(options.QueryPlanCacheSize, options.QueryPlanCacheTtl);
     }
@@ -66,7 +60,7 @@ public sealed class TopQueryScraper : IScraper
     public async Task<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        _buffer.Clear();
+        _output.Begin();
         var errors = new List<ScrapeError>();
         var events = new List<LogRecordData>();
         var timeUnixNano = UnixTime.NowNanoseconds();
@@ -79,7 +73,7 @@ public sealed class TopQueryScraper : IScraper
             {
                 serverVersion = connection.PostgreSqlVersion.Major * 10000;
                 queriesRun++;
-                await QueryGuard.RunAsync("top_queries", connection, _buffer, errors, _connections.Password,
+                await QueryGuard.RunAsync("top_queries", connection, _output.Buffer, errors, _connections.Password,
                     async () => top = await ReadTopAsync(connection, timeUnixNano, errors, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             }
 
@@ -92,11 +86,7 @@ public sealed class TopQueryScraper : IScraper
             errors.Add(ScrapeErrorClassifier.Classify(ex, null, _connections.HomeDatabase, _connections.Password));
         }
 
-        return new ScrapeResult(serverVersion, [], _buffer.Count, queriesRun, errors, stopwatch.Elapsed)
-        {
-            Metrics = SemconvResourceLayout.InLayout(_buffer, _semconvBuffer),
-            Logs = events.Count == 0 ? LogBatch.Empty : new LogBatch(_serverAttributes, events),
-        };
+        return _output.Result(serverVersion, queriesRun, errors, stopwatch.Elapsed, events);
     }
 
     private async Task<List<TopQueryEvent>> ReadTopAsync(NpgsqlConnection connection, long timeUnixNano, List<ScrapeError> errors, CancellationToken cancellationToken)
@@ -160,17 +150,17 @@ public sealed class TopQueryScraper : IScraper
         var fingerprint = QueryFingerprinter.Fingerprint(statement.Query);
         var (hex, text, user, delta) = (fingerprint.Hex, fingerprint.NormalizedText, statement.Key.Role, statement.Delta);
         var totalSeconds = delta.ExecutionTimeMilliseconds / 1000;
-        _builder.SetResource(postgresqlDatabaseName: statement.Key.Database);
-        _builder.RecordPostgresqlQueryCallsDataPoint(timeUnixNano, delta.Calls, hex, text, user);
-        _builder.RecordPostgresqlQueryTotalTimeDataPoint(timeUnixNano, totalSeconds, hex, text, user);
-        _builder.RecordPostgresqlQueryMeanTimeDataPoint(timeUnixNano, totalSeconds / delta.Calls, hex, text, user);
-        _builder.RecordPostgresqlQueryRowsDataPoint(timeUnixNano, delta.Rows, hex, text, user);
-        _builder.RecordPostgresqlQuerySharedBlocksHitDataPoint(timeUnixNano, delta.SharedBlocksHit, hex, text, user);
-        _builder.RecordPostgresqlQuerySharedBlocksReadDataPoint(timeUnixNano, delta.SharedBlocksRead, hex, text, user);
-        _builder.RecordPostgresqlQueryTempBlocksDataPoint(timeUnixNano, delta.TempBlocksRead + delta.TempBlocksWritten, hex, text, user);
+        _output.Builder.SetResource(postgresqlDatabaseName: statement.Key.Database);
+        _output.Builder.RecordPostgresqlQueryCallsDataPoint(timeUnixNano, delta.Calls, hex, text, user);
+        _output.Builder.RecordPostgresqlQueryTotalTimeDataPoint(timeUnixNano, totalSeconds, hex, text, user);
+        _output.Builder.RecordPostgresqlQueryMeanTimeDataPoint(timeUnixNano, totalSeconds / delta.Calls, hex, text, user);
+        _output.Builder.RecordPostgresqlQueryRowsDataPoint(timeUnixNano, delta.Rows, hex, text, user);
+        _output.Builder.RecordPostgresqlQuerySharedBlocksHitDataPoint(timeUnixNano, delta.SharedBlocksHit, hex, text, user);
+        _output.Builder.RecordPostgresqlQuerySharedBlocksReadDataPoint(timeUnixNano, delta.SharedBlocksRead, hex, text, user);
+        _output.Builder.RecordPostgresqlQueryTempBlocksDataPoint(timeUnixNano, delta.TempBlocksRead + delta.TempBlocksWritten, hex, text, user);
         if (modern)
         {
-            _builder.RecordPostgresqlQueryWalBytesDataPoint(timeUnixNano, delta.WalBytes, hex, text, user);
+            _output.Builder.RecordPostgresqlQueryWalBytesDataPoint(timeUnixNano, delta.WalBytes, hex, text, user);
         }
     }
 
