@@ -4,70 +4,70 @@ namespace PgMetrics.Runtime.Metrics;
 /// The distinct resources of a buffer, each stored once and found again by content. A scrape with
 /// thousands of per-table resources finds an existing one in constant time: resources are indexed by a
 /// content hash, and resources with equal hashes are chained instead of compared against every other.
+/// A buffer is cleared and refilled every scrape with mostly the same resources (the same tables and
+/// indexes), so the previous scrape's arrays are kept until the next clear and taken again when a
+/// resource's content is unchanged: a steady scrape allocates no resource arrays.
 /// </summary>
 internal sealed class ResourceTable
 {
-    private readonly List<KeyValue[]> _resources = [];
+    private Generation _current = new();
 
-    // Content hash -> the newest resource with that hash; older ones are chained through _previousWithSameHash.
-    private readonly Dictionary<int, int> _newestByHash = [];
-    private readonly List<int> _previousWithSameHash = [];
+    // The resources before the last Clear, offered for reuse by content; emptied at the following Clear.
+    private Generation _recycled = new();
 
-    public int Count => _resources.Count;
+    public int Count => _current.Resources.Count;
 
-    public IReadOnlyList<KeyValue[]> All => _resources;
+    public IReadOnlyList<KeyValue[]> All => _current.Resources;
 
-    public KeyValue[] this[int index] => _resources[index];
+    public KeyValue[] this[int index] => _current.Resources[index];
 
-    /// <summary>The index of the resource with these attributes, added if new (as <paramref name="adopt"/> itself when given, else as a copy).</summary>
+    /// <summary>The index of the resource with these attributes, added if new (as <paramref name="adopt"/> itself when given, else as the previous scrape's equal array or a copy).</summary>
     public int FindOrAdd(ReadOnlySpan<KeyValue> attributes, KeyValue[]? adopt = null)
     {
         var hash = Hash(attributes);
-        var newest = _newestByHash.TryGetValue(hash, out var found) ? found : -1;
-        for (var candidate = newest; candidate >= 0; candidate = _previousWithSameHash[candidate])
+        if (_current.Find(attributes, hash) is var found and >= 0)
         {
-            if (_resources[candidate].AsSpan().SequenceEqual(attributes))
-            {
-                return candidate;
-            }
+            return found;
         }
 
-        _resources.Add(adopt ?? attributes.ToArray());
-        _previousWithSameHash.Add(newest);
-        _newestByHash[hash] = _resources.Count - 1;
-        return _resources.Count - 1;
+        var recycled = adopt is null && _recycled.Find(attributes, hash) is var index and >= 0 ? _recycled.Resources[index] : null;
+        return _current.Add(adopt ?? recycled ?? attributes.ToArray(), hash);
     }
 
-    /// <summary>Copies every resource of <paramref name="source"/> (each array copied, so neither side's changes reach the other).</summary>
+    /// <summary>
+    /// Copies every resource of <paramref name="source"/>. No array is shared with it, so neither side's
+    /// in-place changes reach the other; this table's own previous arrays are taken again where equal.
+    /// </summary>
     public void CopyFrom(ResourceTable source)
     {
         Clear();
-        foreach (var resource in source._resources)
+        foreach (var resource in source._current.Resources)
         {
-            _resources.Add([.. resource]);
+            var hash = Hash(resource);
+            var recycled = _recycled.Find(resource, hash);
+            _current.Add(recycled >= 0 ? _recycled.Resources[recycled] : [.. resource], hash);
         }
-
-        Reindex();
     }
 
     /// <summary>Rebuilds the hash index after resources' attributes were changed in place.</summary>
     public void Reindex()
     {
-        _newestByHash.Clear();
-        _previousWithSameHash.Clear();
-        for (var i = 0; i < _resources.Count; i++)
+        var resources = _current.Resources.ToArray();
+        _current.Clear();
+        foreach (var resource in resources)
         {
-            var hash = Hash(_resources[i]);
-            _previousWithSameHash.Add(_newestByHash.TryGetValue(hash, out var newest) ? newest : -1);
-            _newestByHash[hash] = i;
+            _current.Add(resource, Hash(resource));
         }
+
+        // Arrays changed in place may still sit among the recycled ones under their old hash.
+        _recycled.Clear();
     }
 
+    /// <summary>Empties the table; its arrays stay on offer to the next fill until the clear after it.</summary>
     public void Clear()
     {
-        _resources.Clear();
-        _newestByHash.Clear();
-        _previousWithSameHash.Clear();
+        (_recycled, _current) = (_current, _recycled);
+        _current.Clear();
     }
 
     private static int Hash(ReadOnlySpan<KeyValue> attributes)
@@ -79,5 +79,44 @@ internal sealed class ResourceTable
         }
 
         return hash.ToHashCode();
+    }
+
+    /// <summary>Resources in insertion order, indexed by content hash.</summary>
+    private sealed class Generation
+    {
+        // Content hash -> the newest resource with that hash; older ones are chained through _previousWithSameHash.
+        private readonly Dictionary<int, int> _newestByHash = [];
+        private readonly List<int> _previousWithSameHash = [];
+
+        public List<KeyValue[]> Resources { get; } = [];
+
+        public int Find(ReadOnlySpan<KeyValue> attributes, int hash)
+        {
+            var candidate = _newestByHash.TryGetValue(hash, out var newest) ? newest : -1;
+            for (; candidate >= 0; candidate = _previousWithSameHash[candidate])
+            {
+                if (Resources[candidate].AsSpan().SequenceEqual(attributes))
+                {
+                    return candidate;
+                }
+            }
+
+            return -1;
+        }
+
+        public int Add(KeyValue[] resource, int hash)
+        {
+            Resources.Add(resource);
+            _previousWithSameHash.Add(_newestByHash.TryGetValue(hash, out var newest) ? newest : -1);
+            _newestByHash[hash] = Resources.Count - 1;
+            return Resources.Count - 1;
+        }
+
+        public void Clear()
+        {
+            Resources.Clear();
+            _newestByHash.Clear();
+            _previousWithSameHash.Clear();
+        }
     }
 }

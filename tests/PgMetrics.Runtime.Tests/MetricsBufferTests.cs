@@ -174,4 +174,45 @@ public sealed class MetricsBufferTests
         Assert.Equal(1, buffer.Count);
         Assert.Empty(buffer.GetAttributes(buffer.Points[0]).ToArray());
     }
+
+    [Fact]
+    public void A_refilled_buffer_takes_the_previous_scrapes_array_for_an_unchanged_resource_and_a_new_one_for_a_changed_one()
+    {
+        var buffer = new MetricsBuffer();
+        var builder = new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer);
+        builder.SetResource(postgresqlDatabaseName: "shop", postgresqlSchemaName: "public", postgresqlTableName: "orders");
+        builder.RecordPostgresqlTableSizeDataPoint(1, 8192);
+        builder.SetResource(postgresqlDatabaseName: "shop", postgresqlSchemaName: "public", postgresqlTableName: "invoices");
+        builder.RecordPostgresqlTableSizeDataPoint(1, 16384);
+        var orders = buffer.Resources[0];
+
+        buffer.Clear();
+        builder.SetResource(postgresqlDatabaseName: "shop", postgresqlSchemaName: "public", postgresqlTableName: "invoices_2027");
+        builder.RecordPostgresqlTableSizeDataPoint(2, 0);
+        builder.SetResource(postgresqlDatabaseName: "shop", postgresqlSchemaName: "public", postgresqlTableName: new string("orders".AsSpan()));
+        builder.RecordPostgresqlTableSizeDataPoint(2, 8192);
+
+        Assert.Equal(2, buffer.Resources.Count);
+        Assert.Equal("invoices_2027", buffer.Resources[0].Single(a => a.Key == "postgresql.table.name").StringValue);
+        Assert.Same(orders, buffer.Resources[1]);
+        Assert.Equal(buffer.Resources[1], buffer.Resources[buffer.Points[1].ResourceIndex]);
+    }
+
+    [Fact]
+    public void A_copy_never_shares_a_resource_array_with_its_source_so_truncating_the_copy_leaves_the_source_whole()
+    {
+        var source = new MetricsBuffer();
+        var longName = new string('t', 300);
+        new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), source).SetResource(postgresqlDatabaseName: "shop", postgresqlSchemaName: "public", postgresqlTableName: longName);
+        source.AddPoint(PostgresqlMetricDescriptors.PostgresqlTableSize, 1, 8192L);
+        var copy = new MetricsBuffer();
+
+        for (var scrape = 0; scrape < 2; scrape++)
+        {
+            copy.CopyFrom(source);
+            Assert.NotSame(source.Resources[0], copy.Resources[0]);
+            Assert.Equal(1, copy.TruncateAttributeValues(10));
+            Assert.Equal(longName, source.Resources[0].Single(a => a.Key == "postgresql.table.name").StringValue);
+        }
+    }
 }
