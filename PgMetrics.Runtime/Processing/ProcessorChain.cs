@@ -4,15 +4,19 @@ using PgMetrics.Runtime.Pipeline;
 namespace PgMetrics.Runtime.Processing;
 
 /// <summary>
-/// Runs processors on a copy of each buffer and hands the result to the next consumer. The copy
-/// matters: the same scraped buffer goes to every exporter, and each exporter's processors change it
-/// differently. Without processors, buffers pass through uncopied.
+/// Runs processors on each buffer and hands the result to the next consumer. With processors it
+/// changes the buffer it is given (<see cref="MutatesData"/>), as an OpenTelemetry Collector processor
+/// does: the fan-out in front of several exporters gives every chain but the last a copy
+/// (<see cref="ConsumeCopyOf"/>), so a single exporter's scrape is never copied at all. Without
+/// processors, buffers pass through unchanged.
 /// </summary>
 public sealed class ProcessorChain : IMetricsConsumer
 {
     private readonly IReadOnlyList<IMetricsProcessor> _processors;
     private readonly IMetricsConsumer _next;
-    private readonly MetricsBuffer _scratch = new();
+
+    // Holds the copy ConsumeCopyOf makes; kept between scrapes so its arrays are reused.
+    private readonly MetricsBuffer _copy = new();
     private readonly Lock _gate = new();
 
     /// <summary>Creates a chain that runs <paramref name="processors"/> in order, then calls <paramref name="next"/>.</summary>
@@ -25,7 +29,11 @@ public sealed class ProcessorChain : IMetricsConsumer
     /// <summary>The processors, in the order they run.</summary>
     public IReadOnlyList<IMetricsProcessor> Processors => _processors;
 
-    /// <inheritdoc/>
+    /// <summary>True when the chain has processors (they change the buffer in place) or its next consumer changes it.</summary>
+    public bool MutatesData => _processors.Count > 0 || _next.MutatesData;
+
+    /// <summary>Runs the processors on <paramref name="metrics"/> itself, changing it, then hands it on.</summary>
+    /// <param name="metrics">A buffer the caller does not read again; see <see cref="IMetricsConsumer.ConsumeMetrics"/>.</param>
     public void ConsumeMetrics(MetricsBuffer metrics)
     {
         if (_processors.Count == 0)
@@ -35,19 +43,40 @@ public sealed class ProcessorChain : IMetricsConsumer
         }
 
         // Receivers scrape on their own schedules, so buffers may arrive from several threads at once;
-        // the processors' state and the scratch buffer see one at a time.
+        // the processors' state sees one at a time.
         lock (_gate)
         {
-            _scratch.CopyFrom(metrics);
-            foreach (var processor in _processors)
-            {
-                processor.Process(_scratch);
-            }
+            Process(metrics);
+        }
+    }
 
-            if (_scratch.Count > 0)
-            {
-                _next.ConsumeMetrics(_scratch);
-            }
+    /// <summary>Runs the processors on a copy of <paramref name="metrics"/>, which stays as it was.</summary>
+    /// <param name="metrics">A buffer other consumers see too.</param>
+    public void ConsumeCopyOf(MetricsBuffer metrics)
+    {
+        if (!MutatesData)
+        {
+            _next.ConsumeMetrics(metrics);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _copy.CopyFrom(metrics);
+            Process(_copy);
+        }
+    }
+
+    private void Process(MetricsBuffer metrics)
+    {
+        foreach (var processor in _processors)
+        {
+            processor.Process(metrics);
+        }
+
+        if (metrics.Count > 0)
+        {
+            _next.ConsumeMetrics(metrics);
         }
     }
 }

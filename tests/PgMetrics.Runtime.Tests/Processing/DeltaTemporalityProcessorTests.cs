@@ -46,20 +46,37 @@ public sealed class DeltaTemporalityProcessorTests
     }
 
     [Fact]
-    public void A_chain_without_processors_passes_the_callers_buffer_and_a_chain_with_them_leaves_it_unchanged()
+    public void A_chain_without_processors_passes_the_callers_buffer_unchanged_and_says_it_does_not_mutate()
     {
         var seen = new List<MetricsBuffer>();
-        var sink = new Sink(seen);
         var original = Scrape(10, 20);
-        new ProcessorChain([], sink).ConsumeMetrics(original);
-        var chain = new ProcessorChain([new DeltaTemporalityProcessor()], sink);
+        var chain = new ProcessorChain([], new Sink(seen));
 
-        chain.ConsumeMetrics(Scrape(10, 20, time: 1));
         chain.ConsumeMetrics(original);
 
-        Assert.Same(original, seen[0]);
-        Assert.Equal(2, seen.Count);
+        Assert.False(chain.MutatesData);
+        Assert.Same(original, Assert.Single(seen));
         Assert.Equal([10L, 20L], original.Points.ToArray().Select(p => p.IntValue));
+    }
+
+    [Fact]
+    public void A_chain_with_processors_changes_the_buffer_it_is_given_and_leaves_one_it_copies_unchanged()
+    {
+        var seen = new List<MetricsBuffer>();
+        var chain = new ProcessorChain([new DeltaTemporalityProcessor()], new Sink(seen));
+        chain.ConsumeMetrics(Scrape(10, 20, time: 1));
+
+        var shared = Scrape(15, 26, time: 2);
+        chain.ConsumeCopyOf(shared);
+        var owned = Scrape(17, 30, time: 3);
+        chain.ConsumeMetrics(owned);
+
+        Assert.True(chain.MutatesData);
+        Assert.Equal(2, seen.Count);
+        Assert.NotSame(shared, seen[0]);
+        Assert.Equal([15L, 26L], shared.Points.ToArray().Select(p => p.IntValue));
+        Assert.Same(owned, seen[1]);
+        Assert.Equal([2L, 4L], owned.Points.ToArray().Select(p => p.IntValue));
     }
 
     private sealed class Sink(List<MetricsBuffer> seen) : Pipeline.IMetricsConsumer
