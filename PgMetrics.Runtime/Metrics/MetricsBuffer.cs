@@ -129,6 +129,13 @@ public sealed partial class MetricsBuffer
         Add(metric, timeUnixNano, count, sum, attributes, start, explicitBounds.Length);
     }
 
+    /// <summary>
+    /// Forgets which resource points go under, as a cleared buffer does: points recorded before the next
+    /// resource is begun go under the common attributes alone. For a scraper that goes on recording into
+    /// a buffer as if it were fresh (a database's queries after the instance's).
+    /// </summary>
+    internal void ForgetCurrentResource() => _currentResource = -1;
+
     /// <summary>Marks the current end of the buffer, to undo a query that fails halfway through its rows.</summary>
     public (int Points, int Attributes) Checkpoint() => (_pointCount, _attributeCount);
 

@@ -54,7 +54,8 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
         _metrics = metrics;
         _logs = logs;
         _logger = logger ?? NullLogger.Instance;
-        _connections = new ServerConnections(scraperOptions);
+        // The built-in catalogue and the query scrapers read only built-in types; custom sets get connections of their own that load the server's.
+        _connections = new ServerConnections(scraperOptions, loadServerTypes: metricSet is not PostgresqlMetricSet);
         _scrapeLimit = scrapeLimit;
         Add(new PostgresScraper(scraperOptions, metricSet, _connections), controllerOptions);
         if (metricSet is PostgresqlMetricSet catalogue)

@@ -179,6 +179,33 @@ public sealed class CatalogueTests(PostgresServerPool servers)
         Assert.Equal([new NpgsqlConnectionStringBuilder(server.ConnectionString).Database!, open.Name], scraper.HeldDatabases.Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Each_database_keeps_its_own_tables_when_the_largest_is_scraped_straight_into_the_scrape_and_others_are_merged(int major)
+    {
+        var server = await servers.GetAsync(major, Cancel);
+        await using var small = await TestDatabase.CreateAsync(server, Cancel);
+        await using var large = await TestDatabase.CreateAsync(server, Cancel);
+        await small.ExecuteAsync("CREATE TABLE only_here (id int PRIMARY KEY)", Cancel);
+        await large.ExecuteAsync(string.Concat(Enumerable.Range(0, 12).Select(i => $"CREATE TABLE many_{i} (id int PRIMARY KEY);")), Cancel);
+        await using var scraper = new PostgresScraper(new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [small.Name, large.Name] }, new PostgresqlMetricSet());
+
+        // The first scrape merges both; from the second on, the larger database goes straight into the scrape's buffer.
+        for (var scrape = 0; scrape < 3; scrape++)
+        {
+            var points = await CollectedPoints.ScrapeAsync(scraper, Cancel);
+
+            Assert.Empty(points.Result.Errors);
+            var expectedTables = Enumerable.Range(0, 12).Select(i => $"{large.Name}.many_{i}").Append($"{small.Name}.only_here").Order(StringComparer.Ordinal);
+            Assert.Equal(expectedTables, points.Of("postgresql.table.size").Select(p => $"{p.Database}.{p.Table}").Order(StringComparer.Ordinal));
+            Assert.Equal(new[] { small.Name, large.Name }.Order(StringComparer.Ordinal), points.Of("postgresql.table.count").Select(p => p.Database!).Order(StringComparer.Ordinal));
+            Assert.Null(points.Single("postgresql.connection.max").Database);
+        }
+
+        var home = new NpgsqlConnectionStringBuilder(server.ConnectionString).Database!;
+        Assert.Equal(new[] { home, large.Name, small.Name }.Order(StringComparer.Ordinal), scraper.HeldDatabases.Order(StringComparer.Ordinal));
+    }
+
     private static async Task<Dictionary<string, (long Age, long Size)>> ReadAsync(IPostgresServer server, string sql)
     {
         await using var connection = new NpgsqlConnection(server.ConnectionString);

@@ -215,4 +215,19 @@ public sealed class MetricsBufferTests
             Assert.Equal(longName, source.Resources[0].Single(a => a.Key == "postgresql.table.name").StringValue);
         }
     }
+
+    [Fact]
+    public void After_forgetting_the_current_resource_points_go_under_the_common_attributes_as_in_a_fresh_buffer()
+    {
+        KeyValue[] server = [KeyValue.String("server.address", "primary"), KeyValue.Int("server.port", 5432)];
+        var buffer = new MetricsBuffer(commonResourceAttributes: server);
+        new PostgresqlMetricsBuilder(new PostgresqlMetricsConfig(), buffer).SetResource(postgresqlDatabaseName: "shop");
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 10L);
+
+        buffer.ForgetCurrentResource();
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionMax, 1, 100L);
+
+        Assert.Equal(server, buffer.Resources[buffer.Points[1].ResourceIndex]);
+        Assert.Equal("shop", buffer.Resources[buffer.Points[0].ResourceIndex].Single(a => a.Key == "postgresql.database.name").StringValue);
+    }
 }
