@@ -11,11 +11,12 @@ namespace PgMetrics.Hosting;
 public sealed record ServiceConfig
 {
     /// <summary>The keys the block takes.</summary>
-    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates", "sharding", "max_concurrent_scrapes"];
+    internal static readonly string[] Keys = ["exporters", "shutdown_timeout", "telemetry", "feature_gates", "sharding", "max_concurrent_scrapes", "memory_limiter"];
 
     /// <summary>
     /// The keys the block takes in an app, which logs through its own logging, reports health through its own
-    /// health checks, and configures the servers it monitors itself (no sharding of target lists).
+    /// health checks, manages its own process's memory and configures the servers it monitors itself (no
+    /// sharding of target lists).
     /// </summary>
     internal static readonly string[] AppKeys = ["exporters", "shutdown_timeout", "feature_gates", "max_concurrent_scrapes"];
 
@@ -64,6 +65,9 @@ public sealed record ServiceConfig
     /// </summary>
     public int MaxConcurrentScrapes { get; init; } = 16;
 
+    /// <summary>The collector's memory limiter (<c>memory_limiter</c>); off by default.</summary>
+    public MemoryLimiterConfig MemoryLimiter { get; init; } = MemoryLimiterConfig.Off;
+
     /// <summary>Reads the block; absent keys keep their defaults.</summary>
     internal static ServiceConfig Read(ConfigSection service)
     {
@@ -88,6 +92,7 @@ public sealed record ServiceConfig
             HealthEndpointConfigured = health.Text("endpoint") is not null,
             Sharding = ShardingConfig.Read(service.Section("sharding", ShardingConfig.Keys)),
             MaxConcurrentScrapes = service.Int("max_concurrent_scrapes", minimum: 1) ?? defaults.MaxConcurrentScrapes,
+            MemoryLimiter = MemoryLimiterConfig.Read(service.Section("memory_limiter", MemoryLimiterConfig.Keys)),
         };
     }
 }

@@ -24,6 +24,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly PipelineHost _pipeline;
+    private readonly MemoryLimiter _memoryLimiter;
     private HealthServer? _health;
     private ConfigWatcher? _watcher;
 
@@ -34,6 +35,7 @@ internal sealed class CollectorHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("pgmetrics");
         _pipeline = new PipelineHost(CollectorComponents.Factories, loggerFactory);
+        _memoryLimiter = new MemoryLimiter(() => Config.Service.MemoryLimiter, _logger);
     }
 
     /// <summary>The config running now.</summary>
@@ -62,6 +64,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     {
         await _pipeline.ApplyAsync(Config).ConfigureAwait(false);
         FollowTargetLists(Config);
+        _memoryLimiter.Start();
         if (Config.Service.HealthEndpoint is { Length: > 0 } endpoint)
         {
             try
@@ -157,6 +160,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     {
         _watcher?.Dispose();
         StopFollowingTargetLists();
+        await _memoryLimiter.DisposeAsync().ConfigureAwait(false);
         if (_health is not null)
         {
             await _health.DisposeAsync().ConfigureAwait(false);

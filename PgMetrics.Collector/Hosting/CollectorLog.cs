@@ -19,4 +19,10 @@ internal static partial class CollectorLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Receiver {Name}: targets file rejected, the running targets stay: {Error}")]
     public static partial void TargetsRejected(ILogger logger, string name, string error);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Memory limiter: resident memory {BeforeMib} MiB above the soft limit {SoftLimitMib} MiB, collected to {AfterMib} MiB")]
+    public static partial void MemoryCollected(ILogger logger, long beforeMib, long softLimitMib, long afterMib);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Memory limiter: {AfterMib} MiB resident after a full collection, above the soft limit of {SoftLimitMib} MiB; what the collector holds is that large, so raise service.memory_limiter.limit_mib or spread the targets over more replicas")]
+    public static partial void MemoryAboveLimit(ILogger logger, long afterMib, long softLimitMib);
 }

@@ -32,6 +32,10 @@ internal static class SoakConfig
 
         config.Append(CultureInfo.InvariantCulture, $"exporters:\n  otlp:\n    endpoint: {sink}\n    temporality: delta\n");
         config.Append(CultureInfo.InvariantCulture, $"service:\n  telemetry:\n    logs: {{level: info}}\n    health: {{endpoint: \"127.0.0.1:{healthPort}\"}}\n");
+        if (options.MemoryLimitMib > 0)
+        {
+            config.Append(CultureInfo.InvariantCulture, $"  memory_limiter: {{limit_mib: {options.MemoryLimitMib}}}\n");
+        }
         var path = Path.Combine(folder, "config.yaml");
         File.WriteAllText(path, config.ToString());
         return path;

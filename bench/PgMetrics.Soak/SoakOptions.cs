@@ -28,6 +28,9 @@ internal sealed record SoakOptions
 
     public string? Output { get; init; }
 
+    /// <summary><c>service.memory_limiter.limit_mib</c> for the collector; 0 (the default) leaves the limiter off.</summary>
+    public int MemoryLimitMib { get; init; }
+
     public static SoakOptions Parse(string[] args)
     {
         var options = new SoakOptions();
@@ -47,6 +50,7 @@ internal sealed record SoakOptions
                 "--layout" => options with { Layout = Next() },
                 "--collector" => options with { Collector = Path.GetFullPath(Next()) },
                 "--output" => options with { Output = Path.GetFullPath(Next()) },
+                "--memory-limit-mib" => options with { MemoryLimitMib = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see bench/results/README.md"),
             };
         }

@@ -53,7 +53,7 @@ internal static class SoakReport
         var (slope, _) = Fit(steady);
         text.AppendLine(CultureInfo.InvariantCulture, $"## Soak: {options.Targets} targets, {options.Servers} servers (PostgreSQL {options.Major}), {options.Tables} tables per server, every {options.Interval.TotalSeconds:0.#} s, {options.Duration.TotalMinutes:0.#} min");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"collector: `{Path.GetFileName(options.Collector)}`, layout: {options.Layout}, {Environment.ProcessorCount} cores, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"collector: `{Path.GetFileName(options.Collector)}`, layout: {options.Layout}, memory_limiter: {(options.MemoryLimitMib > 0 ? $"limit_mib {options.MemoryLimitMib}" : "off")}, {Environment.ProcessorCount} cores, run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         if (samples.Count == 0)
         {
