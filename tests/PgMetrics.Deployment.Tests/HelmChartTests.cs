@@ -38,6 +38,7 @@ public sealed partial class HelmChartTests
     [InlineData("pgbouncers[0].endpoint=pgbouncer:6432", "'/pgbouncers/0': missing property 'username'")]
     [InlineData("replicas=2", "additional properties 'replicas'")]
     [InlineData("shards=0", "/shards")]
+    [InlineData("memoryLimiter.limitMib=-1", "/memoryLimiter/limitMib")]
     [InlineData("customMetrics.files.shop/orders\\.yaml=x", "/customMetrics/files")]
     [InlineData("targets=null", "targets: empty, and neither pgbouncers nor discovery.enabled")]
     [InlineData("discovery.namespaces={Databases}", "/discovery/namespaces/0")]
@@ -72,12 +73,28 @@ public sealed partial class HelmChartTests
         var sharding = config.Map("service")!.Map("sharding")!;
         Assert.Equal("3", sharding.Text("count"));
         Assert.Null(sharding.Text("index"));
+        Assert.Equal("150", config.Map("service")!.Map("memory_limiter")!.Text("limit_mib"));
 
         // One shard is the single collector it always was.
         Assert.Single(single, o => o.Kind == "Deployment");
         Assert.DoesNotContain(single, o => o.Kind is "StatefulSet" or "Service");
         var singleConfig = KubeObject.ParseAll(Assert.Single(single, o => o.Kind == "ConfigMap").Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0];
         Assert.Null(singleConfig.Map("service")!.Map("sharding"));
+    }
+
+    [Fact]
+    public async Task The_memory_limiter_is_on_at_the_charts_default_and_off_at_zero()
+    {
+        static async Task<KubeObject?> LimiterAsync(params string[] sets)
+        {
+            var objects = KubeObject.ParseAll(await KubernetesTools.TemplateAsync(null, sets));
+            var config = KubeObject.ParseAll(Assert.Single(objects, o => o.Kind == "ConfigMap").Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0];
+            return config.Map("service")!.Map("memory_limiter");
+        }
+
+        Assert.Equal("150", (await LimiterAsync())!.Text("limit_mib"));
+        Assert.Equal("400", (await LimiterAsync("memoryLimiter.limitMib=400"))!.Text("limit_mib"));
+        Assert.Null(await LimiterAsync("memoryLimiter.limitMib=0"));
     }
 
     [Fact]

@@ -167,6 +167,7 @@ customMetrics.existingConfigMap), as a JSON list; [] when there are none.
 {{- $telemetry := dict "logs" (dict "level" .Values.logs.level "encoding" .Values.logs.encoding) "health" (dict "endpoint" (printf "0.0.0.0:%d" (int .Values.health.port))) }}
 {{- $service := dict "exporters" (list "newrelic") "shutdown_timeout" "5s" "telemetry" $telemetry }}
 {{- if gt (int .Values.shards) 1 }}{{ $_ := set $service "sharding" (dict "count" (int .Values.shards)) }}{{ end }}
+{{- if gt (int .Values.memoryLimiter.limitMib) 0 }}{{ $_ := set $service "memory_limiter" (dict "limit_mib" (int .Values.memoryLimiter.limitMib)) }}{{ end }}
 {{- $config := dict "receivers" $receivers "exporters" (dict "newrelic" $newRelic) "service" $service }}
 {{- toYaml (mustMergeOverwrite $config (deepCopy .Values.config)) }}
 {{- end }}
