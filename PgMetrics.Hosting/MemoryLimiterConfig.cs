@@ -15,7 +15,7 @@ namespace PgMetrics.Hosting;
 /// steady trickle of short-lived scrape data there, so its resident memory saws between what it uses and
 /// about 1.5 times that. The limiter keeps the top of the saw near the limit (docs/scaling.md).
 /// </remarks>
-public sealed record MemoryLimiterConfig
+internal sealed record MemoryLimiterConfig
 {
     /// <summary>The keys the block takes.</summary>
     internal static readonly string[] Keys = ["limit_mib", "spike_limit_mib", "check_interval"];

@@ -66,7 +66,7 @@ public sealed record ServiceConfig
     public int MaxConcurrentScrapes { get; init; } = 16;
 
     /// <summary>The collector's memory limiter (<c>memory_limiter</c>); off by default.</summary>
-    public MemoryLimiterConfig MemoryLimiter { get; init; } = MemoryLimiterConfig.Off;
+    internal MemoryLimiterConfig MemoryLimiter { get; init; } = MemoryLimiterConfig.Off;
 
     /// <summary>Reads the block; absent keys keep their defaults.</summary>
     internal static ServiceConfig Read(ConfigSection service)
