@@ -4,6 +4,7 @@ using System.Text;
 using PgMetrics.Deployment.Tests.Infrastructure;
 using PgMetrics.TestOtlp;
 using PgMetrics.TestPostgres;
+using PgMetrics.Tests.Shared;
 
 namespace PgMetrics.Deployment.Tests;
 

@@ -1,13 +1,20 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using k8s;
+using k8s.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
 using PgMetrics.Collector.Config;
 using PgMetrics.Collector.Hosting;
 using PgMetrics.Collector.Receivers.Postgresql;
+using PgMetrics.Collector.Targets.Kubernetes;
 using PgMetrics.Hosting;
 using PgMetrics.IntegrationTests.Infrastructure;
 using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Receiver;
 using PgMetrics.Runtime.Targets;
 using PgMetrics.TestOtlp;
+using PgMetrics.Tests.Shared;
 
 namespace PgMetrics.IntegrationTests;
 
@@ -89,7 +96,52 @@ public sealed class DiscoveryTests : IDisposable
         await api.ChangeAsync("DELETED", KubernetesApiStandIn.Service("db", "billing", Scrape, ("postgres", 5432)));
         await WaitForTargetsAsync(host, "inventory.db.svc:5433");
         Assert.True(api.Requests.Count(r => !r.Contains("watch=true", StringComparison.Ordinal)) >= 2, "discovery listed again after its watch ended");
+
+        // 410 Gone in an ERROR event (the resourceVersion is too old) also starts over with a new list.
+        var listsBefore = api.Requests.Count(r => !r.Contains("watch=true", StringComparison.Ordinal));
+        await api.ExpireWatchAsync();
+        api.Put(KubernetesApiStandIn.Service("db", "ledger", Scrape, ("postgres", 5434)));
+        await WaitForTargetsAsync(host, "inventory.db.svc:5433", "ledger.db.svc:5434");
+        Assert.True(api.Requests.Count(r => !r.Contains("watch=true", StringComparison.Ordinal)) > listsBefore, "discovery listed again after the watch's 410");
         await host.ShutdownAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task The_API_server_is_trusted_only_through_the_cluster_CA_and_sent_the_service_account_token()
+    {
+        const string token = "service-account-token-not-for-logs";
+        await using var api = new KubernetesApiStandIn(TestCertificates.Authority.Server, token);
+        api.Put(KubernetesApiStandIn.Service("db", "orders", Scrape, ("postgres", 5432), ("metrics", 9187)));
+        var server = new UriBuilder(api.Endpoint) { Host = "localhost" }.Uri.ToString();
+        using var clusterAuthority = X509Certificate2.CreateFromPem(TestCertificates.Authority.PemCertificate);
+        using var otherAuthority = X509Certificate2.CreateFromPem(TestCertificates.Other.PemCertificate);
+
+        // As in a pod: the client's configuration with the cluster's CA and a token provider.
+        using (var inCluster = KubernetesApi.Connect(new KubernetesClientConfiguration { Host = server, SslCaCerts = [clusterAuthority], TokenProvider = new StringTokenProvider(token, "Bearer") }))
+        {
+            var list = await inCluster.ListServicesAsync("db", Cancel);
+            var service = Assert.Single(list.Items);
+            Assert.Equal(("orders", "db", "10.96.12.34"), (service.Metadata.Name, service.Metadata.NamespaceProperty, service.Spec.ClusterIP));
+            Assert.Equal(new DateTime(2026, 11, 30, 10, 0, 0, DateTimeKind.Utc), service.Metadata.CreationTimestamp?.ToUniversalTime());
+            Assert.Equal(["5432", "metrics"], service.Spec.Ports.Select(p => p.TargetPort.Value));
+            Assert.Equal("orders.db.svc:5432", ServiceTargets.From(service, "pgmetrics.io/")?.Endpoint);
+        }
+
+        using (var anonymous = KubernetesApi.Connect(new KubernetesClientConfiguration { Host = server, SslCaCerts = [clusterAuthority] }))
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.ListServicesAsync("db", Cancel));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using (var otherCluster = KubernetesApi.Connect(new KubernetesClientConfiguration { Host = server, SslCaCerts = [otherAuthority], AccessToken = token }))
+        {
+            var untrusted = await Assert.ThrowsAsync<HttpRequestException>(() => otherCluster.ListServicesAsync("db", Cancel));
+            Assert.IsType<AuthenticationException>(untrusted.InnerException);
+            Assert.DoesNotContain(token, untrusted.ToString(), StringComparison.Ordinal);
+        }
+
+        // Two requests arrived, the trusted and the anonymous: the one that did not trust the server sent it nothing.
+        Assert.Equal(2, api.Requests.Count);
     }
 
     [Fact]

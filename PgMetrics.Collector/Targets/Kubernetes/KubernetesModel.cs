@@ -1,44 +1,32 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using k8s.Models;
 
 namespace PgMetrics.Collector.Targets.Kubernetes;
 
-/// <summary>The fields of a core/v1 Service that discovery reads; the API sends many more, which are skipped.</summary>
-internal sealed record Service(ObjectMeta? Metadata, ServiceSpec? Spec);
-
-/// <summary>A Service's metadata: where it is and its annotations.</summary>
-internal sealed record ObjectMeta(
-    string? Name,
-    [property: JsonPropertyName("namespace")] string? Namespace,
-    string? ResourceVersion,
-    IReadOnlyDictionary<string, string>? Annotations);
-
-/// <summary>A Service's ports.</summary>
-internal sealed record ServiceSpec(IReadOnlyList<ServicePort>? Ports);
-
-/// <summary>One port of a Service.</summary>
-internal sealed record ServicePort(string? Name, int Port);
-
-/// <summary>A ServiceList: the Services and the resourceVersion a watch continues from.</summary>
-internal sealed record ServiceList(ListMeta? Metadata, IReadOnlyList<Service>? Items);
-
-/// <summary>A list's metadata.</summary>
-internal sealed record ListMeta(string? ResourceVersion);
-
 /// <summary>
-/// One line of a watch: <c>ADDED</c>, <c>MODIFIED</c>, <c>DELETED</c>, <c>BOOKMARK</c> or <c>ERROR</c>, and the
-/// object (a Service, or for <c>ERROR</c> a Status, whose message is kept).
+/// One line of a watch of Services: <c>ADDED</c>, <c>MODIFIED</c>, <c>DELETED</c>, <c>BOOKMARK</c> or <c>ERROR</c>,
+/// and its object, kept as JSON because it is a Service for the first four and a Status for <c>ERROR</c>.
 /// </summary>
-internal sealed record WatchEvent(string Type, WatchObject? Object);
-
-/// <summary>A watch event's object: a Service's fields, or an ERROR's Status fields (<c>code</c>, <c>message</c>).</summary>
-internal sealed record WatchObject(ObjectMeta? Metadata, ServiceSpec? Spec, int? Code, string? Message)
+internal sealed record ServiceWatchEvent(string Type, JsonElement Object)
 {
-    /// <summary>The object as a Service.</summary>
-    public Service AsService() => new(Metadata, Spec);
+    /// <summary>The object as a Service; null when it is not a JSON object.</summary>
+    /// <exception cref="JsonException">The object is not a Service.</exception>
+    public V1Service? Service => Object.ValueKind == JsonValueKind.Object ? Object.Deserialize(KubernetesJsonContext.Default.V1Service) : null;
+
+    /// <summary>The object as a Status (the <c>ERROR</c> event's, such as 410 Gone); null when it is not a JSON object.</summary>
+    /// <exception cref="JsonException">The object is not a Status.</exception>
+    public V1Status? Status => Object.ValueKind == JsonValueKind.Object ? Object.Deserialize(KubernetesJsonContext.Default.V1Status) : null;
 }
 
-/// <summary>System.Text.Json source generation for the Kubernetes API's JSON (camelCase), so no reflection runs under NativeAOT.</summary>
+/// <summary>
+/// System.Text.Json source generation for the official client's models that discovery reads, so no reflection
+/// runs under NativeAOT and only these models are kept in the binary (<see cref="KubernetesApi"/> says why not
+/// the client's own context). The API's JSON is camelCase, as the models' attributes name it.
+/// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(ServiceList))]
-[JsonSerializable(typeof(WatchEvent))]
+[JsonSerializable(typeof(V1ServiceList))]
+[JsonSerializable(typeof(V1Service))]
+[JsonSerializable(typeof(V1Status))]
+[JsonSerializable(typeof(ServiceWatchEvent))]
 internal sealed partial class KubernetesJsonContext : JsonSerializerContext;

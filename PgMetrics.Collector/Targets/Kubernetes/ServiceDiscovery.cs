@@ -1,4 +1,6 @@
 using System.Text.Json;
+using k8s.Exceptions;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using PgMetrics.Runtime.Targets;
 
@@ -18,7 +20,6 @@ internal sealed class ServiceDiscovery : IDisposable
     private readonly KubernetesDiscoveryConfig _config;
     private readonly Func<IReadOnlyList<DiscoveredTarget>, Task> _onChanged;
     private readonly ILogger _logger;
-    private readonly Func<string, string?> _environment;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, Dictionary<string, DiscoveredTarget>> _byScope = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publish = new(1, 1);
@@ -31,13 +32,11 @@ internal sealed class ServiceDiscovery : IDisposable
     /// <param name="config">Where to look and which annotations to read.</param>
     /// <param name="onChanged">Told the full list of targets whenever it changes.</param>
     /// <param name="logger">Where list and watch failures are logged.</param>
-    /// <param name="environment">Where the pod's <c>KUBERNETES_SERVICE_HOST</c> is read; the process environment when null.</param>
-    public ServiceDiscovery(KubernetesDiscoveryConfig config, Func<IReadOnlyList<DiscoveredTarget>, Task> onChanged, ILogger logger, Func<string, string?>? environment = null)
+    public ServiceDiscovery(KubernetesDiscoveryConfig config, Func<IReadOnlyList<DiscoveredTarget>, Task> onChanged, ILogger logger)
     {
         _config = config;
         _onChanged = onChanged;
         _logger = logger;
-        _environment = environment ?? Environment.GetEnvironmentVariable;
         IReadOnlyList<string?> scopes = config.Namespaces.Count == 0 ? [(string?)null] : [.. config.Namespaces];
         _running = Task.WhenAll(scopes.Select(scope => Task.Run(() => FollowAsync(scope, _stop.Token))));
     }
@@ -49,7 +48,7 @@ internal sealed class ServiceDiscovery : IDisposable
     {
         lock (_gate)
         {
-            return _api ??= KubernetesApi.Connect(_config.ApiServer, _environment);
+            return _api ??= KubernetesApi.Connect(_config.ApiServer);
         }
     }
 
@@ -68,7 +67,7 @@ internal sealed class ServiceDiscovery : IDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException or InvalidOperationException or UnauthorizedAccessException or KubeConfigException)
             {
                 failures++;
                 TargetsLog.DiscoveryFailed(_logger, scope ?? "(all namespaces)", ex.Message);
@@ -116,15 +115,14 @@ internal sealed class ServiceDiscovery : IDisposable
                     continue;
                 case "ERROR":
                     // Usually 410 Gone: the resourceVersion is too old. A new list starts over.
-                    throw new InvalidOperationException($"the watch ended with {watchEvent.Object?.Code}: {watchEvent.Object?.Message}");
+                    throw new InvalidOperationException($"the watch ended with {watchEvent.Status?.Code}: {watchEvent.Status?.Message}");
             }
 
-            if (watchEvent.Object is not { } changed)
+            if (watchEvent.Service is not { } service)
             {
                 continue;
             }
 
-            var service = changed.AsService();
             var key = Key(service);
             var target = watchEvent.Type == "DELETED" ? null : ServiceTargets.From(service, _config.AnnotationPrefix);
             var differs = target is null ? current.Remove(key) : !current.TryGetValue(key, out var before) || !Same(before, target);
@@ -166,7 +164,7 @@ internal sealed class ServiceDiscovery : IDisposable
         }
     }
 
-    private static string Key(Service service) => service.Metadata?.Namespace + "/" + service.Metadata?.Name;
+    private static string Key(V1Service service) => service.Metadata?.NamespaceProperty + "/" + service.Metadata?.Name;
 
     /// <summary>Targets compared by value, their lists and maps by content.</summary>
     private static bool Same(DiscoveredTarget x, DiscoveredTarget y)

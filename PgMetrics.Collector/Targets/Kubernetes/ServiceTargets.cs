@@ -1,4 +1,5 @@
 using System.Globalization;
+using k8s.Models;
 using PgMetrics.Runtime.Targets;
 
 namespace PgMetrics.Collector.Targets.Kubernetes;
@@ -13,7 +14,7 @@ namespace PgMetrics.Collector.Targets.Kubernetes;
 internal static class ServiceTargets
 {
     /// <summary>The target a Service describes, or null when it is not annotated for scraping or names no port.</summary>
-    public static DiscoveredTarget? From(Service service, string annotationPrefix)
+    public static DiscoveredTarget? From(V1Service service, string annotationPrefix)
     {
         var annotations = service.Metadata?.Annotations ?? new Dictionary<string, string>();
         if (service.Metadata?.Name is not { Length: > 0 } name)
@@ -26,7 +27,7 @@ internal static class ServiceTargets
             return null;
         }
 
-        var @namespace = service.Metadata.Namespace ?? "default";
+        var @namespace = service.Metadata.NamespaceProperty ?? "default";
         if (Port(service, annotations, annotationPrefix) is not { } port)
         {
             return null;
@@ -43,7 +44,7 @@ internal static class ServiceTargets
         return new DiscoveredTarget($"{name}.{@namespace}.svc:{port}", databases, attributes, $"{@namespace}/{name}");
     }
 
-    private static int? Port(Service service, IReadOnlyDictionary<string, string> annotations, string prefix)
+    private static int? Port(V1Service service, IDictionary<string, string> annotations, string prefix)
     {
         if (annotations.TryGetValue(prefix + "port", out var text))
         {

@@ -1,3 +1,5 @@
+using PgMetrics.Tests.Shared;
+
 namespace PgMetrics.Deployment.Tests.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace PgMetrics.Deployment.Tests.Infrastructure;
+namespace PgMetrics.Tests.Shared;
 
 /// <summary>A throwaway certificate authority, and a server certificate it signed for localhost.</summary>
 public sealed class TestCertificates
@@ -30,7 +30,11 @@ public sealed class TestCertificates
         Server = X509CertificateLoader.LoadPkcs12(signed.CopyWithPrivateKey(serverKey).Export(X509ContentType.Pkcs12), null);
     }
 
+    /// <summary>One authority for a whole test run.</summary>
     public static TestCertificates Authority { get; } = new();
+
+    /// <summary>Another authority, which <see cref="Authority"/>'s clients must not trust.</summary>
+    public static TestCertificates Other { get; } = new();
 
     /// <summary>The CA certificate in PEM, as a CA file or a bundle entry.</summary>
     public string PemCertificate { get; }
