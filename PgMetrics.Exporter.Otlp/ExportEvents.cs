@@ -66,6 +66,13 @@ internal sealed class ExportEvents
         ExporterLog.QueueFull(_logger, Destination, maxQueueBytes, items, _signal);
     }
 
+    public void Unreadable(long items, string request, string reason)
+    {
+        Statistics.CountDropped(items);
+        PgMetricsInstruments.RecordDropped(_exporter, items, "unreadable");
+        ExporterLog.UnreadableRequest(_logger, request, items, _signal, reason);
+    }
+
     public void TooLarge(long items, int limit)
     {
         Statistics.CountDropped(items);

@@ -29,6 +29,9 @@ internal static partial class ExporterLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "The spool {Directory} refused a write ({Reason}); requests wait in memory until it takes writes again, and are lost if the collector stops before they are sent")]
     public static partial void SpoolWriteFailed(ILogger logger, string directory, string reason);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Queued request {Request} does not decompress ({Reason}), so its {Items} {Signal} are dropped; the spool file was changed or damaged outside the collector")]
+    public static partial void UnreadableRequest(ILogger logger, string request, long items, string signal, string reason);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "The spool {Directory} takes writes again; {HeldInMemory} earlier requests still wait in memory")]
     public static partial void SpoolWritesAgain(ILogger logger, string directory, int heldInMemory);
 }

@@ -181,7 +181,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
             _transport = new OtlpHttpTransport(options, path, handler);
             Queue = queue;
             Events = new ExportEvents(options.Name, items, _transport.Destination, logger);
-            Batcher = new OtlpRequestBatcher(queue, splitter, options.MaxRequestBytes, maxQueueBytes, Events);
+            Batcher = new OtlpRequestBatcher(queue, splitter, options.Compression, options.MaxRequestBytes, maxQueueBytes, Events);
             Sender = new QueueSender(queue, _transport, splitter, options, Events, time);
         }
 
@@ -196,6 +196,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
         public void Dispose(bool disposeQueue)
         {
             Sender.Dispose();
+            Batcher.Dispose();
             _transport.Dispose();
             if (disposeQueue)
             {

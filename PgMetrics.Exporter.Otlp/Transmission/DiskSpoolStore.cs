@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace PgMetrics.Exporter.Otlp.Transmission;
 
 /// <summary>
-/// Keeps queued request bodies as files in a spool folder, so data waiting for an unreachable
+/// Keeps queued request bodies (compressed, as they go on the wire) as files in a spool folder, so data waiting for an unreachable
 /// endpoint survives a collector restart and is sent, in order, when the endpoint is back. Files are
 /// written under a temporary name and renamed, so a crash never leaves a half-written request. When the
 /// disk refuses a write (full, or over a file-size limit) the request is kept in memory instead, within the
@@ -37,18 +37,20 @@ internal sealed class DiskSpoolStore : IPayloadStore
     public IReadOnlyList<ExportItem> Recover()
     {
         var items = new List<ExportItem>();
-        foreach (var path in Directory.EnumerateFiles(_directory, "*" + Extension))
+        // A list taken first: an earlier release's files are renamed as they are read.
+        foreach (var path in Directory.GetFiles(_directory, "*" + Extension))
         {
-            // Name: <id>~<points>.otlp
-            var name = Path.GetFileNameWithoutExtension(path);
-            var separator = name.LastIndexOf('~');
-            if (separator <= 0 || !int.TryParse(name.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var points))
-            {
-                continue;
-            }
-
             var info = new FileInfo(path);
-            items.Add(new ExportItem(name[..separator], points, (int)info.Length, info.LastWriteTimeUtc));
+            if (ItemOf(Path.GetFileNameWithoutExtension(path), (int)info.Length, info.LastWriteTimeUtc) is { } item)
+            {
+                // An earlier release's name is renamed to this one's, which is where Load and Delete look.
+                if (PathOf(item) is var current && current != path)
+                {
+                    File.Move(path, current, overwrite: true);
+                }
+
+                items.Add(item);
+            }
         }
 
         return items.OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
@@ -111,5 +113,41 @@ internal sealed class DiskSpoolStore : IPayloadStore
         }
     }
 
-    private string PathOf(ExportItem item) => Path.Combine(_directory, item.Id + "~" + item.Points.ToString(CultureInfo.InvariantCulture) + Extension);
+    // Name: <id>~<points>~<request bytes>~<compression>.otlp. An earlier release's <id>~<points>.otlp holds
+    // an uncompressed request, and is sent as one.
+    private string PathOf(ExportItem item)
+        => Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"{item.Id}~{item.Points}~{item.RequestBytes}~{PayloadName(item.Compression)}{Extension}"));
+
+    private static ExportItem? ItemOf(string name, int length, DateTime writtenAt)
+    {
+        var parts = name.Split('~');
+        if (parts.Length is not (2 or 4) || parts[0].Length == 0 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var points))
+        {
+            return null;
+        }
+
+        if (parts.Length == 2)
+        {
+            return new ExportItem(parts[0], points, length, length, OtlpCompression.None, writtenAt);
+        }
+
+        return int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var requestBytes) && CompressionNamed(parts[3]) is { } compression
+            ? new ExportItem(parts[0], points, length, requestBytes, compression, writtenAt)
+            : null;
+    }
+
+    private static string PayloadName(OtlpCompression compression) => compression switch
+    {
+        OtlpCompression.Gzip => "gzip",
+        OtlpCompression.Zstd => "zstd",
+        _ => "none",
+    };
+
+    private static OtlpCompression? CompressionNamed(string name) => name switch
+    {
+        "gzip" => OtlpCompression.Gzip,
+        "zstd" => OtlpCompression.Zstd,
+        "none" => OtlpCompression.None,
+        _ => null,
+    };
 }

@@ -4,8 +4,8 @@ using PgMetrics.Exporter.Otlp.Resilience;
 namespace PgMetrics.Exporter.Otlp.Transmission;
 
 /// <summary>
-/// Encoded requests waiting to be sent, oldest first, bounded in bytes. When the bound is reached
-/// the oldest items are dropped and returned to the caller to be counted; nothing goes silently.
+/// Compressed requests waiting to be sent, oldest first, bounded in the bytes they are kept in. When the
+/// bound is reached the oldest items are dropped and returned to the caller to be counted; nothing goes silently.
 /// </summary>
 internal sealed class ExportQueue : IDisposable
 {
@@ -14,6 +14,7 @@ internal sealed class ExportQueue : IDisposable
     private readonly List<ExportItem> _items;
     private readonly object _gate = new();
     private long _bytes;
+    private long _requestBytes;
     private long _nextSequence;
 
     /// <summary>Creates a queue over <paramref name="store"/>, taking back what an earlier run left in it.</summary>
@@ -25,6 +26,7 @@ internal sealed class ExportQueue : IDisposable
         _maxBytes = maxBytes;
         _items = [.. store.Recover()];
         _bytes = _items.Sum(i => (long)i.Bytes);
+        _requestBytes = _items.Sum(i => (long)i.RequestBytes);
         _nextSequence = _items.Count == 0 ? 0 : long.Parse(_items[^1].Id.Split('.')[0], CultureInfo.InvariantCulture) + 1;
     }
 
@@ -43,8 +45,11 @@ internal sealed class ExportQueue : IDisposable
         }
     }
 
-    /// <summary>The bytes waiting.</summary>
+    /// <summary>The bytes waiting, compressed, as they are kept in memory or the spool.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The bytes waiting before compression: what the payload limit counts.</summary>
+    public long RequestBytes => Interlocked.Read(ref _requestBytes);
 
     /// <summary>The points waiting.</summary>
     public long Points
@@ -59,14 +64,14 @@ internal sealed class ExportQueue : IDisposable
     }
 
     /// <summary>Adds a request at the end; returns the oldest items dropped to stay within the bound.</summary>
-    public IReadOnlyList<ExportItem> Enqueue(byte[] payload, int points)
+    public IReadOnlyList<ExportItem> Enqueue(EncodedRequest request)
     {
         lock (_gate)
         {
-            var item = new ExportItem(_nextSequence++.ToString("D19", CultureInfo.InvariantCulture), points, payload.Length, Clock.GetUtcNow());
-            _store.Save(item, payload);
+            var item = ItemOf(_nextSequence++.ToString("D19", CultureInfo.InvariantCulture), request, Clock.GetUtcNow());
+            _store.Save(item, request.Body);
             _items.Add(item);
-            _bytes += item.Bytes;
+            AddBytesLocked(item, 1);
             var dropped = new List<ExportItem>();
             while (_bytes > _maxBytes && _items.Count > 1)
             {
@@ -79,8 +84,8 @@ internal sealed class ExportQueue : IDisposable
         }
     }
 
-    /// <summary>The oldest items whose bodies together stay within <paramref name="maxBytes"/> (at least one), with their bodies.</summary>
-    public IReadOnlyList<(ExportItem Item, byte[] Payload)> PeekBatch(int maxBytes, int maxItems)
+    /// <summary>The oldest items whose requests together stay within <paramref name="maxBytes"/> before compression (at least one), with their kept bodies.</summary>
+    public IReadOnlyList<(ExportItem Item, byte[] Body)> PeekBatch(int maxBytes, int maxItems)
     {
         lock (_gate)
         {
@@ -88,13 +93,13 @@ internal sealed class ExportQueue : IDisposable
             var total = 0;
             foreach (var item in _items)
             {
-                if (batch.Count > 0 && (total + item.Bytes > maxBytes || batch.Count >= maxItems))
+                if (batch.Count > 0 && (total + item.RequestBytes > maxBytes || batch.Count >= maxItems))
                 {
                     break;
                 }
 
                 batch.Add((item, _store.Load(item)));
-                total += item.Bytes;
+                total += item.RequestBytes;
             }
 
             return batch;
@@ -126,7 +131,7 @@ internal sealed class ExportQueue : IDisposable
     }
 
     /// <summary>Puts two halves where <paramref name="item"/> stood, so send order is kept.</summary>
-    public void Replace(ExportItem item, byte[] first, int firstPoints, byte[] second, int secondPoints)
+    public void Replace(ExportItem item, EncodedRequest first, EncodedRequest second)
     {
         lock (_gate)
         {
@@ -136,21 +141,31 @@ internal sealed class ExportQueue : IDisposable
                 return;
             }
 
-            var a = new ExportItem(item.Id + ".0", firstPoints, first.Length, item.CreatedAt);
-            var b = new ExportItem(item.Id + ".1", secondPoints, second.Length, item.CreatedAt);
-            _store.Save(a, first);
-            _store.Save(b, second);
+            var a = ItemOf(item.Id + ".0", first, item.CreatedAt);
+            var b = ItemOf(item.Id + ".1", second, item.CreatedAt);
+            _store.Save(a, first.Body);
+            _store.Save(b, second.Body);
             _items.InsertRange(index + 1, [a, b]);
-            _bytes += a.Bytes + b.Bytes;
+            AddBytesLocked(a, 1);
+            AddBytesLocked(b, 1);
             RemoveLocked(item);
         }
+    }
+
+    private static ExportItem ItemOf(string id, EncodedRequest request, DateTimeOffset createdAt)
+        => new(id, request.Points, request.Body.Length, request.RequestBytes, request.Compression, createdAt);
+
+    private void AddBytesLocked(ExportItem item, int sign)
+    {
+        _bytes += sign * item.Bytes;
+        _requestBytes += sign * item.RequestBytes;
     }
 
     private void RemoveLocked(ExportItem item)
     {
         if (_items.Remove(item))
         {
-            _bytes -= item.Bytes;
+            AddBytesLocked(item, -1);
             _store.Delete(item);
         }
     }

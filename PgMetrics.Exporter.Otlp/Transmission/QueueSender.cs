@@ -24,6 +24,7 @@ internal sealed class QueueSender : IDisposable
     private readonly ResiliencePipeline<SendOutcome> _finalPipeline;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly SemaphoreSlim _pending = new(0, 1);
+    private readonly PayloadCompressor _compressor;
     private readonly TimeProvider _time;
     private int _maxItemsPerRequest = int.MaxValue;
 
@@ -35,6 +36,7 @@ internal sealed class QueueSender : IDisposable
         _options = options;
         _events = events;
         _time = time ?? TimeProvider.System;
+        _compressor = new PayloadCompressor(options.Compression);
         _pipeline = ExportResiliencePipeline.Create(options.Resilience, options.Timeout, events, _time);
         _finalPipeline = ExportResiliencePipeline.CreateFinal(options.Resilience, options.Timeout, events);
     }
@@ -130,19 +132,26 @@ internal sealed class QueueSender : IDisposable
         {
             while (_queue.Count > 0)
             {
-                if (respectBatchAge && _options.MaxBatchAge > TimeSpan.Zero && _queue.Bytes < _options.MaxRequestBytes
+                if (respectBatchAge && _options.MaxBatchAge > TimeSpan.Zero && _queue.RequestBytes < _options.MaxRequestBytes
                     && _queue.OldestCreatedAt is { } oldest && _time.GetUtcNow() - oldest < _options.MaxBatchAge)
                 {
                     return _options.MaxBatchAge - (_time.GetUtcNow() - oldest);
                 }
 
                 var batch = _queue.PeekBatch(_options.MaxRequestBytes, _maxItemsPerRequest);
-                var payload = Concatenate(batch);
                 var items = batch.Sum(b => b.Item.Points);
+                var requestBytes = batch.Sum(b => b.Item.RequestBytes);
                 SendOutcome outcome;
                 try
                 {
-                    outcome = await pipeline.ExecuteAsync(async token => await _transport.SendAsync(payload, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    var (body, compression) = Join(batch);
+                    outcome = await pipeline.ExecuteAsync(async token => await _transport.SendAsync(body, compression, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidDataException)
+                {
+                    // A spooled body that does not decompress (a file changed on disk) cannot be sent; the rest can.
+                    DropUnreadable(batch);
+                    continue;
                 }
                 catch (BrokenCircuitException)
                 {
@@ -158,7 +167,7 @@ internal sealed class QueueSender : IDisposable
                 {
                     case SendOutcomeKind.Accepted:
                         _queue.Remove(batch.Select(b => b.Item));
-                        _events.Accepted(items, payload.Length, outcome.RejectedPoints, outcome.Message);
+                        _events.Accepted(items, requestBytes, outcome.RejectedPoints, outcome.Message);
                         _maxItemsPerRequest = int.MaxValue;
                         break;
                     case SendOutcomeKind.TooLarge when batch.Count > 1:
@@ -166,7 +175,7 @@ internal sealed class QueueSender : IDisposable
                         _maxItemsPerRequest = 1;
                         break;
                     case SendOutcomeKind.TooLarge:
-                        SplitOrDrop(batch[0].Item, batch[0].Payload);
+                        SplitOrDrop(batch[0].Item, batch[0].Body);
                         break;
                     case SendOutcomeKind.Rejected:
                         _queue.Remove(batch.Select(b => b.Item));
@@ -192,35 +201,58 @@ internal sealed class QueueSender : IDisposable
         }
     }
 
-    private void SplitOrDrop(ExportItem item, byte[] payload)
+    private void SplitOrDrop(ExportItem item, byte[] body)
     {
-        if (_splitter.Split(payload) is { } halves)
+        var request = PayloadCompressor.Decompress(body, item.Compression, item.RequestBytes);
+        if (_splitter.Split(request) is { } halves)
         {
-            _queue.Replace(item, halves.First, _splitter.CountLeaves(halves.First), halves.Second, _splitter.CountLeaves(halves.Second));
+            _queue.Replace(item, _compressor.Encode(halves.First, _splitter.CountLeaves(halves.First)), _compressor.Encode(halves.Second, _splitter.CountLeaves(halves.Second)));
             return;
         }
 
         _queue.Remove([item]);
-        _events.TooLarge(item.Points, payload.Length);
+        _events.TooLarge(item.Points, item.RequestBytes);
     }
 
-    /// <summary>Joins encoded requests: concatenated OTLP export requests are one valid request holding all their resources.</summary>
-    private static byte[] Concatenate(IReadOnlyList<(ExportItem Item, byte[] Payload)> batch)
+    private void DropUnreadable(IReadOnlyList<(ExportItem Item, byte[] Body)> batch)
+    {
+        foreach (var (item, body) in batch)
+        {
+            try
+            {
+                PayloadCompressor.Decompress(body, item.Compression, item.RequestBytes);
+            }
+            catch (InvalidDataException ex)
+            {
+                _queue.Remove([item]);
+                _events.Unreadable(item.Points, item.Id, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The body to send for <paramref name="batch"/>: a single request as it was kept; several decompressed,
+    /// joined (concatenated OTLP export requests are one valid request holding all their resources) and
+    /// compressed again.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A kept body of several does not decompress.</exception>
+    private (ReadOnlyMemory<byte> Body, OtlpCompression Compression) Join(IReadOnlyList<(ExportItem Item, byte[] Body)> batch)
     {
         if (batch.Count == 1)
         {
-            return batch[0].Payload;
+            return (batch[0].Body, batch[0].Item.Compression);
         }
 
-        var joined = new byte[batch.Sum(b => b.Payload.Length)];
+        var joined = new byte[batch.Sum(b => b.Item.RequestBytes)];
         var offset = 0;
-        foreach (var (_, payload) in batch)
+        foreach (var (item, body) in batch)
         {
-            payload.CopyTo(joined, offset);
-            offset += payload.Length;
+            PayloadCompressor.Decompress(body, item.Compression, item.RequestBytes).CopyTo(joined, offset);
+            offset += item.RequestBytes;
         }
 
-        return joined;
+        var encoded = _compressor.Encode(joined, 0);
+        return (encoded.Body, encoded.Compression);
     }
 
     /// <inheritdoc/>
@@ -228,5 +260,6 @@ internal sealed class QueueSender : IDisposable
     {
         _sendGate.Dispose();
         _pending.Dispose();
+        _compressor.Dispose();
     }
 }

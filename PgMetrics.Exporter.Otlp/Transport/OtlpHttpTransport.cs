@@ -16,14 +16,12 @@ internal sealed class OtlpHttpTransport : IDisposable
 
     private readonly IReadOnlyDictionary<string, string> _headers;
     private readonly HttpClient _client;
-    private readonly PayloadCompressor _compressor;
 
     /// <summary>Creates a transport for one endpoint and signal path (<c>/v1/metrics</c> or <c>/v1/logs</c>).</summary>
     public OtlpHttpTransport(OtlpExporterOptions options, string signalPath, HttpMessageHandler? handler = null)
     {
         _headers = options.Headers;
         Destination = new Uri(options.Endpoint.AbsoluteUri.TrimEnd('/') + signalPath);
-        _compressor = new PayloadCompressor(options.Compression);
         _client = handler is null
             ? new HttpClient(new SocketsHttpHandler
             {
@@ -38,15 +36,15 @@ internal sealed class OtlpHttpTransport : IDisposable
     public Uri Destination { get; }
 
     /// <summary>
-    /// Sends one uncompressed OTLP request body. Never throws for network or HTTP failures (they are
-    /// retryable outcomes); throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
+    /// Sends one OTLP request body, compressed as <paramref name="compression"/> says. Never throws for network
+    /// or HTTP failures (they are retryable outcomes); throws <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public async Task<SendOutcome> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(ReadOnlyMemory<byte> body, OtlpCompression compression, CancellationToken cancellationToken)
     {
-        var body = _compressor.Compress(payload);
         using var request = new HttpRequestMessage(HttpMethod.Post, Destination) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(ProtobufContentType);
-        if (_compressor.ContentEncoding is { } encoding)
+        if (PayloadCompressor.ContentEncoding(compression) is { } encoding)
         {
             request.Content.Headers.ContentEncoding.Add(encoding);
         }
@@ -139,9 +137,5 @@ internal sealed class OtlpHttpTransport : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _client.Dispose();
-        _compressor.Dispose();
-    }
+    public void Dispose() => _client.Dispose();
 }

@@ -191,6 +191,10 @@ class Sink:
         sink = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            # Keep-alive, as New Relic's endpoint does. The HTTP/1.0 default closes each connection after its
+            # answer, and a client sending the next request at once can race that close and wait out a retry.
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 plain = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body

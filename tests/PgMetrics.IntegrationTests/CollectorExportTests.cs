@@ -47,7 +47,7 @@ public sealed class CollectorExportTests(PostgresServerPool servers)
             var outage = await CollectorProcess.RunAsync(Arguments("4s"));
             Assert.True(outage.ExitCode == 0, outage.Output + outage.Errors);
             // The spool also holds the collector's own metrics; count the requests that carry a scrape.
-            var spooled = Directory.GetFiles(spool, "*.otlp").Count(file => OtlpDecoder.Decode(File.ReadAllBytes(file)).Any(p => p.Metric == "postgresql.db_size"));
+            var spooled = Directory.GetFiles(spool, "*.otlp").Count(file => OtlpDecoder.Decode(RequestBodies.ReadSpooled(file)).Any(p => p.Metric == "postgresql.db_size"));
             Assert.True(spooled >= 2, $"the scrapes made during the outage should wait in the spool; found {spooled} files\n{outage.Output}");
             Assert.Empty(newRelic.Accepted);
 

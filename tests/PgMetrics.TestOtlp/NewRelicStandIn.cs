@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -121,7 +120,7 @@ public sealed class NewRelicStandIn : IAsyncDisposable
         else
         {
             var encoding = request.Headers.ContentEncoding.FirstOrDefault() ?? "none";
-            var body = Decompress(raw.ToArray(), encoding);
+            var body = RequestBodies.Decompress(raw.ToArray(), encoding);
             lock (Accepted)
             {
                 Accepted.Add(body);
@@ -148,7 +147,7 @@ public sealed class NewRelicStandIn : IAsyncDisposable
             return;
         }
 
-        var body = Decompress(raw.ToArray(), context.Request.Headers.ContentEncoding.FirstOrDefault() ?? "none");
+        var body = RequestBodies.Decompress(raw.ToArray(), context.Request.Headers.ContentEncoding.FirstOrDefault() ?? "none");
         lock (AcceptedLogs)
         {
             AcceptedLogs.Add(body);
@@ -162,29 +161,6 @@ public sealed class NewRelicStandIn : IAsyncDisposable
         lock (Answers)
         {
             Answers.Add(status);
-        }
-    }
-
-    private static byte[] Decompress(byte[] body, string encoding)
-    {
-        switch (encoding)
-        {
-            case "gzip":
-                using (var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress))
-                using (var output = new MemoryStream())
-                {
-                    gzip.CopyTo(output);
-                    return output.ToArray();
-                }
-
-            case "zstd":
-                using (var zstd = new ZstdSharp.Decompressor())
-                {
-                    return zstd.Unwrap(body).ToArray();
-                }
-
-            default:
-                return body;
         }
     }
 

@@ -53,7 +53,7 @@ public sealed partial class CollectorKillChaosTests(PostgresServerPool servers, 
             long spooledPoints = 0;
             foreach (var file in Directory.GetFiles(spool, "*.otlp"))
             {
-                var points = OtlpDecoder.Decode(await File.ReadAllBytesAsync(file, Cancel));
+                var points = OtlpDecoder.Decode(RequestBodies.ReadSpooled(file));
                 Assert.Equal(int.Parse(Path.GetFileNameWithoutExtension(file).Split('~')[1], System.Globalization.CultureInfo.InvariantCulture), points.Count);
                 spooledPoints += points.Count;
                 spooled.UnionWith(points.Select(ChaosFigures.Key));
@@ -98,7 +98,7 @@ public sealed partial class CollectorKillChaosTests(PostgresServerPool servers, 
 
     /// <summary>Spooled requests that carry a scrape, not only the collector's own metrics (which are spooled too).</summary>
     private static int ScrapeRequests(string spool)
-        => Directory.GetFiles(spool, "*.otlp").Count(file => OtlpDecoder.Decode(File.ReadAllBytes(file)).Any(p => p.Metric.StartsWith("postgresql.", StringComparison.Ordinal)));
+        => Directory.GetFiles(spool, "*.otlp").Count(file => OtlpDecoder.Decode(RequestBodies.ReadSpooled(file)).Any(p => p.Metric.StartsWith("postgresql.", StringComparison.Ordinal)));
 
     [GeneratedRegex(@"(?<exported>\d+) points exported in \d+ requests, \d+ retries, \d+ rejected, (?<dropped>\d+) dropped")]
     private static partial Regex SummaryPattern();
