@@ -71,7 +71,7 @@ public sealed class OtlpExporter : IExporter, IDisposable
     /// <summary>Data points waiting to be sent.</summary>
     public long QueuedPoints => _metrics.Queue.Points;
 
-    /// <summary>Bytes of metrics requests waiting to be sent (in memory or in the spool).</summary>
+    /// <summary>Bytes of metrics requests waiting to be sent (in memory or in the spool), compressed as they are kept and will be sent.</summary>
     public long QueuedBytes => _metrics.Queue.Bytes;
 
     /// <inheritdoc/>

@@ -30,7 +30,7 @@ public sealed record OtlpExporterOptions
     /// <summary>How long scraped data may wait to be joined with later scrapes into one request; zero (the default) sends each scrape at once.</summary>
     public TimeSpan MaxBatchAge { get; init; } = TimeSpan.Zero;
 
-    /// <summary>The most bytes of metrics requests waiting in the queue or spool; beyond it the oldest requests are dropped and counted. Default 64 MiB.</summary>
+    /// <summary>The most bytes of metrics requests waiting in the queue or spool, counted compressed as they are kept (with <see cref="Compression"/>); beyond it the oldest requests are dropped and counted. Default 64 MiB.</summary>
     public long MaxQueueBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>The most bytes of log requests waiting in memory; beyond it the oldest are dropped and counted. Default 8 MiB.</summary>

@@ -29,7 +29,7 @@ internal static class PgMetricsInstruments
     static PgMetricsInstruments()
     {
         Meter.CreateObservableGauge("pgmetrics.queue.length", () => Observe(g => g.QueuedRequests), "{request}", "Requests waiting to be sent.");
-        Meter.CreateObservableGauge("pgmetrics.spool.bytes", () => Observe(g => g.QueuedBytes), "By", "Bytes waiting in the queue or disk spool.");
+        Meter.CreateObservableGauge("pgmetrics.spool.bytes", () => Observe(g => g.QueuedBytes), "By", "Bytes waiting in the queue or disk spool, compressed as they will be sent.");
         Meter.CreateObservableGauge("pgmetrics.circuit.state", () => Observe(g => g.CircuitState), "1", "Circuit breaker state per exporter: 0 closed, 1 open, 2 half-open.");
     }
 
