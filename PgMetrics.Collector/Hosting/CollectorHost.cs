@@ -81,7 +81,27 @@ internal sealed class CollectorHost : IAsyncDisposable
 
         if (Config.IsFile)
         {
-            _watcher = new ConfigWatcher(Config.WatchedFiles, async () => await ReloadAsync().ConfigureAwait(false));
+            _watcher = new ConfigWatcher(Config.WatchedFiles, ReloadInBackgroundAsync);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReloadAsync"/> for callers that cannot wait for it (SIGHUP, a changed file): whatever goes
+    /// wrong while the config is applied is logged (event 3012) and counted, never lost with an unobserved task.
+    /// </summary>
+    public async Task ReloadInBackgroundAsync()
+    {
+        try
+        {
+            await ReloadAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A reload nobody awaits: any failure must reach the log rather than vanish.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            ReloadsRejected++;
+            PgMetricsInstruments.RecordConfigReload(succeeded: false);
+            CollectorLog.ReloadFailed(_logger, ex.GetType().Name, ex.Message);
         }
     }
 

@@ -14,6 +14,9 @@ internal static partial class CollectorLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Config reload rejected, the running config stays: {Error}")]
     public static partial void ReloadRejected(ILogger logger, string error);
 
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Config reload failed while it was applied ({Kind}: {Reason}); check /readyz, and reload again or restart the collector")]
+    public static partial void ReloadFailed(ILogger logger, string kind, string reason);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Config reloaded from {File}: {Receivers} receivers, exporters {Exporters}")]
     public static partial void Reloaded(ILogger logger, string file, int receivers, string exporters);
 
