@@ -55,7 +55,7 @@ public sealed class PostgresReceiver : IReceiver, IAsyncDisposable
         _logs = logs;
         _logger = logger ?? NullLogger.Instance;
         // The built-in catalogue and the query scrapers read only built-in types; custom sets get connections of their own that load the server's.
-        _connections = new ServerConnections(scraperOptions, loadServerTypes: metricSet is not PostgresqlMetricSet);
+        _connections = new ServerConnections(scraperOptions, loadServerTypes: metricSet.LoadsServerTypes);
         _scrapeLimit = scrapeLimit;
         Add(new PostgresScraper(scraperOptions, metricSet, _connections), controllerOptions);
         if (metricSet is PostgresqlMetricSet catalogue)

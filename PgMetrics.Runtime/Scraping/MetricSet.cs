@@ -23,4 +23,11 @@ public abstract class MetricSet
 
     /// <summary>A resource attribute's settings by name, or null when the set has no such attribute.</summary>
     public abstract ResourceAttributeConfig? FindResourceAttribute(string attributeName);
+
+    /// <summary>
+    /// Whether this set's connections load the server's types (Npgsql's type loading reads all of
+    /// <c>pg_type</c> on each database's first connection). A set of one's own may select enum, domain or
+    /// extension types, so it does; the built-in catalogue reads only built-in types, which Npgsql knows by OID.
+    /// </summary>
+    internal bool LoadsServerTypes => this is not Metadata.PostgresqlMetricSet;
 }

@@ -39,7 +39,7 @@ public sealed class PostgresScraper : IScraper
     /// </summary>
     /// <exception cref="ArgumentException">The connection string in <paramref name="options"/> is not valid.</exception>
     public PostgresScraper(ScraperOptions options, MetricSet metricSet)
-        : this(options, metricSet, new ServerConnections(options, loadServerTypes: metricSet is not Metadata.PostgresqlMetricSet), ownsConnections: true)
+        : this(options, metricSet, new ServerConnections(options, loadServerTypes: metricSet.LoadsServerTypes), ownsConnections: true)
     {
     }
 
