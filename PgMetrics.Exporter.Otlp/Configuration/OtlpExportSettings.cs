@@ -17,7 +17,6 @@ public sealed record OtlpExportSettings
     internal static readonly string[] Keys = ["compression", "temporality", "spool_directory", "max_queue_mb", "cardinality"];
 
     private static readonly string[] CardinalityKeys = ["max_series_per_metric", "max_series_total"];
-    private static readonly (string, OtlpCompression)[] Compressions = [("gzip", OtlpCompression.Gzip), ("zstd", OtlpCompression.Zstd), ("none", OtlpCompression.None)];
     private static readonly (string, AggregationTemporality)[] Temporalities = [("delta", AggregationTemporality.Delta), ("cumulative", AggregationTemporality.Cumulative)];
 
     /// <summary>Request body compression. Default gzip.</summary>
@@ -42,7 +41,7 @@ public sealed record OtlpExportSettings
         var cardinality = block.Section("cardinality", CardinalityKeys);
         return new OtlpExportSettings
         {
-            Compression = block.Choice("compression", Compressions) ?? defaults.Compression,
+            Compression = block.Choice("compression", OtlpCompressionNames.All) ?? defaults.Compression,
             Temporality = block.Choice("temporality", Temporalities),
             SpoolDirectory = block.Text("spool_directory"),
             MaxQueueMegabytes = block.Int("max_queue_mb", minimum: 1) ?? defaults.MaxQueueMegabytes,

@@ -116,7 +116,7 @@ internal sealed class DiskSpoolStore : IPayloadStore
     // Name: <id>~<points>~<request bytes>~<compression>.otlp. An earlier release's <id>~<points>.otlp holds
     // an uncompressed request, and is sent as one.
     private string PathOf(ExportItem item)
-        => Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"{item.Id}~{item.Points}~{item.RequestBytes}~{PayloadName(item.Compression)}{Extension}"));
+        => Path.Combine(_directory, string.Create(CultureInfo.InvariantCulture, $"{item.Id}~{item.Points}~{item.RequestBytes}~{OtlpCompressionNames.Name(item.Compression)}{Extension}"));
 
     private static ExportItem? ItemOf(string name, int length, DateTime writtenAt)
     {
@@ -131,23 +131,8 @@ internal sealed class DiskSpoolStore : IPayloadStore
             return new ExportItem(parts[0], points, length, length, OtlpCompression.None, writtenAt);
         }
 
-        return int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var requestBytes) && CompressionNamed(parts[3]) is { } compression
+        return int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var requestBytes) && OtlpCompressionNames.Parse(parts[3]) is { } compression
             ? new ExportItem(parts[0], points, length, requestBytes, compression, writtenAt)
             : null;
     }
-
-    private static string PayloadName(OtlpCompression compression) => compression switch
-    {
-        OtlpCompression.Gzip => "gzip",
-        OtlpCompression.Zstd => "zstd",
-        _ => "none",
-    };
-
-    private static OtlpCompression? CompressionNamed(string name) => name switch
-    {
-        "gzip" => OtlpCompression.Gzip,
-        "zstd" => OtlpCompression.Zstd,
-        "none" => OtlpCompression.None,
-        _ => null,
-    };
 }

@@ -24,12 +24,8 @@ internal sealed class PayloadCompressor : IDisposable
     }
 
     /// <summary>The <c>Content-Encoding</c> value of <paramref name="compression"/>, or null for none.</summary>
-    public static string? ContentEncoding(OtlpCompression compression) => compression switch
-    {
-        OtlpCompression.Gzip => "gzip",
-        OtlpCompression.Zstd => "zstd",
-        _ => null,
-    };
+    public static string? ContentEncoding(OtlpCompression compression)
+        => compression == OtlpCompression.None ? null : OtlpCompressionNames.Name(compression);
 
     /// <summary>Compresses one encoded request into a body of its own, to be queued.</summary>
     /// <param name="request">The OTLP export request's protobuf bytes.</param>

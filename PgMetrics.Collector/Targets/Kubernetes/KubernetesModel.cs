@@ -10,13 +10,13 @@ namespace PgMetrics.Collector.Targets.Kubernetes;
 /// </summary>
 internal sealed record ServiceWatchEvent(string Type, JsonElement Object)
 {
-    /// <summary>The object as a Service; null when it is not a JSON object.</summary>
+    /// <summary>Reads the object as a Service; null when it is not a JSON object.</summary>
     /// <exception cref="JsonException">The object is not a Service.</exception>
-    public V1Service? Service => Object.ValueKind == JsonValueKind.Object ? Object.Deserialize(KubernetesJsonContext.Default.V1Service) : null;
+    public V1Service? ReadService() => Object.ValueKind == JsonValueKind.Object ? Object.Deserialize(KubernetesJsonContext.Default.V1Service) : null;
 
-    /// <summary>The object as a Status (the <c>ERROR</c> event's, such as 410 Gone); null when it is not a JSON object.</summary>
+    /// <summary>Reads the object as a Status (the <c>ERROR</c> event's, such as 410 Gone); null when it is not a JSON object.</summary>
     /// <exception cref="JsonException">The object is not a Status.</exception>
-    public V1Status? Status => Object.ValueKind == JsonValueKind.Object ? Object.Deserialize(KubernetesJsonContext.Default.V1Status) : null;
+    public V1Status? ReadStatus() => Object.ValueKind == JsonValueKind.Object ? Object.Deserialize(KubernetesJsonContext.Default.V1Status) : null;
 }
 
 /// <summary>

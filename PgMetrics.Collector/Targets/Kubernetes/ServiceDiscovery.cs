@@ -115,10 +115,11 @@ internal sealed class ServiceDiscovery : IDisposable
                     continue;
                 case "ERROR":
                     // Usually 410 Gone: the resourceVersion is too old. A new list starts over.
-                    throw new InvalidOperationException($"the watch ended with {watchEvent.Status?.Code}: {watchEvent.Status?.Message}");
+                    var status = watchEvent.ReadStatus();
+                    throw new InvalidOperationException($"the watch ended with {status?.Code}: {status?.Message}");
             }
 
-            if (watchEvent.Service is not { } service)
+            if (watchEvent.ReadService() is not { } service)
             {
                 continue;
             }
