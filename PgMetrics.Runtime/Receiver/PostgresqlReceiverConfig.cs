@@ -57,7 +57,10 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <summary>How many tables, indexes and functions per database the per-relation metrics cover, most active and largest first. Default 1,000.</summary>
     public int MaxRelationsPerDatabase { get; init; } = 1000;
 
-    /// <summary>How many databases are scraped at once. Default 4.</summary>
+    /// <summary>
+    /// How many connections the per-database queries use at once (<c>max_concurrent_databases</c>): one per
+    /// database being scraped, and a second for a database with slow queries when a slot is free. Default 4.
+    /// </summary>
     public int MaxConcurrentDatabases { get; init; } = 4;
 
     /// <summary>

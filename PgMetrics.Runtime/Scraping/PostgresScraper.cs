@@ -7,10 +7,12 @@ namespace PgMetrics.Runtime.Scraping;
 /// <summary>
 /// Runs the queries of a <see cref="MetricSet"/> against one PostgreSQL server and returns their rows as
 /// data points. A failing query is recorded as an error and the rest still run, so a scrape can be
-/// partial. Instance-wide queries run in the home database; per-database queries in each selected
-/// database, a few databases at a time, each into a buffer of its own that is merged in database order.
+/// partial. Instance-wide queries run first, in the home database; then per-database queries in each selected
+/// database, at most <c>max_concurrent_databases</c> connections at once; a database whose queries are slow
+/// shares them between two connections when a slot is free (<c>QueryLanes</c>). Each lane records
+/// into a buffer of its own, merged in a fixed order, so the output does not depend on which finished first.
 /// </summary>
-public sealed class PostgresScraper : IScraper
+public sealed partial class PostgresScraper : IScraper
 {
     // Every database: queries over pg_database cover templates and databases that refuse connections
     // too (their transaction IDs age all the same); per-database queries connect only to the others,
@@ -27,7 +29,9 @@ public sealed class PostgresScraper : IScraper
     private readonly KeyValue[] _serverAttributes;
     private readonly MetricsBuffer _buffer;
     private readonly MetricsBuffer? _semconvBuffer;
-    private readonly Dictionary<string, MetricsBuffer> _databaseBuffers = new(StringComparer.Ordinal);
+    // Each database's buffer of its own (lane 0) and its second lane's (1), kept from scrape to scrape.
+    private readonly Dictionary<(string Database, int Lane), MetricsBuffer> _databaseBuffers = [];
+    private readonly QueryLanes _lanes = new();
 
     // The database that recorded the most points in the last scrape; see ScrapeAsync.
     private string? _largestDatabase;
@@ -90,26 +94,33 @@ public sealed class PostgresScraper : IScraper
         var skipped = new List<SkippedQuery>();
         var rejected = new List<RejectedValue>();
         ScrapeContext context;
+        NpgsqlConnection? home = null;
         try
         {
-            await using var connection = await _connections.OpenAsync(homeDatabase, cancellationToken).ConfigureAwait(false);
-            serverVersion = await ReadServerVersionAsync(connection, cancellationToken).ConfigureAwait(false);
-            (databases, connectable, leftOut) = await SelectDatabasesAsync(connection, cancellationToken).ConfigureAwait(false);
-            var settings = await ServerFacts.ReadSettingsAsync(connection, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
-            context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano);
-            var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
-            var instanceRejected = new RejectedValueCounter();
-            var (instanceQueriesRun, stopped) = await RunQueriesAsync(connection, instanceQueries, context, buffer, errors, skipped, instanceRejected, cancellationToken).ConfigureAwait(false);
-            rejected.AddRange(instanceRejected.ToProblems(null));
-            queriesRun += instanceQueriesRun;
-            if (stopped)
-            {
-                return Finish();
-            }
+            home = await _connections.OpenAsync(homeDatabase, cancellationToken).ConfigureAwait(false);
+            (serverVersion, var behindPooler) = await ReadServerAsync(home, cancellationToken).ConfigureAwait(false);
+            (databases, connectable, leftOut) = await SelectDatabasesAsync(home, cancellationToken).ConfigureAwait(false);
+            var settings = await ServerFacts.ReadSettingsAsync(home, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano, behindPooler);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
         {
+            if (home is not null)
+            {
+                await home.DisposeAsync().ConfigureAwait(false);
+            }
+
             errors.Add(ScrapeErrorClassifier.Classify(ex, null, homeDatabase, _connections.Password));
+            return Finish();
+        }
+
+        // The instance queries run first, alone: they read pg_stat_activity and pg_locks, which would
+        // otherwise count the collector's own sessions in the databases.
+        var instanceQueries = _metricSet.Queries.Where(q => q.Scope == QueryScope.Instance && q.IsNeeded).ToList();
+        var instance = await RunInstanceQueriesAsync(home, instanceQueries, context, buffer, cancellationToken).ConfigureAwait(false);
+        Add(instance, null);
+        if (instance.Stopped)
+        {
             return Finish();
         }
 
@@ -121,11 +132,11 @@ public sealed class PostgresScraper : IScraper
 
         if (perDatabase.Count > 0 && connectable.Count > 0)
         {
-            // Databases are scraped a few at a time (the gate), each into a buffer of its own, and merged
-            // in database order so the output does not depend on which finished first.
-            // The database that recorded the most points last time is scraped straight into the scrape's
-            // buffer, after the instance queries, rather than into one of its own that would then be
-            // copied in: with every table of a 10,000-table database collected, that copy is 200,000 points.
+            // Databases are scraped on at most max_concurrent_databases connections at once (the gate), each
+            // into buffers of its own, and merged in database order so the output does not depend on which
+            // finished first. The database that recorded the most points last time is scraped straight into
+            // the scrape's buffer, after the instance queries, rather than into one of its own that would then
+            // be copied in: with every table of a 10,000-table database collected, that copy is 200,000 points.
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
             var direct = _largestDatabase is { } largest && connectable.Contains(largest) ? largest : connectable[0];
             ForgetDatabaseBuffer(direct);
@@ -133,8 +144,8 @@ public sealed class PostgresScraper : IScraper
             buffer.ForgetCurrentResource();
             var scrapes = await Task.WhenAll(connectable.Select(database =>
                 ScrapeDatabaseAsync(database, database == direct ? buffer : DatabaseBuffer(database), perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
-            _largestDatabase = LargestOf(scrapes, direct, directPoints: buffer.Count - instancePoints);
-            buffer.Append([.. scrapes.Where(s => s.Buffer != buffer).Select(s => s.Buffer)]);
+            _largestDatabase = LargestOf(scrapes, buffer, direct, directPoints: buffer.Count - instancePoints);
+            buffer.Append([.. scrapes.SelectMany(s => s.Buffers).Where(b => b != buffer)]);
             foreach (var scrape in scrapes)
             {
                 errors.AddRange(scrape.Errors);
@@ -147,6 +158,14 @@ public sealed class PostgresScraper : IScraper
         await ForgetDatabasesNotInAsync(connectable).ConfigureAwait(false);
         return Finish();
 
+        void Add(LaneResult lane, string? database)
+        {
+            errors.AddRange(lane.Errors);
+            skipped.AddRange(lane.Skipped);
+            rejected.AddRange(lane.Rejected.ToProblems(database));
+            queriesRun += lane.QueriesRun;
+        }
+
         ScrapeResult Finish()
             => new(serverVersion, databases, buffer.Count, queriesRun, errors, stopwatch.Elapsed)
             {
@@ -158,50 +177,22 @@ public sealed class PostgresScraper : IScraper
     }
 
     /// <summary>What every query of one scrape shares, whichever database it runs in.</summary>
-    private sealed record ScrapeContext(int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long TimeUnixNano);
-
-    private sealed record DatabaseScrape(string Database, MetricsBuffer Buffer, List<ScrapeError> Errors, List<SkippedQuery> Skipped, IReadOnlyList<RejectedValue> Rejected, int QueriesRun);
-
-    private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, MetricsBuffer buffer, IReadOnlyList<MetricQuery> queries, ScrapeContext context, SemaphoreSlim gate, CancellationToken cancellationToken)
-    {
-        var errors = new List<ScrapeError>();
-        var skipped = new List<SkippedQuery>();
-        var rejected = new RejectedValueCounter();
-        var queriesRun = 0;
-        var entered = false;
-        try
-        {
-            // Waiting for a turn is inside the try, so a scrape cancelled while databases queue is an error value, not an exception.
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            entered = true;
-            await using var connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
-            (queriesRun, _) = await RunQueriesAsync(connection, queries, context, buffer, errors, skipped, rejected, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
-        {
-            errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _connections.Password));
-        }
-        finally
-        {
-            if (entered)
-            {
-                gate.Release();
-            }
-        }
-
-        return new DatabaseScrape(database, buffer, errors, skipped, rejected.ToProblems(database).ToList(), queriesRun);
-    }
+    /// <param name="BehindPooler">
+    /// Whether the connections go through a connection pooler such as PgBouncer: then each database is scraped
+    /// on one connection, as in a pool of one server connection per database (a session pool's
+    /// <c>pool_size = 1</c>) a second lane would wait for the first, which waits for it.
+    /// </param>
+    private sealed record ScrapeContext(int ServerVersion, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Databases, long TimeUnixNano, bool BehindPooler);
 
     /// <summary>
-    /// Runs the queries that apply to this server version in the connection's database, skipping those
-    /// whose requirements it does not meet. Returns how many ran, and whether it stopped early because
-    /// the scrape was cancelled (the remaining queries would only fail the same way).
+    /// Runs the queries that apply to this server version in the connection's database into
+    /// <paramref name="lane"/>, skipping those whose requirements it does not meet, and notes how long each
+    /// per-database query took for the next scrape's lanes. It stops early when the scrape is cancelled (the
+    /// remaining queries would only fail the same way; the lane is marked stopped) or the server ends the session.
     /// </summary>
-    private async Task<(int QueriesRun, bool Stopped)> RunQueriesAsync(
-        NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, MetricsBuffer buffer, List<ScrapeError> errors, List<SkippedQuery> skipped, RejectedValueCounter rejected, CancellationToken cancellationToken)
+    private async Task RunQueriesAsync(NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, LaneResult lane, CancellationToken cancellationToken)
     {
         var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
-        var queriesRun = 0;
         foreach (var query in queries)
         {
             if (query.SelectSql(context.ServerVersion) is not { } sql)
@@ -211,29 +202,40 @@ public sealed class PostgresScraper : IScraper
 
             if (ServerFacts.UnmetRequirement(query, context.Settings, extensions) is { } unmet)
             {
-                skipped.Add(new SkippedQuery(query.Name, connection.Database, unmet));
+                lane.Skipped.Add(new SkippedQuery(query.Name, connection.Database, unmet));
+                NoteDuration(query, TimeSpan.Zero);
                 continue;
             }
 
-            queriesRun++;
-            if (await RunQueryAsync(connection, query, sql, context, buffer, rejected, cancellationToken).ConfigureAwait(false) is { } error)
+            lane.QueriesRun++;
+            var started = Stopwatch.GetTimestamp();
+            var error = await RunQueryAsync(connection, query, sql, context, lane.Buffer, lane.Rejected, cancellationToken).ConfigureAwait(false);
+            NoteDuration(query, Stopwatch.GetElapsedTime(started));
+            if (error is not null)
             {
-                errors.Add(error);
+                lane.Errors.Add(error);
                 if (error.Kind is ScrapeErrorKind.Connection or ScrapeErrorKind.Timeout && cancellationToken.IsCancellationRequested)
                 {
-                    return (queriesRun, true);
+                    lane.Stopped = true;
+                    return;
                 }
 
                 if (connection.State != System.Data.ConnectionState.Open)
                 {
                     // The server ended the session (a restart, pg_terminate_backend): the remaining queries
                     // cannot run on this connection, and Npgsql would throw for them outside its exceptions.
-                    return (queriesRun, false);
+                    return;
                 }
             }
         }
 
-        return (queriesRun, false);
+        void NoteDuration(MetricQuery query, TimeSpan duration)
+        {
+            if (query.Scope == QueryScope.PerDatabase)
+            {
+                _lanes.Record(connection.Database, query.Name, duration);
+            }
+        }
     }
 
     private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, ScrapeContext context, MetricsBuffer buffer, RejectedValueCounter rejected, CancellationToken cancellationToken)
@@ -260,55 +262,18 @@ public sealed class PostgresScraper : IScraper
         }
     }
 
-    private MetricsBuffer DatabaseBuffer(string database)
-    {
-        lock (_databaseBuffers)
-        {
-            if (!_databaseBuffers.TryGetValue(database, out var buffer))
-            {
-                buffer = new MetricsBuffer(commonResourceAttributes: _serverAttributes);
-                _databaseBuffers[database] = buffer;
-            }
-
-            buffer.Clear();
-            return buffer;
-        }
-    }
-
-    /// <summary>The database whose points were the most, <paramref name="direct"/> on a tie so the choice stays put.</summary>
-    private static string LargestOf(IReadOnlyList<DatabaseScrape> scrapes, string direct, int directPoints)
-    {
-        var (largest, most) = (direct, directPoints);
-        foreach (var scrape in scrapes)
-        {
-            if (scrape.Database != direct && scrape.Buffer.Count > most)
-            {
-                (largest, most) = (scrape.Database, scrape.Buffer.Count);
-            }
-        }
-
-        return largest;
-    }
-
-    private void ForgetDatabaseBuffer(string database)
-    {
-        lock (_databaseBuffers)
-        {
-            _databaseBuffers.Remove(database);
-        }
-    }
-
     /// <summary>Lets go of the buffers and pools of databases per-database queries no longer run in: dropped, no longer selected, or no longer allowed.</summary>
     private async Task ForgetDatabasesNotInAsync(IReadOnlyList<string> databases)
     {
         lock (_databaseBuffers)
         {
-            foreach (var gone in _databaseBuffers.Keys.Where(d => !databases.Contains(d)).ToList())
+            foreach (var gone in _databaseBuffers.Keys.Where(key => !databases.Contains(key.Database)).ToList())
             {
                 _databaseBuffers.Remove(gone);
             }
         }
 
+        _lanes.RetainOnly(databases);
         await _connections.RetainOnlyAsync([.. databases]).ConfigureAwait(false);
     }
 
@@ -319,15 +284,26 @@ public sealed class PostgresScraper : IScraper
         {
             lock (_databaseBuffers)
             {
-                return [.. _databaseBuffers.Keys.Union(_connections.PooledDatabases)];
+                return [.. _databaseBuffers.Keys.Select(key => key.Database).Union(_lanes.Databases).Union(_connections.PooledDatabases)];
             }
         }
     }
 
-    private async Task<int> ReadServerVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's <c>server_version_num</c>, and whether a pooler sits between: PostgreSQL's startup answer
+    /// (BackendKeyData) carries the process ID <c>pg_backend_pid()</c> returns, while PgBouncer (and other
+    /// poolers) hand the client a key of their own, because the server connection behind it changes.
+    /// </summary>
+    private async Task<(int ServerVersion, bool BehindPooler)> ReadServerAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = CollectorSql.Statement("SELECT current_setting('server_version_num')::int", connection, _connections.QueryTimeout);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var command = CollectorSql.Statement("SELECT current_setting('server_version_num')::int, pg_catalog.pg_backend_pid()", connection, _connections.QueryTimeout);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new NpgsqlException("The server answered SELECT current_setting('server_version_num') with no row.");
+        }
+
+        return (reader.GetInt32(0), reader.GetInt32(1) != connection.ProcessID);
     }
 
     /// <summary>

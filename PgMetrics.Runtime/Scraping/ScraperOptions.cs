@@ -36,7 +36,11 @@ public sealed record ScraperOptions
     /// </summary>
     public int MaxRelationsPerDatabase { get; init; } = 1000;
 
-    /// <summary>How many databases are scraped at the same time; each uses one connection of its own pool.</summary>
+    /// <summary>
+    /// How many connections the per-database queries use at once: one per database being scraped, from that
+    /// database's pool; a database whose queries are slow takes a second when a slot is free right then (see
+    /// <see cref="PostgresScraper"/>), never waiting for one, and never behind a pooler such as PgBouncer.
+    /// </summary>
     public int MaxConcurrentDatabases { get; init; } = 4;
 
     /// <summary>

@@ -75,6 +75,12 @@ public sealed class ServerConnections : IAsyncDisposable
     /// <summary>The longest any one statement may run on the server (<c>statement_timeout</c>, per statement).</summary>
     public TimeSpan QueryTimeout { get; }
 
+    /// <summary>
+    /// The most connections open to one database at once: <c>connection_pool.max_open</c>, 0 (no limit of the
+    /// receiver's own) meaning Npgsql's 100, default 4 (Npgsql <c>Maximum Pool Size</c>).
+    /// </summary>
+    public int MaxOpenPerDatabase => _pool.MaxOpen is { } open ? (open == 0 ? 100 : open) : 4;
+
     /// <summary>The password, only so error messages can be scrubbed of it; never logged.</summary>
     internal string? Password => _base.Password;
 
@@ -158,7 +164,7 @@ public sealed class ServerConnections : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(_base.ConnectionString)
         {
             Database = database,
-            MaxPoolSize = _pool.MaxOpen is { } open ? (open == 0 ? 100 : open) : 4,
+            MaxPoolSize = MaxOpenPerDatabase,
             ConnectionIdleLifetime = idleSeconds,
             ConnectionPruningInterval = Math.Clamp(idleSeconds / 3, 1, 10),
             ConnectionLifetime = _pool.MaxLifetime is { } lifetime ? Seconds(lifetime) : 0,

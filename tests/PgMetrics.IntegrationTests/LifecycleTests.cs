@@ -59,6 +59,61 @@ public sealed class LifecycleTests(PostgresServerPool servers)
         }
     }
 
+    [Theory]
+    [InlineData(4, 2)]
+    [InlineData(1, 1)]
+    public async Task A_database_s_slow_queries_run_on_two_connections_only_when_a_slot_of_max_concurrent_databases_is_free(int limit, long busySessions)
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await Infrastructure.TestDatabase.CreateAsync(server, Cancel);
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [database.Name], MaxConcurrentDatabases = limit, ApplicationName = "pgm_lanes_" + Guid.NewGuid().ToString("N")[..8] },
+            Only("lifecycle.relations_a.sessions", "lifecycle.relations_b.sessions"));
+
+        // The first scrape plans from the SQL alone (both queries bind @relation_limit); the second from the first's durations.
+        for (var scrape = 1; scrape <= 2; scrape++)
+        {
+            var result = await scraper.ScrapeAsync(Cancel);
+
+            Assert.Empty(result.Errors);
+            var busy = result.Metrics.Points.ToArray().ToDictionary(p => p.Metric.Name, p => p.IntValue);
+            Assert.Equal(new Dictionary<string, long> { ["lifecycle.relations_a.sessions"] = busySessions, ["lifecycle.relations_b.sessions"] = busySessions }, busy);
+        }
+    }
+
+    [Fact]
+    public async Task Tables_and_indexes_scraped_on_two_connections_give_the_same_series_as_on_one()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await Infrastructure.TestDatabase.CreateAsync(server, Cancel);
+        await database.ExecuteAsync(string.Concat(Enumerable.Range(0, 40).Select(i =>
+            $"CREATE TABLE lane_{i} (id int PRIMARY KEY, v text); CREATE INDEX lane_{i}_v ON lane_{i} (v); INSERT INTO lane_{i} SELECT g, g::text FROM generate_series(1, {i + 1}) g;")), Cancel);
+
+        // A fresh scraper plans two lanes for table_stats and index_stats; max_concurrent_databases: 1 leaves no slot for the second.
+        var twoLanes = await RelationSeriesAsync(limit: 4);
+        var oneLane = await RelationSeriesAsync(limit: 1);
+
+        Assert.Equal(40, twoLanes.Count(s => s.StartsWith("postgresql.table.size ", StringComparison.Ordinal)));
+        Assert.Equal(40 * 2, twoLanes.Count(s => s.StartsWith("postgresql.index.size ", StringComparison.Ordinal)));
+        Assert.Equal(oneLane, twoLanes);
+
+        async Task<List<string>> RelationSeriesAsync(int limit)
+        {
+            await using var scraper = new PostgresScraper(
+                new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [database.Name], MaxConcurrentDatabases = limit },
+                new PgMetrics.Runtime.Metadata.PostgresqlMetricSet());
+            var result = await scraper.ScrapeAsync(Cancel);
+            Assert.Empty(result.Errors);
+            var buffer = result.Metrics;
+            // Series of tables and indexes, not values: the statistics may move between the two scrapes, and
+            // database-wide series (locks, sessions) with them, while the tables and indexes do not.
+            return [.. buffer.Points.ToArray()
+                .Where(p => buffer.Resources[p.ResourceIndex].Any(a => a.Key == "postgresql.table.name"))
+                .Select(p => $"{p.Metric.Name} {string.Join(",", buffer.Resources[p.ResourceIndex])} {string.Join(",", buffer.GetAttributes(p).ToArray())}")
+                .Order(StringComparer.Ordinal)];
+        }
+    }
+
     [Fact]
     public async Task The_pool_and_buffer_of_a_dropped_database_are_released_at_the_next_scrape()
     {

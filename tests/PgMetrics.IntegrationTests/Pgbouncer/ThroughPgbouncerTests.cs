@@ -139,6 +139,37 @@ public sealed class ThroughPgbouncerTests(PostgresServerPool servers)
         Assert.Equal(1, seen);
     }
 
+    [Theory]
+    [InlineData("session")]
+    [InlineData("transaction")]
+    public async Task Behind_a_pool_of_one_server_connection_each_database_is_scraped_on_one_connection_and_nothing_waits_for_a_second(string poolMode)
+    {
+        PgbouncerAvailability.Require();
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        await using var pgbouncer = await StartAsync(server, poolMode, poolSize: 1);
+        // Two slow per-relation queries, which a direct scrape runs side by side on two connections
+        // (LifecycleTests); here the pool has one server connection, and a second client of it would wait.
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions
+            {
+                ConnectionString = pgbouncer.ConnectionString("postgres", User, pooling: true),
+                Databases = [database.Name],
+                ApplicationName = "pgm_pooled_" + Guid.NewGuid().ToString("N")[..8],
+                QueryTimeout = TimeSpan.FromSeconds(3),
+            },
+            Only("lifecycle.relations_a.sessions", "lifecycle.relations_b.sessions", "lifecycle.backends"));
+
+        for (var scrape = 1; scrape <= 2; scrape++)
+        {
+            var result = await scraper.ScrapeAsync(Cancel);
+
+            Assert.Empty(result.Errors);
+            var busy = result.Metrics.Points.ToArray().Where(p => p.Metric.Name.StartsWith("lifecycle.relations_", StringComparison.Ordinal)).Select(p => p.IntValue);
+            Assert.Equal([1L, 1L], busy);
+        }
+    }
+
     private static Task<PgbouncerProcess> StartAsync(IPostgresServer server, string poolMode, int poolSize)
         => PgbouncerProcess.StartAsync(new PgbouncerSetup
         {
