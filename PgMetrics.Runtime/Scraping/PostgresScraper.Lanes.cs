@@ -34,8 +34,17 @@ public sealed partial class PostgresScraper
             {
                 second = new LaneResult(SecondLaneBuffer(database));
                 var secondLane = RunSecondLaneAsync(database, lanes[1], context, second, gate, cancellationToken);
-                await RunQueriesAsync(connection, lanes[0], context, first, cancellationToken).ConfigureAwait(false);
-                if (!await secondLane.ConfigureAwait(false) && connection.State == System.Data.ConnectionState.Open)
+                try
+                {
+                    await RunQueriesAsync(connection, lanes[0], context, first, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Awaited whatever happened to the first lane: its buffer is merged only once it has stopped writing.
+                    second.RanApart = await secondLane.ConfigureAwait(false);
+                }
+
+                if (!second.RanApart && !first.Stopped && connection.State == System.Data.ConnectionState.Open)
                 {
                     // No second connection to be had: the lane's queries run after the first's, on its connection.
                     await RunQueriesAsync(connection, lanes[1], context, second, cancellationToken).ConfigureAwait(false);
@@ -87,7 +96,8 @@ public sealed partial class PostgresScraper
     /// <summary>
     /// Runs a database's second lane on a connection of its own, if a slot of the gate is free right now and
     /// the connection opens; returns false, having run nothing, when not, and the caller runs the lane itself.
-    /// Taking only a free slot means a second lane never keeps another database waiting.
+    /// Taking only a free slot means a second lane never keeps another database waiting. Never throws: what
+    /// fails once the lane has its connection is an error in <paramref name="lane"/>.
     /// </summary>
     private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, LaneResult lane, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
@@ -109,10 +119,22 @@ public sealed partial class PostgresScraper
                 // the queries still run, after the first lane's, on the first connection.
                 return false;
             }
+            catch (OperationCanceledException ex)
+            {
+                lane.Errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _connections.Password));
+                return true;
+            }
 
             await using (connection.ConfigureAwait(false))
             {
-                await RunQueriesAsync(connection, queries, context, lane, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RunQueriesAsync(connection, queries, context, lane, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+                {
+                    lane.Errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _connections.Password));
+                }
             }
 
             return true;
@@ -138,6 +160,9 @@ public sealed partial class PostgresScraper
 
         /// <summary>Whether the lane stopped before its last query: the scrape was cancelled or the connection failed.</summary>
         public bool Stopped { get; set; }
+
+        /// <summary>Whether a second lane ran (or failed) on a connection of its own, rather than being left to the first's.</summary>
+        public bool RanApart { get; set; }
     }
 
     private MetricsBuffer DatabaseBuffer(string database) => LaneBuffer(database, 0);
