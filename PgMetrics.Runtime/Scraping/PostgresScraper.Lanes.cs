@@ -5,8 +5,8 @@ namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
 /// The lanes of a scrape: the instance-wide queries on the home connection, and each database's queries on
-/// one connection, or two when <see cref="QueryLanes"/> plans a second lane and a slot of the gate
-/// (<c>max_concurrent_databases</c>) is free. Each lane records into a buffer of its own, kept from scrape
+/// one connection, or two when <see cref="QueryLanes"/> plans a second lane and the <see cref="ConnectionGate"/>
+/// (<c>max_concurrent_databases</c>) has a spare slot. Each lane records into a buffer of its own, kept from scrape
 /// to scrape, except the direct database's first lane, which records into the scrape's buffer.
 /// </summary>
 public sealed partial class PostgresScraper
@@ -14,7 +14,7 @@ public sealed partial class PostgresScraper
     /// <summary>What one database's queries recorded: <paramref name="Buffers"/> holds its lanes' buffers, in lane order.</summary>
     private sealed record DatabaseScrape(string Database, IReadOnlyList<MetricsBuffer> Buffers, List<ScrapeError> Errors, List<SkippedQuery> Skipped, IReadOnlyList<RejectedValue> Rejected, int QueriesRun);
 
-    private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, MetricsBuffer buffer, IReadOnlyList<MetricQuery> queries, ScrapeContext context, SemaphoreSlim gate, CancellationToken cancellationToken)
+    private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, MetricsBuffer buffer, IReadOnlyList<MetricQuery> queries, ScrapeContext context, ConnectionGate gate, CancellationToken cancellationToken)
     {
         var first = new LaneResult(buffer);
         LaneResult? second = null;
@@ -22,10 +22,10 @@ public sealed partial class PostgresScraper
         try
         {
             // Waiting for a turn is inside the try, so a scrape cancelled while databases queue is an error value, not an exception.
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
             entered = true;
             await using var connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
-            var lanes = _lanes.Plan(database, queries, context.ServerVersion, context.BehindPooler ? 1 : Math.Min(2, _connections.MaxOpenPerDatabase));
+            var lanes = _lanes.Plan(database, queries, context.ServerVersion, LanesFor(context));
             if (lanes.Count == 1)
             {
                 await RunQueriesAsync(connection, lanes[0], context, first, cancellationToken).ConfigureAwait(false);
@@ -70,6 +70,15 @@ public sealed partial class PostgresScraper
     }
 
     /// <summary>
+    /// How many connections one database's queries may use: one behind a pooler (a second client of a pool of one
+    /// server connection would wait for the first, which waits for it), and one when <c>connection_pool.max_open</c>
+    /// is under 4, since a database's pool is shared with the query samples' and top queries' scrapers, one
+    /// connection each, and a second lane must not wait in it; else two.
+    /// </summary>
+    private int LanesFor(ScrapeContext context)
+        => context.BehindPooler || _connections.MaxOpenPerDatabase < 4 ? 1 : 2;
+
+    /// <summary>
     /// Runs the instance-wide queries on the home connection into <paramref name="buffer"/>, then returns the
     /// connection to its pool. A failure before any query ran is an error of the home database.
     /// </summary>
@@ -99,9 +108,9 @@ public sealed partial class PostgresScraper
     /// Taking only a free slot means a second lane never keeps another database waiting. Never throws: what
     /// fails once the lane has its connection is an error in <paramref name="lane"/>.
     /// </summary>
-    private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, LaneResult lane, SemaphoreSlim gate, CancellationToken cancellationToken)
+    private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, LaneResult lane, ConnectionGate gate, CancellationToken cancellationToken)
     {
-        if (!gate.Wait(0))
+        if (!gate.TryEnterSpare())
         {
             return false;
         }
@@ -119,9 +128,9 @@ public sealed partial class PostgresScraper
                 // the queries still run, after the first lane's, on the first connection.
                 return false;
             }
-            catch (OperationCanceledException ex)
+            catch (OperationCanceledException)
             {
-                lane.Errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _connections.Password));
+                // The scrape was cancelled: the first lane reports it, once for the database.
                 return true;
             }
 

@@ -113,6 +113,12 @@ public sealed partial class PostgresScraper : IScraper
             errors.Add(ScrapeErrorClassifier.Classify(ex, null, homeDatabase, _connections.Password));
             return Finish();
         }
+        catch when (home is not null)
+        {
+            // Anything else is a defect and propagates, but the connection still goes back to its pool.
+            await home.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         // The instance queries run first, alone: they read pg_stat_activity and pg_locks, which would
         // otherwise count the collector's own sessions in the databases.
@@ -137,7 +143,7 @@ public sealed partial class PostgresScraper : IScraper
             // finished first. The database that recorded the most points last time is scraped straight into
             // the scrape's buffer, after the instance queries, rather than into one of its own that would then
             // be copied in: with every table of a 10,000-table database collected, that copy is 200,000 points.
-            using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDatabases));
+            using var gate = new ConnectionGate(_options.MaxConcurrentDatabases, connectable.Count);
             var direct = _largestDatabase is { } largest && connectable.Contains(largest) ? largest : connectable[0];
             ForgetDatabaseBuffer(direct);
             var instancePoints = buffer.Count;
@@ -291,8 +297,9 @@ public sealed partial class PostgresScraper : IScraper
 
     /// <summary>
     /// The server's <c>server_version_num</c>, and whether a pooler sits between: PostgreSQL's startup answer
-    /// (BackendKeyData) carries the process ID <c>pg_backend_pid()</c> returns, while PgBouncer (and other
-    /// poolers) hand the client a key of their own, because the server connection behind it changes.
+    /// (BackendKeyData) carries the process ID <c>pg_backend_pid()</c> returns, while PgBouncer hands the client a
+    /// key of its own, because the server connection behind it changes. A pooler that passes the server's key
+    /// on is not told apart.
     /// </summary>
     private async Task<(int ServerVersion, bool BehindPooler)> ReadServerAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
