@@ -158,7 +158,8 @@ public sealed class ServerConnections : IAsyncDisposable
     internal NpgsqlConnectionStringBuilder PoolFor(string database)
     {
         // By default each scraper (catalogue, query samples, top queries and their plans) uses one connection per
-        // database at a time; idle ones close soon after, so a server with hundreds of databases does not hold
+        // database at a time, the catalogue two for a database with slow queries (at most max_open: 4 = its two and
+        // the others' one each); idle ones close soon after, so a server with hundreds of databases does not hold
         // hundreds of connections between scrapes.
         var idleSeconds = _pool.MaxIdleTime is { } idle ? (idle == TimeSpan.Zero ? 86_400 : Seconds(idle)) : 30;
         return new NpgsqlConnectionStringBuilder(_base.ConnectionString)

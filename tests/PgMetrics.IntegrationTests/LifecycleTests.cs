@@ -60,14 +60,22 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     }
 
     [Theory]
-    [InlineData(4, 2)]
-    [InlineData(1, 1)]
-    public async Task A_database_s_slow_queries_run_on_two_connections_only_when_a_slot_of_max_concurrent_databases_is_free(int limit, long busySessions)
+    [InlineData(4, null, 2)]
+    [InlineData(1, null, 1)]
+    [InlineData(4, 3, 1)] // the database's pool is shared with query monitoring: under 4, one connection
+    public async Task A_database_s_slow_queries_run_on_two_connections_only_when_a_slot_of_max_concurrent_databases_is_free(int limit, int? maxOpen, long busySessions)
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
         await using var database = await Infrastructure.TestDatabase.CreateAsync(server, Cancel);
         await using var scraper = new PostgresScraper(
-            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [database.Name], MaxConcurrentDatabases = limit, ApplicationName = "pgm_lanes_" + Guid.NewGuid().ToString("N")[..8] },
+            new ScraperOptions
+            {
+                ConnectionString = server.ConnectionString,
+                Databases = [database.Name],
+                MaxConcurrentDatabases = limit,
+                ConnectionPool = new ConnectionPoolOptions { MaxOpen = maxOpen },
+                ApplicationName = "pgm_lanes_" + Guid.NewGuid().ToString("N")[..8],
+            },
             Only("lifecycle.relations_a.sessions", "lifecycle.relations_b.sessions"));
 
         // The first scrape plans from the SQL alone (both queries bind @relation_limit); the second from the first's durations.
@@ -78,6 +86,41 @@ public sealed class LifecycleTests(PostgresServerPool servers)
             Assert.Empty(result.Errors);
             var busy = result.Metrics.Points.ToArray().ToDictionary(p => p.Metric.Name, p => p.IntValue);
             Assert.Equal(new Dictionary<string, long> { ["lifecycle.relations_a.sessions"] = busySessions, ["lifecycle.relations_b.sessions"] = busySessions }, busy);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_connection_never_takes_the_slot_of_a_database_still_waiting_for_its_first()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        var databases = new List<Infrastructure.TestDatabase>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                databases.Add(await Infrastructure.TestDatabase.CreateAsync(server, Cancel));
+            }
+
+            // Four databases through two slots: the first two take them, the last two wait, and by the time
+            // they have theirs no slot is spare. So no database may run its two slow queries side by side,
+            // neither with new connections (scrape 1) nor with pooled ones that open at once (scrape 2).
+            await using var scraper = new PostgresScraper(
+                new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [.. databases.Select(d => d.Name)], MaxConcurrentDatabases = 2, ApplicationName = "pgm_spare_" + Guid.NewGuid().ToString("N")[..8] },
+                Only("lifecycle.relations_a.sessions", "lifecycle.relations_b.sessions"));
+            for (var scrape = 1; scrape <= 2; scrape++)
+            {
+                var result = await scraper.ScrapeAsync(Cancel);
+
+                Assert.Empty(result.Errors);
+                Assert.Equal(Enumerable.Repeat(1L, 8), result.Metrics.Points.ToArray().Select(p => p.IntValue));
+            }
+        }
+        finally
+        {
+            foreach (var database in databases)
+            {
+                await database.DisposeAsync();
+            }
         }
     }
 

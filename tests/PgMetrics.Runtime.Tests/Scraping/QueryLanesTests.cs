@@ -29,8 +29,7 @@ public sealed class QueryLanesTests
 
         Assert.Equal(2, lanes.Count);
         AssertEveryQueryOnceInCatalogueOrder(lanes);
-        Assert.Contains("table_stats", Names(lanes[0]));
-        Assert.Contains("index_stats", Names(lanes[1]));
+        Assert.NotEqual(lanes.Single(l => Names(l).Contains("table_stats")), lanes.Single(l => Names(l).Contains("index_stats")));
     }
 
     [Fact]
