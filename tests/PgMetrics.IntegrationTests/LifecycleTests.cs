@@ -29,34 +29,20 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     public async Task Per_database_queries_run_in_at_most_max_concurrent_databases_at_once(int limit)
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
-        var databases = new List<Infrastructure.TestDatabase>();
-        try
-        {
-            for (var i = 0; i < 4; i++)
-            {
-                databases.Add(await Infrastructure.TestDatabase.CreateAsync(server, Cancel));
-            }
+        await using var databases = await TestDatabases.CreateAsync(server, 4);
 
-            // Each database's query sleeps, then counts this scraper's busy sessions (its own application name).
-            await using var scraper = new PostgresScraper(
-                new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [.. databases.Select(d => d.Name)], MaxConcurrentDatabases = limit, ApplicationName = "pgm_gate_" + Guid.NewGuid().ToString("N")[..8] },
-                Only("lifecycle.concurrent_databases"));
-            var result = await scraper.ScrapeAsync(Cancel);
-            var buffer = result.Metrics;
+        // Each database's query sleeps, then counts this scraper's busy sessions (its own application name).
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = databases.Names, MaxConcurrentDatabases = limit, ApplicationName = "pgm_gate_" + Guid.NewGuid().ToString("N")[..8] },
+            Only("lifecycle.concurrent_databases"));
+        var result = await scraper.ScrapeAsync(Cancel);
+        var buffer = result.Metrics;
 
-            Assert.Empty(result.Errors);
-            var counts = buffer.Points.ToArray().Select(p => p.IntValue).ToList();
-            Assert.Equal(4, counts.Count);
-            // Never more than the limit; and more than the smaller limit allows when the limit is 4, so the gate really widens.
-            Assert.InRange(counts.Max(), Math.Min(limit, 3), limit);
-        }
-        finally
-        {
-            foreach (var database in databases)
-            {
-                await database.DisposeAsync();
-            }
-        }
+        Assert.Empty(result.Errors);
+        var counts = buffer.Points.ToArray().Select(p => p.IntValue).ToList();
+        Assert.Equal(4, counts.Count);
+        // Never more than the limit; and more than the smaller limit allows when the limit is 4, so the gate really widens.
+        Assert.InRange(counts.Max(), Math.Min(limit, 3), limit);
     }
 
     [Theory]
@@ -93,34 +79,20 @@ public sealed class LifecycleTests(PostgresServerPool servers)
     public async Task A_second_connection_never_takes_the_slot_of_a_database_still_waiting_for_its_first()
     {
         var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
-        var databases = new List<Infrastructure.TestDatabase>();
-        try
-        {
-            for (var i = 0; i < 4; i++)
-            {
-                databases.Add(await Infrastructure.TestDatabase.CreateAsync(server, Cancel));
-            }
+        await using var databases = await TestDatabases.CreateAsync(server, 4);
 
-            // Four databases through two slots: the first two take them, the last two wait, and by the time
-            // they have theirs no slot is spare. So no database may run its two slow queries side by side,
-            // neither with new connections (scrape 1) nor with pooled ones that open at once (scrape 2).
-            await using var scraper = new PostgresScraper(
-                new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [.. databases.Select(d => d.Name)], MaxConcurrentDatabases = 2, ApplicationName = "pgm_spare_" + Guid.NewGuid().ToString("N")[..8] },
-                Only("lifecycle.relations_a.sessions", "lifecycle.relations_b.sessions"));
-            for (var scrape = 1; scrape <= 2; scrape++)
-            {
-                var result = await scraper.ScrapeAsync(Cancel);
-
-                Assert.Empty(result.Errors);
-                Assert.Equal(Enumerable.Repeat(1L, 8), result.Metrics.Points.ToArray().Select(p => p.IntValue));
-            }
-        }
-        finally
+        // Four databases through two slots: the first two take them, the last two wait, and by the time
+        // they have theirs no slot is spare. So no database may run its two slow queries side by side,
+        // neither with new connections (scrape 1) nor with pooled ones that open at once (scrape 2).
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = databases.Names, MaxConcurrentDatabases = 2, ApplicationName = "pgm_spare_" + Guid.NewGuid().ToString("N")[..8] },
+            Only("lifecycle.relations_a.sessions", "lifecycle.relations_b.sessions"));
+        for (var scrape = 1; scrape <= 2; scrape++)
         {
-            foreach (var database in databases)
-            {
-                await database.DisposeAsync();
-            }
+            var result = await scraper.ScrapeAsync(Cancel);
+
+            Assert.Empty(result.Errors);
+            Assert.Equal(Enumerable.Repeat(1L, 8), result.Metrics.Points.ToArray().Select(p => p.IntValue));
         }
     }
 
@@ -305,5 +277,40 @@ public sealed class LifecycleTests(PostgresServerPool servers)
         public void ConsumeMetrics(MetricsBuffer metrics) => arrived.TrySetResult();
 
         public void ConsumeLogs(Runtime.Logs.LogBatch logs) => arrived.TrySetResult();
+    }
+
+    /// <summary>Test databases made for one test and dropped after it.</summary>
+    private sealed class TestDatabases : IAsyncDisposable
+    {
+        private readonly List<Infrastructure.TestDatabase> _databases = [];
+
+        public IReadOnlyList<string> Names => [.. _databases.Select(d => d.Name)];
+
+        public static async Task<TestDatabases> CreateAsync(IPostgresServer server, int count)
+        {
+            var databases = new TestDatabases();
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    databases._databases.Add(await Infrastructure.TestDatabase.CreateAsync(server, Cancel));
+                }
+
+                return databases;
+            }
+            catch
+            {
+                await databases.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var database in _databases)
+            {
+                await database.DisposeAsync();
+            }
+        }
     }
 }
