@@ -11,8 +11,8 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed partial class PostgresScraper
 {
-    /// <summary>What one database's queries recorded: <paramref name="Buffers"/> holds its lanes' buffers, in lane order.</summary>
-    private sealed record DatabaseScrape(string Database, IReadOnlyList<MetricsBuffer> Buffers, List<ScrapeError> Errors, List<SkippedQuery> Skipped, IReadOnlyList<RejectedValue> Rejected, int QueriesRun);
+    /// <summary>What one database's queries recorded, lane by lane, in lane order.</summary>
+    private sealed record DatabaseScrape(string Database, IReadOnlyList<LaneResult> Lanes);
 
     private async Task<DatabaseScrape> ScrapeDatabaseAsync(string database, MetricsBuffer buffer, IReadOnlyList<MetricQuery> queries, ScrapeContext context, ConnectionGate gate, CancellationToken cancellationToken)
     {
@@ -25,29 +25,32 @@ public sealed partial class PostgresScraper
             await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
             entered = true;
             await using var connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+            // Read once for the database, on the first connection, for both lanes.
+            var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             var lanes = _lanes.Plan(database, queries, context.ServerVersion, LanesFor(context));
             if (lanes.Count == 1)
             {
-                await RunQueriesAsync(connection, lanes[0], context, first, cancellationToken).ConfigureAwait(false);
+                await RunQueriesAsync(connection, lanes[0], context, extensions, first, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 second = new LaneResult(SecondLaneBuffer(database));
-                var secondLane = RunSecondLaneAsync(database, lanes[1], context, second, gate, cancellationToken);
+                var secondLane = RunSecondLaneAsync(database, lanes[1], context, extensions, second, gate, cancellationToken);
+                bool ranApart;
                 try
                 {
-                    await RunQueriesAsync(connection, lanes[0], context, first, cancellationToken).ConfigureAwait(false);
+                    await RunQueriesAsync(connection, lanes[0], context, extensions, first, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
                     // Awaited whatever happened to the first lane: its buffer is merged only once it has stopped writing.
-                    second.RanApart = await secondLane.ConfigureAwait(false);
+                    ranApart = await secondLane.ConfigureAwait(false);
                 }
 
-                if (!second.RanApart && !first.Stopped && connection.State == System.Data.ConnectionState.Open)
+                if (!ranApart && !first.Stopped && connection.State == System.Data.ConnectionState.Open)
                 {
                     // No second connection to be had: the lane's queries run after the first's, on its connection.
-                    await RunQueriesAsync(connection, lanes[1], context, second, cancellationToken).ConfigureAwait(false);
+                    await RunQueriesAsync(connection, lanes[1], context, extensions, second, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -63,10 +66,7 @@ public sealed partial class PostgresScraper
             }
         }
 
-        return second is null
-            ? new DatabaseScrape(database, [buffer], first.Errors, first.Skipped, [.. first.Rejected.ToProblems(database)], first.QueriesRun)
-            : new DatabaseScrape(database, [buffer, second.Buffer], [.. first.Errors, .. second.Errors], [.. first.Skipped, .. second.Skipped],
-                [.. first.Rejected.ToProblems(database), .. second.Rejected.ToProblems(database)], first.QueriesRun + second.QueriesRun);
+        return new DatabaseScrape(database, second is null ? [first] : [first, second]);
     }
 
     /// <summary>
@@ -87,7 +87,8 @@ public sealed partial class PostgresScraper
         var lane = new LaneResult(buffer);
         try
         {
-            await RunQueriesAsync(home, queries, context, lane, cancellationToken).ConfigureAwait(false);
+            var extensions = await ServerFacts.ReadExtensionsAsync(home, queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            await RunQueriesAsync(home, queries, context, extensions, lane, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
         {
@@ -105,10 +106,10 @@ public sealed partial class PostgresScraper
     /// <summary>
     /// Runs a database's second lane on a connection of its own, if a slot of the gate is free right now and
     /// the connection opens; returns false, having run nothing, when not, and the caller runs the lane itself.
-    /// Taking only a free slot means a second lane never keeps another database waiting. Never throws: what
-    /// fails once the lane has its connection is an error in <paramref name="lane"/>.
+    /// Taking only a spare slot means a second lane never keeps another database waiting. It throws none of the
+    /// server's failures: a query's is an error in <paramref name="lane"/> (<see cref="RunQueriesAsync"/>).
     /// </summary>
-    private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, LaneResult lane, ConnectionGate gate, CancellationToken cancellationToken)
+    private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, IReadOnlySet<string> extensions, LaneResult lane, ConnectionGate gate, CancellationToken cancellationToken)
     {
         if (!gate.TryEnterSpare())
         {
@@ -136,14 +137,7 @@ public sealed partial class PostgresScraper
 
             await using (connection.ConfigureAwait(false))
             {
-                try
-                {
-                    await RunQueriesAsync(connection, queries, context, lane, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
-                {
-                    lane.Errors.Add(ScrapeErrorClassifier.Classify(ex, null, database, _connections.Password));
-                }
+                await RunQueriesAsync(connection, queries, context, extensions, lane, cancellationToken).ConfigureAwait(false);
             }
 
             return true;
@@ -169,9 +163,6 @@ public sealed partial class PostgresScraper
 
         /// <summary>Whether the lane stopped before its last query: the scrape was cancelled or the connection failed.</summary>
         public bool Stopped { get; set; }
-
-        /// <summary>Whether a second lane ran (or failed) on a connection of its own, rather than being left to the first's.</summary>
-        public bool RanApart { get; set; }
     }
 
     private MetricsBuffer DatabaseBuffer(string database) => LaneBuffer(database, 0);
@@ -203,7 +194,7 @@ public sealed partial class PostgresScraper
         var (largest, most) = (direct, 0);
         foreach (var scrape in scrapes)
         {
-            var points = scrape.Buffers.Sum(b => b == scrapeBuffer ? directPoints : b.Count);
+            var points = scrape.Lanes.Sum(l => l.Buffer == scrapeBuffer ? directPoints : l.Buffer.Count);
             if (points > most || (points == most && scrape.Database == direct))
             {
                 (largest, most) = (scrape.Database, points);

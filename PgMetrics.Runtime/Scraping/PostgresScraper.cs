@@ -103,21 +103,21 @@ public sealed partial class PostgresScraper : IScraper
             var settings = await ServerFacts.ReadSettingsAsync(home, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano, behindPooler);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException)
+        catch (Exception ex)
         {
             if (home is not null)
             {
                 await home.DisposeAsync().ConfigureAwait(false);
             }
 
+            // Anything but the server's failures is a defect and propagates, the connection given back all the same.
+            if (ex is not (NpgsqlException or TimeoutException or OperationCanceledException or IOException))
+            {
+                throw;
+            }
+
             errors.Add(ScrapeErrorClassifier.Classify(ex, null, homeDatabase, _connections.Password));
             return Finish();
-        }
-        catch when (home is not null)
-        {
-            // Anything else is a defect and propagates, but the connection still goes back to its pool.
-            await home.DisposeAsync().ConfigureAwait(false);
-            throw;
         }
 
         // The instance queries run first, alone: they read pg_stat_activity and pg_locks, which would
@@ -151,13 +151,13 @@ public sealed partial class PostgresScraper : IScraper
             var scrapes = await Task.WhenAll(connectable.Select(database =>
                 ScrapeDatabaseAsync(database, database == direct ? buffer : DatabaseBuffer(database), perDatabase, context, gate, cancellationToken))).ConfigureAwait(false);
             _largestDatabase = LargestOf(scrapes, buffer, direct, directPoints: buffer.Count - instancePoints);
-            buffer.Append([.. scrapes.SelectMany(s => s.Buffers).Where(b => b != buffer)]);
+            buffer.Append([.. scrapes.SelectMany(s => s.Lanes).Select(l => l.Buffer).Where(b => b != buffer)]);
             foreach (var scrape in scrapes)
             {
-                errors.AddRange(scrape.Errors);
-                skipped.AddRange(scrape.Skipped);
-                rejected.AddRange(scrape.Rejected);
-                queriesRun += scrape.QueriesRun;
+                foreach (var lane in scrape.Lanes)
+                {
+                    Add(lane, scrape.Database);
+                }
             }
         }
 
@@ -192,13 +192,14 @@ public sealed partial class PostgresScraper : IScraper
 
     /// <summary>
     /// Runs the queries that apply to this server version in the connection's database into
-    /// <paramref name="lane"/>, skipping those whose requirements it does not meet, and notes how long each
-    /// per-database query took for the next scrape's lanes. It stops early when the scrape is cancelled (the
-    /// remaining queries would only fail the same way; the lane is marked stopped) or the server ends the session.
+    /// <paramref name="lane"/>, skipping those whose requirements (settings, the database's
+    /// <paramref name="extensions"/>) it does not meet; a query's failure is an error in the lane. It notes
+    /// how long each per-database query took for the next scrape's lanes, and stops early when the scrape is
+    /// cancelled (the remaining queries would only fail the same way; the lane is marked stopped) or the
+    /// server ends the session.
     /// </summary>
-    private async Task RunQueriesAsync(NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, LaneResult lane, CancellationToken cancellationToken)
+    private async Task RunQueriesAsync(NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, IReadOnlySet<string> extensions, LaneResult lane, CancellationToken cancellationToken)
     {
-        var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var query in queries)
         {
             if (query.SelectSql(context.ServerVersion) is not { } sql)

@@ -15,13 +15,13 @@ namespace PgMetrics.Runtime.Scraping;
 /// database, one that binds <c>@relation_limit</c> counts as long and any other as free, so even a first
 /// scrape (<c>pgmetrics once</c>) splits the per-relation queries. A second lane is planned only when the
 /// work it would take off the first is at least <see cref="MinimumSecondLaneWork"/>, so small databases keep
-/// to one connection; and it gets its connection only when a slot of <c>max_concurrent_databases</c> is free
-/// (see <see cref="PostgresScraper"/>).
+/// to one connection; and it gets its connection only from a spare slot of <c>max_concurrent_databases</c>
+/// (<see cref="ConnectionGate"/>).
 /// </remarks>
 internal sealed class QueryLanes
 {
     /// <summary>Less work than this (by the last scrape) is not worth a second connection: opening one costs a few milliseconds.</summary>
-    internal static readonly TimeSpan MinimumSecondLaneWork = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MinimumSecondLaneWork = TimeSpan.FromMilliseconds(50);
 
     // What a per-relation query that has not run yet is assumed to take: enough to be worth a lane of its own.
     private static readonly TimeSpan UnknownPerRelationQuery = TimeSpan.FromSeconds(1);
