@@ -1,5 +1,6 @@
 // The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench, BenchPeers,
-// ImageContext, Image (build/image.cake), KubernetesTools (build/kubernetes.cake).
+// ImageContext, Image (build/image.cake), KubernetesTools, Chart (build/kubernetes.cake), Release (build/release.cake).
+#load "build/version.cake"
 #load "build/debian.cake"
 #load "build/image.cake"
 #load "build/kubernetes.cake"
@@ -98,6 +99,7 @@ Task("Test")
     .IsDependentOn("DebianPostgres")
     .IsDependentOn("PostgresExporterExamples")
     .IsDependentOn("KubernetesTools")
+    .IsDependentOn("Chart")
     .IsDependentOn("Image")
     .Does(() =>
 {
@@ -179,6 +181,9 @@ Task("Pack")
         DeleteDirectory(stale, new DeleteDirectorySettings { Recursive = true, Force = true });
     }
 
+    // Every commit packs a new version (MinVer): the previous commit's packages go, so one version is there.
+    DeleteFiles(GetFiles("./artifacts/packages/PgMetrics.*.*nupkg"));
+
     foreach (var project in new[]
     {
         "./PgMetrics.Runtime/PgMetrics.Runtime.csproj",
@@ -194,6 +199,9 @@ Task("Pack")
             OutputDirectory = artifacts + Directory("packages"),
         });
     }
+
+    // What the samples restore (samples/Directory.Build.props reads it).
+    System.IO.File.WriteAllText("./artifacts/packages/version.txt", ProductVersion() + "\n");
 });
 
 // The collector as a self-contained NativeAOT binary: artifacts/publish/pgmetrics. It is held under 20 MB

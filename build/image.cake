@@ -100,10 +100,10 @@ Task("Image")
     .Does(() =>
 {
     EnsureBuildah();
-    var version = XDocument.Load("./Directory.Build.props").Descendants("Version").Single().Value;
-    var revision = Capture("git", "rev-parse HEAD", Directory(".")).Trim();
-    var epoch = Capture("git", "log -1 --format=%ct", Directory(".")).Trim();
-    var created = DateTimeOffset.FromUnixTimeSeconds(long.Parse(epoch)).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+    var version = ProductVersion();
+    var revision = ProductRevision();
+    var epoch = SourceDateEpoch();
+    var created = DateTimeOffset.FromUnixTimeSeconds(epoch).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
     var source = Argument("image-source", EnvironmentVariable("PGMETRICS_IMAGE_SOURCE") ?? RemoteUrl() ?? "unknown");
 
     // Its own storage, so a build needs no daemon, no global state and leaves nothing behind.

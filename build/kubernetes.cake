@@ -45,3 +45,17 @@ Task("KubernetesTools")
     System.IO.File.WriteAllText(stamp, pins);
     Information("Installed helm and kubectl into {0}.", bin);
 });
+
+// The chart as a release ships it: artifacts/chart/pgmetrics-<version>.tgz, whose version and appVersion (and so
+// its default image tag) are this build's version. The chart in deploy/helm keeps the last release's.
+Task("Chart")
+    .IsDependentOn("KubernetesTools")
+    .Does(() =>
+{
+    var output = MakeAbsolute(artifacts + Directory("chart"));
+    CleanDirectory(output);
+    var version = ProductVersion();
+    var helm = MakeAbsolute(kubernetesTools + File("bin/helm")).FullPath;
+    Run(helm, $"package deploy/helm/pgmetrics --version {version} --app-version {version} --destination {output.FullPath}", Directory("."));
+    Information("Chart: {0}/pgmetrics-{1}.tgz", output, version);
+});

@@ -1,4 +1,5 @@
 using PgMetrics.Runtime.Metrics;
+using PgMetrics.Runtime.Telemetry;
 
 namespace PgMetrics.Exporter.Otlp.Serialization;
 
@@ -11,8 +12,8 @@ public sealed record OtlpEncodingOptions
     /// <summary>The instrumentation scope name every metric is sent under. Default <c>pgmetrics</c>.</summary>
     public string ScopeName { get; init; } = "pgmetrics";
 
-    /// <summary>The scope version. Default: this assembly's version.</summary>
-    public string ScopeVersion { get; init; } = typeof(OtlpEncodingOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    /// <summary>The scope version. Default: PgMetrics' version (<see cref="PgMetricsVersion.Version"/>, from the git tags).</summary>
+    public string ScopeVersion { get; init; } = PgMetricsVersion.Version;
 
     /// <summary>
     /// The temporality monotonic sums are declared with. <see cref="AggregationTemporality.Delta"/> is

@@ -11,7 +11,7 @@ namespace PgMetrics.Runtime.Telemetry;
 /// </summary>
 internal static class PgMetricsInstruments
 {
-    private static readonly Meter Meter = new(PgMetricsMeter.Name, typeof(PgMetricsInstruments).Assembly.GetName().Version?.ToString(3));
+    private static readonly Meter Meter = new(PgMetricsMeter.Name, PgMetricsVersion.Version);
     private static readonly ConcurrentDictionary<object, (string Exporter, Func<ExporterGauges> Read)> Exporters = new();
 
     private static readonly Histogram<double> ScrapeDuration = Meter.CreateHistogram<double>("pgmetrics.scrape.duration", "s", "How long a scrape took.");

@@ -5,7 +5,8 @@ namespace PgMetrics.Runtime.Telemetry;
 
 /// <summary>
 /// Listens to the <c>PgMetrics</c> meter and writes its instruments as <c>pgmetrics.*</c> metrics
-/// into a buffer, under the resource <c>service.name=pgmetrics</c>, so the collector's health is
+/// into a buffer, under the resource <c>service.name=pgmetrics</c> (with <c>service.version</c>, OpenTelemetry's
+/// service resource convention, from <see cref="PgMetricsVersion"/>), so the collector's health is
 /// exported next to the PostgreSQL metrics. Counters become cumulative sums, the scrape duration a
 /// histogram, observable instruments gauges.
 /// </summary>
@@ -43,6 +44,7 @@ internal sealed class SelfMetricsCollector : IDisposable
         {
             buffer.BeginResource();
             buffer.AddResourceAttribute(KeyValue.String("service.name", "pgmetrics"));
+            buffer.AddResourceAttribute(KeyValue.String("service.version", PgMetricsVersion.Version));
             buffer.AddResourceAttribute(KeyValue.String("service.instance.id", _serviceInstance));
             buffer.EndResource();
             foreach (var ((instrument, _), series) in _series)

@@ -96,6 +96,10 @@ public sealed class ImageRunTests(ImageRoot image, PostgresServerPool servers) :
         Assert.Equal(HttpStatusCode.OK, probe);
         var points = newRelic.Accepted.SelectMany(OtlpDecoder.Decode).ToList();
         Assert.Contains(points, p => p.Metric == "postgresql.db_size" && p.Resource["postgresql.database.name"] == "postgres");
+        // The collector's own metrics (reported at shutdown) say which version sent them, the one the image is labelled with.
+        var labels = (await image.GetAsync()).Config.GetProperty("Labels");
+        Assert.Contains(points, p => p.Metric.StartsWith("pgmetrics.", StringComparison.Ordinal) && p.Resource.GetValueOrDefault("service.name") == "pgmetrics"
+            && p.Resource.GetValueOrDefault("service.version") == labels.GetProperty("org.opencontainers.image.version").GetString());
         Assert.DoesNotContain(LicenseKey, output.ToString(), StringComparison.Ordinal);
     }
 

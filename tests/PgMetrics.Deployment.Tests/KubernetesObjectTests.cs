@@ -133,15 +133,26 @@ public sealed class KubernetesObjectTests
     }
 
     [Fact]
-    public async Task The_chart_and_the_manifests_run_the_image_of_the_version_being_built()
+    public async Task The_packaged_chart_runs_the_image_of_the_version_being_built()
     {
-        var chart = KubeObject.ParseAll(await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "Chart.yaml"), TestContext.Current.CancellationToken))[0];
+        var package = KubernetesTools.ChartPackage;
+        var chart = KubeObject.ParseAll((await KubernetesTools.HelmAsync("show", "chart", package)).Output)[0];
         Assert.Equal(Repository.Version, chart.Text("appVersion"));
         Assert.Equal(Repository.Version, chart.Text("version"));
+        var images = KubeObject.ParseAll(await KubernetesTools.TemplateChartAsync(package)).Select(o => o.PodSpec).OfType<KubeObject>().SelectMany(p => p.AllContainers).Select(c => c.Text("image")!);
+        Assert.Contains($"pgmetrics:{Repository.Version}", images);
+    }
+
+    [Fact]
+    public async Task The_chart_and_the_manifests_in_the_repository_run_the_same_release()
+    {
+        var chart = KubeObject.ParseAll(await File.ReadAllTextAsync(Path.Combine(KubernetesTools.ChartFolder, "Chart.yaml"), TestContext.Current.CancellationToken))[0];
+        var release = chart.Text("appVersion")!;
+        Assert.Equal(release, chart.Text("version"));
         foreach (var source in new[] { RenderedObjects.HelmDefault, RenderedObjects.Kustomize, RenderedObjects.Sidecar, RenderedObjects.PgbouncerSidecar })
         {
             var images = (await RenderedObjects.ObjectsAsync(source)).Select(o => o.PodSpec).OfType<KubeObject>().SelectMany(p => p.AllContainers).Select(c => c.Text("image")!);
-            Assert.Contains($"pgmetrics:{Repository.Version}", images);
+            Assert.Contains($"pgmetrics:{release}", images);
         }
     }
 }

@@ -5,8 +5,26 @@ public static class KubernetesTools
 {
     public static string ChartFolder => Repository.PathOf("deploy/helm/pgmetrics");
 
+    /// <summary>The chart as a release ships it, packaged with this build's version (./build.sh --target=Chart).</summary>
+    public static string ChartPackage
+    {
+        get
+        {
+            var path = Repository.PathOf($"artifacts/chart/pgmetrics-{Repository.Version}.tgz");
+            return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: run ./build.sh --target=Chart (the Test target does).");
+        }
+    }
+
     public static Task<Command.Result> HelmAsync(params string[] arguments)
         => Command.RunAsync(Repository.KubernetesTool("bin/helm"), arguments, HelmEnvironment());
+
+    /// <summary>helm template of a chart (a folder or a package) with its defaults.</summary>
+    public static async Task<string> TemplateChartAsync(string chart)
+    {
+        var result = await HelmAsync("template", "pgmetrics", chart, "--namespace", "monitoring");
+        Assert.True(result.ExitCode == 0, $"helm template failed: {result}");
+        return result.Output;
+    }
 
     /// <summary>helm template with the chart's defaults, or with a values file and --set pairs.</summary>
     public static async Task<string> TemplateAsync(string? valuesFile = null, params string[] sets)

@@ -1,4 +1,4 @@
-using System.Xml.Linq;
+using System.Diagnostics;
 using PgMetrics.TestPostgres;
 
 namespace PgMetrics.Deployment.Tests.Infrastructure;
@@ -10,12 +10,15 @@ public static class Repository
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
-    /// <summary>The version every artifact carries: Directory.Build.props' &lt;Version&gt;.</summary>
-    public static string Version { get; } = XDocument.Load(PathOf("Directory.Build.props")).Descendants("Version").Single().Value;
-
     /// <summary>The collector from this build's output, run with dotnet as the integration tests run it.</summary>
     public static string CollectorDll { get; } = Path.Combine(Root, "PgMetrics.Collector", "bin",
         new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "pgmetrics.dll");
+
+    /// <summary>
+    /// The version every artifact carries: the one MinVer gave this build (from the git tags), read from the
+    /// collector's informational version without the "+commit" the SDK appends.
+    /// </summary>
+    public static string Version { get; } = FileVersionInfo.GetVersionInfo(CollectorDll).ProductVersion!.Split('+')[0];
 
     /// <summary>A tool that ./build.sh --target=KubernetesTools installs into tools/kubernetes/.</summary>
     public static string KubernetesTool(string relative)
