@@ -1,9 +1,10 @@
 // The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench, BenchPeers,
-// ImageContext, Image (build/image.cake), KubernetesTools, Chart (build/kubernetes.cake), Release (build/release.cake).
+// ImageContext, Image (build/image.cake), KubernetesTools, Chart (build/kubernetes.cake), Actionlint (build/actionlint.cake), Release (build/release.cake).
 #load "build/version.cake"
 #load "build/debian.cake"
 #load "build/image.cake"
 #load "build/kubernetes.cake"
+#load "build/actionlint.cake"
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -100,6 +101,7 @@ Task("Test")
     .IsDependentOn("PostgresExporterExamples")
     .IsDependentOn("KubernetesTools")
     .IsDependentOn("Chart")
+    .IsDependentOn("Actionlint")
     .IsDependentOn("Image")
     .Does(() =>
 {
