@@ -5,6 +5,7 @@
 #load "build/image.cake"
 #load "build/kubernetes.cake"
 #load "build/actionlint.cake"
+#load "build/release.cake"
 using System.Xml.Linq;
 
 var target = Argument("target", "Build");
@@ -89,8 +90,9 @@ Task("PostgresExporterExamples")
     .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["prometheus-postgres-exporter"], ["/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml"]));
 
-// The package test builds a fresh app against the packed library, so Test packs first. The deployment
-// tests run the container image (built only as root: buildah's vfs storage and chroot need it; elsewhere
+// The package test builds a fresh app against the packed library, so Test packs first. The release tests run
+// the arm64 binary under qemu and install the packages into a throwaway root, so Test builds the release
+// (as root; it adds the arm64 publish, the packages and the arm64 image). The deployment tests run the container image (built only as root: buildah's vfs storage and chroot need it; elsewhere
 // those tests skip and say so) and the Kubernetes tools.
 Task("Test")
     .IsDependentOn("Pack")
@@ -103,6 +105,7 @@ Task("Test")
     .IsDependentOn("Chart")
     .IsDependentOn("Actionlint")
     .IsDependentOn("Image")
+    .IsDependentOn("Release")
     .Does(() =>
 {
     CleanDirectory(testResults);
@@ -208,9 +211,12 @@ Task("Pack")
 
 // The collector as a self-contained NativeAOT binary: artifacts/publish/pgmetrics. It is held under 20 MB
 // (a sidecar's image pull and page cache); a dependency that roots more than it uses fails the build here.
+// Built as a release builds it (ReleaseBinaries takes this one as its linux-x64 binary): linked by clang, with
+// /_/ source paths so the same commit gives the same binary in any folder.
 Task("Publish")
     .WithCriteria(() => ImageWanted(), "the image is built as root only")
     .IsDependentOn("Restore")
+    .IsDependentOn("ReleaseTools")
     .Does(() =>
 {
     DotNetPublish("./PgMetrics.Collector/PgMetrics.Collector.csproj", new DotNetPublishSettings
@@ -218,6 +224,7 @@ Task("Publish")
         Configuration = configuration,
         Runtime = "linux-x64",
         OutputDirectory = artifacts + Directory("publish"),
+        MSBuildSettings = ReleasePublishProperties("linux-x64"),
     });
     const long MaxBinaryBytes = 20_000_000;
     var binary = artifacts + Directory("publish") + File("pgmetrics");
