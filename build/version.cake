@@ -1,6 +1,5 @@
 // The one version every artifact carries (packages, binaries, image, chart, Debian and RPM packages): MinVer's,
 // from the git tags (Directory.Build.props), asked of MSBuild once per build so nothing computes it twice.
-using System.Text.Json;
 
 string productVersion;
 string productRevision;
@@ -10,10 +9,9 @@ string ProductVersion()
 {
     if (productVersion is null)
     {
-        var json = Capture("dotnet", "msbuild ./PgMetrics.Collector/PgMetrics.Collector.csproj -restore -nologo -t:MinVer -getProperty:Version -p:Configuration=Release", Directory("."));
-        // -getProperty prints JSON when a target runs; restore may print lines before it.
-        using var document = JsonDocument.Parse(json[json.IndexOf('{')..]);
-        productVersion = document.RootElement.GetProperty("Properties").GetProperty("Version").GetString();
+        var output = Capture("dotnet", "msbuild ./PgMetrics.Collector/PgMetrics.Collector.csproj -restore -nologo -t:MinVer -getProperty:Version -p:Configuration=Release", Directory("."));
+        // One property asked for is printed alone, on the last line (restore may print lines before it).
+        productVersion = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
         Information("Version: {0}", productVersion);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PgMetrics.Deployment.Tests.Infrastructure;
 
 namespace PgMetrics.Deployment.Tests.Release;
@@ -92,8 +91,8 @@ public sealed class VersionTests : IDisposable
     {
         var result = await Command.RunAsync("dotnet", ["msbuild", Path.Combine(root, "PgMetrics.Metadata", "PgMetrics.Metadata.csproj"), "-restore", "-nologo", "-t:MinVer", "-getProperty:MinVerVersion", "-p:Configuration=Release"], timeout: TimeSpan.FromMinutes(5));
         Assert.True(result.ExitCode == 0, result.ToString());
-        using var json = JsonDocument.Parse(result.Output[result.Output.IndexOf('{', StringComparison.Ordinal)..]);
-        return json.RootElement.GetProperty("Properties").GetProperty("MinVerVersion").GetString()!;
+        // One property asked for is printed alone, on the last line (restore may print lines before it).
+        return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
     }
 
     /// <summary>The Version a project of <paramref name="root"/> evaluates to, with <paramref name="environment"/> set.</summary>
