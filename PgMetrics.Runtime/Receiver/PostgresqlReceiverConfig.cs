@@ -36,6 +36,15 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
     /// <summary>Databases to collect from; empty means every database that accepts connections.</summary>
     public IReadOnlyList<string> Databases { get; init; } = [];
 
+    /// <summary>
+    /// <c>connect_database</c>: the database the receiver connects to first, where it lists the databases and runs the
+    /// instance-wide queries; default <c>postgres</c>, the OpenTelemetry receiver's fixed choice. A server without a
+    /// <c>postgres</c> database (or a role that may not connect to it) names another here. The name follows the
+    /// receiver's proposed <c>connect_database</c> (opentelemetry-collector-contrib #50920). Ignored with
+    /// <see cref="ConnectionString"/>, whose own database is used.
+    /// </summary>
+    public string ConnectDatabase { get; init; } = "postgres";
+
     /// <summary>Databases never collected from.</summary>
     public IReadOnlyList<string> ExcludeDatabases { get; init; } = [];
 
@@ -169,6 +178,11 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
             return;
         }
 
+        if (ConnectDatabase.Length == 0)
+        {
+            errors.Add(Path + ".connect_database", "is empty; name the database the receiver connects to first, e.g. postgres");
+        }
+
         var topQueryInterval = QueryMonitoring.TopQuery.CollectionInterval;
         if (topQueryInterval > TimeSpan.Zero && topQueryInterval < CollectionInterval)
         {
@@ -203,6 +217,7 @@ public sealed record PostgresqlReceiverConfig : ReceiverConfig
            && Password == other.Password
            && ConnectionString == other.ConnectionString
            && Databases.SequenceEqual(other.Databases)
+           && ConnectDatabase == other.ConnectDatabase
            && ExcludeDatabases.SequenceEqual(other.ExcludeDatabases)
            && Tls == other.Tls
            && CollectionInterval == other.CollectionInterval

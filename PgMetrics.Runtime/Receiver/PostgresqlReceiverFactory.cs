@@ -38,7 +38,7 @@ internal sealed class PostgresqlReceiverFactory(
     /// <summary>The keys of one target: a receiver block's, and an item's in a targets file.</summary>
     public static readonly string[] TargetKeys =
     [
-        "endpoint", "transport", "username", "password", "databases", "exclude_databases", "tls", "collection_interval", "initial_delay",
+        "endpoint", "transport", "username", "password", "databases", "exclude_databases", "connect_database", "tls", "collection_interval", "initial_delay",
         "timeout", "query_timeout", "metrics", "resource_attributes", "query_monitoring", "max_relations_per_database", "max_concurrent_databases",
         "events", "query_sample_collection", "top_query_collection", "connection_pool", "metadata_files", "max_backoff", "attributes",
     ];
@@ -109,6 +109,7 @@ internal sealed class PostgresqlReceiverFactory(
             Password = section.Text("password") ?? defaults.Password,
             Databases = section.Has("databases") ? section.TextList("databases") : defaults.Databases,
             ExcludeDatabases = section.Has("exclude_databases") ? section.TextList("exclude_databases") : defaults.ExcludeDatabases,
+            ConnectDatabase = section.Text("connect_database") ?? defaults.ConnectDatabase,
             Tls = TlsConfig.Read(section.Section("tls", TlsConfig.Keys), defaults.Tls),
             CollectionInterval = section.Duration("collection_interval", positive: true) ?? defaults.CollectionInterval,
             InitialDelay = section.Duration("initial_delay") ?? defaults.InitialDelay,
@@ -277,7 +278,7 @@ internal sealed class PostgresqlReceiverFactory(
             Port = int.Parse(receiver.Endpoint[(separator + 1)..], System.Globalization.CultureInfo.InvariantCulture),
             Username = receiver.Username,
             Password = receiver.Password,
-            Database = "postgres",
+            Database = receiver.ConnectDatabase,
 
             // Opening a connection gives up with the scrape, not at Npgsql's 15 s: a server that accepts and
             // never answers would otherwise hold a scrape slot long after the scrape's own timeout.

@@ -80,9 +80,48 @@ public static class ColumnReader
         return ReadInt64(reader, ordinal);
     }
 
-    /// <summary>Reads a text column; other types are converted with their text form.</summary>
+    /// <summary>
+    /// Reads a text column; a <c>bytea</c> column is read as UTF-8 text (<see cref="DecodeName"/>), and other
+    /// types are converted with their text form.
+    /// </summary>
     public static string ReadString(NpgsqlDataReader reader, int ordinal)
-        => reader.GetFieldType(ordinal) == typeof(string) ? reader.GetString(ordinal) : Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    {
+        var type = reader.GetFieldType(ordinal);
+        if (type == typeof(string))
+        {
+            return reader.GetString(ordinal);
+        }
+
+        return type == typeof(byte[])
+            ? DecodeName(reader.GetFieldValue<byte[]>(ordinal))
+            : Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    }
+
+    /// <summary>
+    /// UTF-8 bytes as text, each byte that is not part of a valid UTF-8 sequence written as <c>\xNN</c> (two lower-case
+    /// hex digits, as in PostgreSQL's <c>E'…'</c> strings). An <c>SQL_ASCII</c> database stores names as bytes the server
+    /// never checks, and sends a name that is not valid UTF-8 to a UTF-8 client only as an error (22021) that costs the
+    /// whole query; metadata.yaml reads such names as <c>bytea</c> (<c>convert_to</c>) and this keeps each one
+    /// distinct and findable instead of folding invalid bytes into U+FFFD.
+    /// </summary>
+    public static string DecodeName(ReadOnlySpan<byte> bytes)
+    {
+        var text = new System.Text.StringBuilder(bytes.Length);
+        Span<char> chars = stackalloc char[256];
+        while (!bytes.IsEmpty)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false);
+            text.Append(chars[..written]);
+            bytes = bytes[read..];
+            if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{bytes[0]:x2}");
+                bytes = bytes[1..];
+            }
+        }
+
+        return text.ToString();
+    }
 
     // Npgsql would also read a timestamp as a long, but that is its raw encoding (microseconds since
     // 2000-01-01), which no one wants as a metric value. A timestamp without time zone is taken as UTC.

@@ -93,6 +93,7 @@ public sealed partial class PostgresScraper : IScraper
         IReadOnlyList<SkippedDatabase> leftOut = [];
         var skipped = new List<SkippedQuery>();
         var rejected = new List<RejectedValue>();
+        IReadOnlyList<ServerCondition> conditions = [];
         ScrapeContext context;
         NpgsqlConnection? home = null;
         try
@@ -101,6 +102,7 @@ public sealed partial class PostgresScraper : IScraper
             (serverVersion, var behindPooler) = await ReadServerAsync(home, cancellationToken).ConfigureAwait(false);
             (databases, connectable, leftOut) = await SelectDatabasesAsync(home, cancellationToken).ConfigureAwait(false);
             var settings = await ServerFacts.ReadSettingsAsync(home, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            conditions = await ServerConditions.ReadAsync(home, databases, _metricSet, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano, behindPooler);
         }
         catch (Exception ex)
@@ -179,6 +181,7 @@ public sealed partial class PostgresScraper : IScraper
                 Skipped = skipped,
                 SkippedDatabases = leftOut,
                 RejectedValues = rejected,
+                Conditions = conditions,
             };
     }
 

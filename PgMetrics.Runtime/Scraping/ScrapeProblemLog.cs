@@ -1,7 +1,8 @@
 namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
-/// Remembers which scrape problems (failed and skipped queries, databases left out) were already reported, so a query the
+/// Remembers which scrape problems (failed and skipped queries, databases left out, server conditions such as a
+/// missing grant) were already reported, so a query the
 /// monitoring role may not run, or one waiting for an extension, is logged once instead of every
 /// interval. A problem that goes away is forgotten and reported as resolved; if it returns, it is
 /// reported again. Failures still count in the self-metrics on every scrape.
@@ -35,6 +36,11 @@ internal sealed class ScrapeProblemLog
         foreach (var rejected in result.RejectedValues)
         {
             current.TryAdd($"rejected|{rejected.Query}|{rejected.Column}|{rejected.Database}", (rejected.ToString(), $"query '{rejected.Query}' returns only declared values of '{rejected.Column}' again"));
+        }
+
+        foreach (var condition in result.Conditions)
+        {
+            current.TryAdd($"condition|{condition.Condition}|{string.Join(',', condition.Metrics)}", (condition.ToString(), $"no longer the case: {condition.Condition}"));
         }
 
         var fresh = new List<string>();

@@ -42,6 +42,12 @@ public sealed record ScrapeResult(
     /// <summary>Rows whose enum column held a value metadata.yaml does not declare; their points were not recorded.</summary>
     public IReadOnlyList<RejectedValue> RejectedValues { get; init; } = [];
 
+    /// <summary>
+    /// What the monitoring role may not see or the server does not count, and which metrics are left out or frozen
+    /// for it (a role without pg_read_all_stats, <c>track_counts</c> off); read once per scrape on the home connection.
+    /// </summary>
+    public IReadOnlyList<ServerCondition> Conditions { get; init; } = [];
+
     /// <summary>Whether every query succeeded.</summary>
     public bool IsComplete => Errors.Count == 0;
 }

@@ -33,6 +33,7 @@ public sealed class ConfigLoaderTests
                 password: ${env:PGMETRICS_PASSWORD}
                 databases: [shop, billing]
                 exclude_databases: [template0]
+                connect_database: monitoring
                 max_relations_per_database: 250
                 max_concurrent_databases: 2
                 collection_interval: 30s
@@ -67,6 +68,8 @@ public sealed class ConfigLoaderTests
         var replica = (PostgresqlReceiverConfig)config.Receivers[1];
         Assert.Equal(("postgresql", "db.internal:6432", "pgmetrics", "pg-S3cret!"), (primary.Name, primary.Endpoint, primary.Username, primary.Password));
         Assert.Equal(["shop", "billing"], primary.Databases);
+        Assert.Equal(("monitoring", "postgres"), (primary.ConnectDatabase, replica.ConnectDatabase));
+        Assert.Equal("monitoring", new Npgsql.NpgsqlConnectionStringBuilder(PostgresqlReceiverFactory.ToScraperOptions(primary).ConnectionString).Database);
         Assert.Equal((250, 2), (primary.MaxRelationsPerDatabase, primary.MaxConcurrentDatabases));
         Assert.Equal((1000, 4), (replica.MaxRelationsPerDatabase, replica.MaxConcurrentDatabases));
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20)), (primary.CollectionInterval, primary.InitialDelay, primary.Timeout));
@@ -94,6 +97,7 @@ public sealed class ConfigLoaderTests
         { "receivers:\n  postgresql:\n    metrics:\n      postgresql.commitz: {enabled: false}\n", 4, 7, "receivers.postgresql.metrics.postgresql.commitz", "unknown metric" },
         { "receivers:\n  postgresql:\n    password: ${env:NOT_SET_ANYWHERE}\n", 3, 15, "receivers.postgresql.password", "NOT_SET_ANYWHERE is not set" },
         { "receivers:\n  postgresql:\n    endpoint: localhost\n", 3, 15, "receivers.postgresql.endpoint", "not host:port" },
+        { "receivers:\n  postgresql:\n    connect_database: ''\n", 3, 23, "receivers.postgresql.connect_database", "is empty" },
         { "receivers:\n  mysql: {}\n", 2, 3, "receivers.mysql", "unknown receiver type" },
         { "receivers:\n  postgresql: {}\nexporters:\n  otlp: {endpoint: ftp://x}\n", 4, 20, "exporters.otlp.endpoint", "not an http(s) URL" },
         { "receivers:\n  postgresql: {}\nservice:\n  exporters: [nowhere]\n", 4, 15, "service.exporters", "not declared" },

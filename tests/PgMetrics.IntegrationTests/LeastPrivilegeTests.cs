@@ -39,6 +39,7 @@ public sealed class LeastPrivilegeTests(PostgresServerPool servers)
 
         Assert.Empty(monitor.Result.Errors);
         Assert.Empty(monitor.Result.Skipped);
+        Assert.Empty(monitor.Result.Conditions);
         Assert.Equal(superuser.MetricNames.Order(StringComparer.Ordinal), monitor.MetricNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             superuser.Of("postgresql.table.size", p => p.Database == database.Name).Select(p => p.Table).Order(StringComparer.Ordinal),

@@ -20,10 +20,13 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A connection string to this database, without pooling, so closed connections really end their backends.</summary>
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync(IPostgresServer server, CancellationToken cancellationToken)
+    /// <param name="server">The server to create it on.</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <param name="options">What follows <c>CREATE DATABASE name</c>, e.g. <c>ENCODING 'SQL_ASCII' … TEMPLATE template0</c>.</param>
+    public static async Task<TestDatabase> CreateAsync(IPostgresServer server, CancellationToken cancellationToken, string options = "")
     {
         var name = "t_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(server.ConnectionString, $"CREATE DATABASE {name}", cancellationToken);
+        await ExecuteAsync(server.ConnectionString, $"CREATE DATABASE {name} {options}", cancellationToken);
         return new TestDatabase(server, name);
     }
 

@@ -23,10 +23,14 @@ public sealed class WalReceiver : IAsyncDisposable
 
     public string SlotName { get; }
 
-    public static async Task<WalReceiver> StartAsync(string serverConnectionString, CancellationToken cancellationToken)
+    /// <param name="serverConnectionString">The primary.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="applicationName">The connection's application_name; by default the slot's name, unique. Two receivers
+    /// given the same one look like two pg_receivewal (or two standbys without a cluster_name) on one host.</param>
+    public static async Task<WalReceiver> StartAsync(string serverConnectionString, CancellationToken cancellationToken, string? applicationName = null)
     {
         var slotName = "pgm_" + Guid.NewGuid().ToString("N")[..12];
-        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { ApplicationName = slotName };
+        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { ApplicationName = applicationName ?? slotName };
         var connection = new PhysicalReplicationConnection(builder.ConnectionString);
         await connection.Open(cancellationToken);
         var receiver = new WalReceiver(connection, slotName);

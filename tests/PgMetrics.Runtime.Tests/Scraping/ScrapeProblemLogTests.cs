@@ -63,4 +63,21 @@ public sealed class ScrapeProblemLogTests
         Assert.Empty(second.New);
         Assert.Equal("database 'billing' is collected again", Assert.Single(granted.Resolved));
     }
+
+    [Fact]
+    public void A_server_condition_is_said_once_with_its_metrics_and_fix_and_said_again_only_when_it_changes()
+    {
+        var log = new ScrapeProblemLog();
+        var hidden = new ServerCondition("role 'watcher' lacks pg_read_all_stats", ["postgresql.connection.count"], "not collected", "GRANT pg_monitor TO watcher");
+
+        var first = log.Update(Result([]) with { Conditions = [hidden] });
+        var second = log.Update(Result([]) with { Conditions = [hidden with { Metrics = ["postgresql.connection.count"] }] });
+        var more = log.Update(Result([]) with { Conditions = [hidden with { Metrics = ["postgresql.connection.count", "postgresql.wal.lag"] }] });
+        var granted = log.Update(Result([]));
+
+        Assert.Equal("role 'watcher' lacks pg_read_all_stats; not collected: postgresql.connection.count. Fix: GRANT pg_monitor TO watcher", Assert.Single(first.New));
+        Assert.Empty(second.New);
+        Assert.Contains("postgresql.wal.lag", Assert.Single(more.New), StringComparison.Ordinal);
+        Assert.Equal("no longer the case: role 'watcher' lacks pg_read_all_stats", Assert.Single(granted.Resolved));
+    }
 }

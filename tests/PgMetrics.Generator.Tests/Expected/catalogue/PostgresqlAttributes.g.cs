@@ -42,6 +42,10 @@ public static partial class PostgresqlAttributeNames
     public const string Relation = "relation";
     /// <summary>The IP address of the client connected to this backend. If this field is "unix", it indicates that the client is connected via a Unix socket.</summary>
     public const string ReplicationClient = "replication_client";
+    /// <summary>The application_name of the replication connection (pg_stat_replication.application_name), a standby's cluster_name or primary_conninfo application_name; what tells apart standbys connected from one address.</summary>
+    public const string PostgresqlApplicationName = "postgresql.application_name";
+    /// <summary>The process ID of the WAL sender serving the replication connection (pg_stat_replication.pid); it keeps two connections with the same address and application_name apart, and changes when the standby reconnects.</summary>
+    public const string PostgresqlPid = "postgresql.pid";
     /// <summary>The block read source type.</summary>
     public const string Source = "source";
     /// <summary>The tuple (row) state.</summary>
@@ -74,7 +78,7 @@ public static partial class PostgresqlAttributeNames
     public const string SubscriptionName = "subscription_name";
     /// <summary>The subscription worker that failed, the apply worker (which also counts its parallel apply workers) or a table synchronization worker.</summary>
     public const string SubscriptionWorkerType = "worker_type";
-    /// <summary>The state of a client session (pg_stat_activity.state).</summary>
+    /// <summary>The state of a client session (pg_stat_activity.state); unknown for a backend the monitoring role may not see (without pg_read_all_stats, pg_stat_activity hides another role's state).</summary>
     public const string SessionState = "state";
     /// <summary>PgMetrics' fingerprint of the normalized statement (16 hex digits); the same for the text an application sent and the text pg_stat_statements normalized.</summary>
     public const string DbQueryFingerprint = "db.query.fingerprint";
@@ -644,7 +648,7 @@ public static partial class AttributeSubscriptionWorkerTypeText
     }
 }
 
-/// <summary>Values of attribute <c>state</c>: The state of a client session (pg_stat_activity.state).</summary>
+/// <summary>Values of attribute <c>state</c>: The state of a client session (pg_stat_activity.state); unknown for a backend the monitoring role may not see (without pg_read_all_stats, pg_stat_activity hides another role's state).</summary>
 public enum AttributeSessionState
 {
     /// <summary><c>active</c></summary>
@@ -659,6 +663,8 @@ public enum AttributeSessionState
     FastpathFunctionCall,
     /// <summary><c>disabled</c></summary>
     Disabled,
+    /// <summary><c>unknown</c></summary>
+    Unknown,
 }
 
 /// <summary>Converts <see cref="AttributeSessionState"/> to and from the text sent over OTLP.</summary>
@@ -673,6 +679,7 @@ public static partial class AttributeSessionStateText
         AttributeSessionState.IdleInTransactionAborted => "idle in transaction (aborted)",
         AttributeSessionState.FastpathFunctionCall => "fastpath function call",
         AttributeSessionState.Disabled => "disabled",
+        AttributeSessionState.Unknown => "unknown",
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(value)),
     };
 
@@ -687,6 +694,7 @@ public static partial class AttributeSessionStateText
             case "idle in transaction (aborted)": value = AttributeSessionState.IdleInTransactionAborted; return true;
             case "fastpath function call": value = AttributeSessionState.FastpathFunctionCall; return true;
             case "disabled": value = AttributeSessionState.Disabled; return true;
+            case "unknown": value = AttributeSessionState.Unknown; return true;
             default: value = default; return false;
         }
     }

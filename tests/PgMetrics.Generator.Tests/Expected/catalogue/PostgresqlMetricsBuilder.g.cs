@@ -283,14 +283,14 @@ public sealed partial class PostgresqlMetricsBuilder
     }
 
     /// <summary>Records a data point of <c>postgresql.replication.data_delay</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The amount of data delayed in replication.</summary>
-    public void RecordPostgresqlReplicationDataDelayDataPoint(long timeUnixNano, long value, string replicationClient)
+    public void RecordPostgresqlReplicationDataDelayDataPoint(long timeUnixNano, long value, string replicationClient, string postgresqlApplicationName, long postgresqlPid)
     {
         if (!_config.PostgresqlReplicationDataDelay.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationDataDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlReplicationDataDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlApplicationName, postgresqlApplicationName), global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.PostgresqlPid, postgresqlPid)]);
     }
 
     /// <summary>Records a data point of <c>postgresql.rollbacks</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): The number of rollbacks.</summary>
@@ -503,25 +503,25 @@ public sealed partial class PostgresqlMetricsBuilder
     }
 
     /// <summary>Records a data point of <c>postgresql.wal.delay</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
-    public void RecordPostgresqlWalDelayDataPoint(long timeUnixNano, double value, AttributeWalOperationLag walOperationLag, string replicationClient)
+    public void RecordPostgresqlWalDelayDataPoint(long timeUnixNano, double value, AttributeWalOperationLag walOperationLag, string replicationClient, string postgresqlApplicationName, long postgresqlPid)
     {
         if (!_config.PostgresqlWalDelay.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalDelay, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlApplicationName, postgresqlApplicationName), global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.PostgresqlPid, postgresqlPid)]);
     }
 
     /// <summary>Records a data point of <c>postgresql.wal.lag</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time between flushing recent WAL locally and receiving notification that the standby server has completed an operation with it.</summary>
-    public void RecordPostgresqlWalLagDataPoint(long timeUnixNano, long value, AttributeWalOperationLag walOperationLag, string replicationClient)
+    public void RecordPostgresqlWalLagDataPoint(long timeUnixNano, long value, AttributeWalOperationLag walOperationLag, string replicationClient, string postgresqlApplicationName, long postgresqlPid)
     {
         if (!_config.PostgresqlWalLag.Enabled)
         {
             return;
         }
 
-        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalLag, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient)]);
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlWalLag, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.WalOperationLag, walOperationLag.ToOtlpString()), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.ReplicationClient, replicationClient), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.PostgresqlApplicationName, postgresqlApplicationName), global::PgMetrics.Runtime.Metrics.KeyValue.Int(PostgresqlAttributeNames.PostgresqlPid, postgresqlPid)]);
     }
 
     /// <summary>Records a data point of <c>postgresql.locks</c> ({lock}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Locks held or awaited in the database, by lock mode.</summary>
@@ -546,7 +546,18 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseFrozenXidAge, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.connection.count</c> ({connections}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client connections open now (client backends in pg_stat_activity).</summary>
+    /// <summary>Records a data point of <c>postgresql.database.frozen_mxid.age</c> ({multixacts}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Age of the database's oldest multixact ID not yet replaced by vacuum (mxid_age(datminmxid)), for every selected database including template0, template1 and databases that refuse connections; multixact IDs (row locks shared by several transactions, foreign key checks) wrap around like transaction IDs, and at about 2 billion the server stops accepting writes.</summary>
+    public void RecordPostgresqlDatabaseFrozenMxidAgeDataPoint(long timeUnixNano, long value)
+    {
+        if (!_config.PostgresqlDatabaseFrozenMxidAge.Enabled)
+        {
+            return;
+        }
+
+        _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlDatabaseFrozenMxidAge, timeUnixNano, value);
+    }
+
+    /// <summary>Records a data point of <c>postgresql.connection.count</c> ({connections}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client connections open now (client backends in pg_stat_activity); no point when the monitoring role lacks pg_read_all_stats (pg_monitor), which hides other roles' backends and their type.</summary>
     public void RecordPostgresqlConnectionCountDataPoint(long timeUnixNano, long value)
     {
         if (!_config.PostgresqlConnectionCount.Enabled)
@@ -557,7 +568,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionCount, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.connection.utilization</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused.</summary>
+    /// <summary>Records a data point of <c>postgresql.connection.utilization</c> (1) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client connections as a share of max_connections minus the slots reserved for superusers; at 1 new connections are refused. No point when the monitoring role lacks pg_read_all_stats (pg_monitor).</summary>
     public void RecordPostgresqlConnectionUtilizationDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlConnectionUtilization.Enabled)
@@ -568,7 +579,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlConnectionUtilization, timeUnixNano, value);
     }
 
-    /// <summary>Records a data point of <c>postgresql.sessions</c> ({session}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client sessions connected to the database (client backends in pg_stat_activity), by state; summed over every database they are at most postgresql.connection.count.</summary>
+    /// <summary>Records a data point of <c>postgresql.sessions</c> ({session}) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Client sessions connected to the database (client backends in pg_stat_activity), by state; summed over every database they are at most postgresql.connection.count. A monitoring role without pg_read_all_stats (pg_monitor) may not see other roles' backends, their state or their type; those are counted under state unknown (autovacuum and other workers of the database among them), so no session is left out.</summary>
     public void RecordPostgresqlSessionsDataPoint(long timeUnixNano, long value, AttributeSessionState sessionState)
     {
         if (!_config.PostgresqlSessions.Enabled)
@@ -579,7 +590,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlSessions, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.SessionState, sessionState.ToOtlpString())]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.transaction.oldest.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the oldest open transaction of a client session in the database began (pg_stat_activity.xact_start; the scrape's own session left out); no point when none is open. A long one holds back vacuum and may hold locks others wait for.</summary>
+    /// <summary>Records a data point of <c>postgresql.transaction.oldest.age</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time since the oldest open transaction of a client session in the database began (pg_stat_activity.xact_start; the scrape's own session left out); no point when none is open, nor when the monitoring role lacks pg_read_all_stats (pg_monitor), as other roles' transactions are hidden from it. A long one holds back vacuum and may hold locks others wait for.</summary>
     public void RecordPostgresqlTransactionOldestAgeDataPoint(long timeUnixNano, double value)
     {
         if (!_config.PostgresqlTransactionOldestAge.Enabled)

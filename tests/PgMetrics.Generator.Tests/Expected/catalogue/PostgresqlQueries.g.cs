@@ -71,7 +71,7 @@ public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scra
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT s.max_connections,\n       (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate) AS database_count,\n       a.client_connections,\n       a.client_connections::float8 / greatest(s.max_connections - s.reserved, 1) AS connection_utilization\nFROM (SELECT current_setting('max_connections')::bigint AS max_connections,\n             current_setting('superuser_reserved_connections')::bigint AS reserved) s,\n     (SELECT count(*) AS client_connections FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend') a\n";
+            return "SELECT s.max_connections,\n       (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate) AS database_count,\n       -- Without pg_read_all_stats other roles' backends show no backend_type: a count would be the role's own.\n       CASE WHEN s.reads_all_stats THEN a.client_connections END AS client_connections,\n       CASE WHEN s.reads_all_stats THEN a.client_connections::float8 / greatest(s.max_connections - s.reserved, 1) END AS connection_utilization\nFROM (SELECT current_setting('max_connections')::bigint AS max_connections,\n             current_setting('superuser_reserved_connections')::bigint AS reserved,\n             pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS reads_all_stats) s,\n     (SELECT count(*) AS client_connections FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend') a\n";
         }
 
         return null;
@@ -106,7 +106,7 @@ public sealed partial class ServerSettingsQuery : global::PgMetrics.Runtime.Scra
 }
 
 /// <summary>A row of query <c>database_stats</c>, read by ordinal.</summary>
-public readonly record struct DatabaseStatsRow(string? Datname, long? Numbackends, long? XactCommit, long? XactRollback, long? DbSize, long? Deadlocks, long? TempFiles, long? TempBytes, long? TupUpdated, long? TupReturned, long? TupFetched, long? TupInserted, long? TupDeleted, long? BlksHit, long? BlksRead, long? FrozenXidAge)
+public readonly record struct DatabaseStatsRow(string? Datname, long? Numbackends, long? XactCommit, long? XactRollback, long? DbSize, long? Deadlocks, long? TempFiles, long? TempBytes, long? TupUpdated, long? TupReturned, long? TupFetched, long? TupInserted, long? TupDeleted, long? BlksHit, long? BlksRead, long? FrozenXidAge, long? FrozenMxidAge)
 {
     /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
     public static DatabaseStatsRow Read(global::Npgsql.NpgsqlDataReader reader)
@@ -127,14 +127,15 @@ public readonly record struct DatabaseStatsRow(string? Datname, long? Numbackend
             reader.IsDBNull(12) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 12),
             reader.IsDBNull(13) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 13),
             reader.IsDBNull(14) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 14),
-            reader.IsDBNull(15) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 15));
+            reader.IsDBNull(15) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 15),
+            reader.IsDBNull(16) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 16));
     }
 }
 
 /// <summary>Query <c>database_stats</c>: its SQL per server version and the metrics it feeds.</summary>
 public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
 {
-    private static readonly string[] ColumnNames = new string[] { "datname", "numbackends", "xact_commit", "xact_rollback", "db_size", "deadlocks", "temp_files", "temp_bytes", "tup_updated", "tup_returned", "tup_fetched", "tup_inserted", "tup_deleted", "blks_hit", "blks_read", "frozen_xid_age" };
+    private static readonly string[] ColumnNames = new string[] { "datname", "numbackends", "xact_commit", "xact_rollback", "db_size", "deadlocks", "temp_files", "temp_bytes", "tup_updated", "tup_returned", "tup_fetched", "tup_inserted", "tup_deleted", "blks_hit", "blks_read", "frozen_xid_age", "frozen_mxid_age" };
     private readonly PostgresqlMetricsConfig _config;
 
     /// <summary>Creates the query bound to the given metric settings.</summary>
@@ -143,14 +144,14 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
         => _config = config;
 
     /// <inheritdoc/>
-    public override bool IsNeeded => _config.PostgresqlBackends.Enabled || _config.PostgresqlBlksHit.Enabled || _config.PostgresqlBlksRead.Enabled || _config.PostgresqlCommits.Enabled || _config.PostgresqlDbSize.Enabled || _config.PostgresqlDeadlocks.Enabled || _config.PostgresqlRollbacks.Enabled || _config.PostgresqlTempIo.Enabled || _config.PostgresqlTempFiles.Enabled || _config.PostgresqlTupDeleted.Enabled || _config.PostgresqlTupFetched.Enabled || _config.PostgresqlTupInserted.Enabled || _config.PostgresqlTupReturned.Enabled || _config.PostgresqlTupUpdated.Enabled || _config.PostgresqlDatabaseFrozenXidAge.Enabled;
+    public override bool IsNeeded => _config.PostgresqlBackends.Enabled || _config.PostgresqlBlksHit.Enabled || _config.PostgresqlBlksRead.Enabled || _config.PostgresqlCommits.Enabled || _config.PostgresqlDbSize.Enabled || _config.PostgresqlDeadlocks.Enabled || _config.PostgresqlRollbacks.Enabled || _config.PostgresqlTempIo.Enabled || _config.PostgresqlTempFiles.Enabled || _config.PostgresqlTupDeleted.Enabled || _config.PostgresqlTupFetched.Enabled || _config.PostgresqlTupInserted.Enabled || _config.PostgresqlTupReturned.Enabled || _config.PostgresqlTupUpdated.Enabled || _config.PostgresqlDatabaseFrozenXidAge.Enabled || _config.PostgresqlDatabaseFrozenMxidAge.Enabled;
 
     /// <inheritdoc/>
     public override string? SelectSql(int serverVersionNum)
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT') OR pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')\n            THEN pg_catalog.pg_database_size(d.oid) END AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
+            return "SELECT d.datname,\n       s.numbackends,\n       s.xact_commit,\n       s.xact_rollback,\n       CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT') OR pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')\n            THEN pg_catalog.pg_database_size(d.oid) END AS db_size,\n       s.deadlocks,\n       s.temp_files,\n       s.temp_bytes,\n       s.tup_updated,\n       s.tup_returned,\n       s.tup_fetched,\n       s.tup_inserted,\n       s.tup_deleted,\n       s.blks_hit,\n       s.blks_read,\n       pg_catalog.age(d.datfrozenxid)::bigint AS frozen_xid_age,\n       pg_catalog.mxid_age(d.datminmxid)::bigint AS frozen_mxid_age\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_stat_database s ON s.datid = d.oid\nWHERE d.datname = ANY(@databases)\nORDER BY d.datname\n";
         }
 
         return null;
@@ -224,12 +225,16 @@ public sealed partial class DatabaseStatsQuery : global::PgMetrics.Runtime.Scrap
             {
                 builder.RecordPostgresqlDatabaseFrozenXidAgeDataPoint(timeUnixNano, frozenXidAgeForPostgresqlDatabaseFrozenXidAge);
             }
+            if (row.FrozenMxidAge is { } frozenMxidAgeForPostgresqlDatabaseFrozenMxidAge)
+            {
+                builder.RecordPostgresqlDatabaseFrozenMxidAgeDataPoint(timeUnixNano, frozenMxidAgeForPostgresqlDatabaseFrozenMxidAge);
+            }
         }
     }
 }
 
 /// <summary>A row of query <c>session_activity</c>, read by ordinal.</summary>
-public readonly record struct SessionActivityRow(string? Datname, long? Active, long? Idle, long? IdleInTransaction, long? IdleInTransactionAborted, long? FastpathFunctionCall, long? Disabled, double? OldestTransactionAge)
+public readonly record struct SessionActivityRow(string? Datname, long? Active, long? Idle, long? IdleInTransaction, long? IdleInTransactionAborted, long? FastpathFunctionCall, long? Disabled, long? Hidden, double? OldestTransactionAge)
 {
     /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
     public static SessionActivityRow Read(global::Npgsql.NpgsqlDataReader reader)
@@ -242,14 +247,15 @@ public readonly record struct SessionActivityRow(string? Datname, long? Active, 
             reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
             reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
             reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
-            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 7));
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 8));
     }
 }
 
 /// <summary>Query <c>session_activity</c>: its SQL per server version and the metrics it feeds.</summary>
 public sealed partial class SessionActivityQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
 {
-    private static readonly string[] ColumnNames = new string[] { "datname", "active", "idle", "idle_in_transaction", "idle_in_transaction_aborted", "fastpath_function_call", "disabled", "oldest_transaction_age" };
+    private static readonly string[] ColumnNames = new string[] { "datname", "active", "idle", "idle_in_transaction", "idle_in_transaction_aborted", "fastpath_function_call", "disabled", "hidden", "oldest_transaction_age" };
     private readonly PostgresqlMetricsConfig _config;
 
     /// <summary>Creates the query bound to the given metric settings.</summary>
@@ -265,7 +271,7 @@ public sealed partial class SessionActivityQuery : global::PgMetrics.Runtime.Scr
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT d.datname,\n       count(a.pid) FILTER (WHERE a.state = 'active') AS active,\n       count(a.pid) FILTER (WHERE a.state = 'idle') AS idle,\n       count(a.pid) FILTER (WHERE a.state = 'idle in transaction') AS idle_in_transaction,\n       count(a.pid) FILTER (WHERE a.state = 'idle in transaction (aborted)') AS idle_in_transaction_aborted,\n       count(a.pid) FILTER (WHERE a.state = 'fastpath function call') AS fastpath_function_call,\n       count(a.pid) FILTER (WHERE a.state = 'disabled') AS disabled,\n       extract(epoch FROM pg_catalog.clock_timestamp() - min(a.xact_start) FILTER (WHERE a.pid <> pg_catalog.pg_backend_pid()))::float8 AS oldest_transaction_age\nFROM pg_catalog.pg_database d\nLEFT JOIN pg_catalog.pg_stat_activity a ON a.datid = d.oid AND a.backend_type = 'client backend'\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
+            return "SELECT d.datname,\n       count(a.pid) FILTER (WHERE a.state = 'active') AS active,\n       count(a.pid) FILTER (WHERE a.state = 'idle') AS idle,\n       count(a.pid) FILTER (WHERE a.state = 'idle in transaction') AS idle_in_transaction,\n       count(a.pid) FILTER (WHERE a.state = 'idle in transaction (aborted)') AS idle_in_transaction_aborted,\n       count(a.pid) FILTER (WHERE a.state = 'fastpath function call') AS fastpath_function_call,\n       count(a.pid) FILTER (WHERE a.state = 'disabled') AS disabled,\n       -- A backend the role may not see (no pg_read_all_stats) has no backend_type, state or xact_start:\n       -- it is counted as hidden, and the oldest transaction is not known.\n       CASE WHEN NOT r.reads_all_stats THEN count(a.pid) FILTER (WHERE a.backend_type IS NULL) END AS hidden,\n       CASE WHEN r.reads_all_stats\n            THEN extract(epoch FROM pg_catalog.clock_timestamp() - min(a.xact_start) FILTER (WHERE a.pid <> pg_catalog.pg_backend_pid()))::float8\n       END AS oldest_transaction_age\nFROM (SELECT pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE') AS reads_all_stats) r\nCROSS JOIN pg_catalog.pg_database d\nLEFT JOIN pg_catalog.pg_stat_activity a ON a.datid = d.oid AND (a.backend_type = 'client backend' OR a.backend_type IS NULL)\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname, r.reads_all_stats\nORDER BY d.datname\n";
         }
 
         return null;
@@ -302,6 +308,10 @@ public sealed partial class SessionActivityQuery : global::PgMetrics.Runtime.Scr
             if (row.Disabled is { } disabledForPostgresqlSessions)
             {
                 builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, disabledForPostgresqlSessions, AttributeSessionState.Disabled);
+            }
+            if (row.Hidden is { } hiddenForPostgresqlSessions)
+            {
+                builder.RecordPostgresqlSessionsDataPoint(timeUnixNano, hiddenForPostgresqlSessions, AttributeSessionState.Unknown);
             }
             if (row.OldestTransactionAge is { } oldestTransactionAgeForPostgresqlTransactionOldestAge)
             {
@@ -696,27 +706,29 @@ public sealed partial class IoStatsQuery : global::PgMetrics.Runtime.Scraping.Me
 }
 
 /// <summary>A row of query <c>replication</c>, read by ordinal.</summary>
-public readonly record struct ReplicationRow(string? ClientAddr, long? DataDelay, long? FlushLag, long? ReplayLag, long? WriteLag, double? FlushDelay, double? ReplayDelay, double? WriteDelay)
+public readonly record struct ReplicationRow(string? ClientAddr, string? ApplicationName, long? Pid, long? DataDelay, long? FlushLag, long? ReplayLag, long? WriteLag, double? FlushDelay, double? ReplayDelay, double? WriteDelay)
 {
     /// <summary>Reads the current row; the select list is checked against the columns once per result, not per row.</summary>
     public static ReplicationRow Read(global::Npgsql.NpgsqlDataReader reader)
     {
         return new ReplicationRow(
             reader.IsDBNull(0) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 0),
-            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 1),
+            reader.IsDBNull(1) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadString(reader, 1),
             reader.IsDBNull(2) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 2),
             reader.IsDBNull(3) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 3),
             reader.IsDBNull(4) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 4),
-            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 5),
-            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 6),
-            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 7));
+            reader.IsDBNull(5) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 5),
+            reader.IsDBNull(6) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadInt64(reader, 6),
+            reader.IsDBNull(7) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 7),
+            reader.IsDBNull(8) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 8),
+            reader.IsDBNull(9) ? null : global::PgMetrics.Runtime.Scraping.ColumnReader.ReadDouble(reader, 9));
     }
 }
 
 /// <summary>Query <c>replication</c>: its SQL per server version and the metrics it feeds.</summary>
 public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scraping.MetricQuery
 {
-    private static readonly string[] ColumnNames = new string[] { "client_addr", "data_delay", "flush_lag", "replay_lag", "write_lag", "flush_delay", "replay_delay", "write_delay" };
+    private static readonly string[] ColumnNames = new string[] { "client_addr", "application_name", "pid", "data_delay", "flush_lag", "replay_lag", "write_lag", "flush_delay", "replay_delay", "write_delay" };
     private readonly PostgresqlMetricsConfig _config;
 
     /// <summary>Creates the query bound to the given metric settings.</summary>
@@ -732,7 +744,7 @@ public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scrapin
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT coalesce(host(client_addr), 'unix') AS client_addr,\n       pg_catalog.pg_wal_lsn_diff(\n         CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_receive_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,\n         replay_lsn)::bigint AS data_delay,\n       round(extract(epoch FROM coalesce(flush_lag, interval '0')))::bigint AS flush_lag,\n       round(extract(epoch FROM coalesce(replay_lag, interval '0')))::bigint AS replay_lag,\n       round(extract(epoch FROM coalesce(write_lag, interval '0')))::bigint AS write_lag,\n       extract(epoch FROM coalesce(flush_lag, interval '0'))::float8 AS flush_delay,\n       extract(epoch FROM coalesce(replay_lag, interval '0'))::float8 AS replay_delay,\n       extract(epoch FROM coalesce(write_lag, interval '0'))::float8 AS write_delay\nFROM pg_catalog.pg_stat_replication\nORDER BY 1\n";
+            return "SELECT coalesce(host(client_addr), 'unix') AS client_addr,\n       application_name,\n       pid,\n       pg_catalog.pg_wal_lsn_diff(\n         CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_last_wal_receive_lsn() ELSE pg_catalog.pg_current_wal_lsn() END,\n         replay_lsn)::bigint AS data_delay,\n       round(extract(epoch FROM coalesce(flush_lag, interval '0')))::bigint AS flush_lag,\n       round(extract(epoch FROM coalesce(replay_lag, interval '0')))::bigint AS replay_lag,\n       round(extract(epoch FROM coalesce(write_lag, interval '0')))::bigint AS write_lag,\n       extract(epoch FROM coalesce(flush_lag, interval '0'))::float8 AS flush_delay,\n       extract(epoch FROM coalesce(replay_lag, interval '0'))::float8 AS replay_delay,\n       extract(epoch FROM coalesce(write_lag, interval '0'))::float8 AS write_delay\nFROM pg_catalog.pg_stat_replication\nWHERE pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')\nORDER BY 1, 2, 3\n";
         }
 
         return null;
@@ -746,33 +758,33 @@ public sealed partial class ReplicationQuery : global::PgMetrics.Runtime.Scrapin
         while (reader.Read())
         {
             var row = ReplicationRow.Read(reader);
-            if (row.DataDelay is { } dataDelayForPostgresqlReplicationDataDelay && row.ClientAddr is { } clientAddrForPostgresqlReplicationDataDelayFromDataDelay)
+            if (row.DataDelay is { } dataDelayForPostgresqlReplicationDataDelay && row.ClientAddr is { } clientAddrForPostgresqlReplicationDataDelayFromDataDelay && row.ApplicationName is { } applicationNameForPostgresqlReplicationDataDelayFromDataDelay && row.Pid is { } pidForPostgresqlReplicationDataDelayFromDataDelay)
             {
-                builder.RecordPostgresqlReplicationDataDelayDataPoint(timeUnixNano, dataDelayForPostgresqlReplicationDataDelay, clientAddrForPostgresqlReplicationDataDelayFromDataDelay);
+                builder.RecordPostgresqlReplicationDataDelayDataPoint(timeUnixNano, dataDelayForPostgresqlReplicationDataDelay, clientAddrForPostgresqlReplicationDataDelayFromDataDelay, applicationNameForPostgresqlReplicationDataDelayFromDataDelay, pidForPostgresqlReplicationDataDelayFromDataDelay);
             }
-            if (row.FlushDelay is { } flushDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromFlushDelay)
+            if (row.FlushDelay is { } flushDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromFlushDelay && row.ApplicationName is { } applicationNameForPostgresqlWalDelayFromFlushDelay && row.Pid is { } pidForPostgresqlWalDelayFromFlushDelay)
             {
-                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, flushDelayForPostgresqlWalDelay, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalDelayFromFlushDelay);
+                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, flushDelayForPostgresqlWalDelay, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalDelayFromFlushDelay, applicationNameForPostgresqlWalDelayFromFlushDelay, pidForPostgresqlWalDelayFromFlushDelay);
             }
-            if (row.ReplayDelay is { } replayDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromReplayDelay)
+            if (row.ReplayDelay is { } replayDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromReplayDelay && row.ApplicationName is { } applicationNameForPostgresqlWalDelayFromReplayDelay && row.Pid is { } pidForPostgresqlWalDelayFromReplayDelay)
             {
-                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, replayDelayForPostgresqlWalDelay, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalDelayFromReplayDelay);
+                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, replayDelayForPostgresqlWalDelay, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalDelayFromReplayDelay, applicationNameForPostgresqlWalDelayFromReplayDelay, pidForPostgresqlWalDelayFromReplayDelay);
             }
-            if (row.WriteDelay is { } writeDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromWriteDelay)
+            if (row.WriteDelay is { } writeDelayForPostgresqlWalDelay && row.ClientAddr is { } clientAddrForPostgresqlWalDelayFromWriteDelay && row.ApplicationName is { } applicationNameForPostgresqlWalDelayFromWriteDelay && row.Pid is { } pidForPostgresqlWalDelayFromWriteDelay)
             {
-                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, writeDelayForPostgresqlWalDelay, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalDelayFromWriteDelay);
+                builder.RecordPostgresqlWalDelayDataPoint(timeUnixNano, writeDelayForPostgresqlWalDelay, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalDelayFromWriteDelay, applicationNameForPostgresqlWalDelayFromWriteDelay, pidForPostgresqlWalDelayFromWriteDelay);
             }
-            if (row.FlushLag is { } flushLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromFlushLag)
+            if (row.FlushLag is { } flushLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromFlushLag && row.ApplicationName is { } applicationNameForPostgresqlWalLagFromFlushLag && row.Pid is { } pidForPostgresqlWalLagFromFlushLag)
             {
-                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, flushLagForPostgresqlWalLag, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalLagFromFlushLag);
+                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, flushLagForPostgresqlWalLag, AttributeWalOperationLag.Flush, clientAddrForPostgresqlWalLagFromFlushLag, applicationNameForPostgresqlWalLagFromFlushLag, pidForPostgresqlWalLagFromFlushLag);
             }
-            if (row.ReplayLag is { } replayLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromReplayLag)
+            if (row.ReplayLag is { } replayLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromReplayLag && row.ApplicationName is { } applicationNameForPostgresqlWalLagFromReplayLag && row.Pid is { } pidForPostgresqlWalLagFromReplayLag)
             {
-                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, replayLagForPostgresqlWalLag, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalLagFromReplayLag);
+                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, replayLagForPostgresqlWalLag, AttributeWalOperationLag.Replay, clientAddrForPostgresqlWalLagFromReplayLag, applicationNameForPostgresqlWalLagFromReplayLag, pidForPostgresqlWalLagFromReplayLag);
             }
-            if (row.WriteLag is { } writeLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromWriteLag)
+            if (row.WriteLag is { } writeLagForPostgresqlWalLag && row.ClientAddr is { } clientAddrForPostgresqlWalLagFromWriteLag && row.ApplicationName is { } applicationNameForPostgresqlWalLagFromWriteLag && row.Pid is { } pidForPostgresqlWalLagFromWriteLag)
             {
-                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, writeLagForPostgresqlWalLag, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalLagFromWriteLag);
+                builder.RecordPostgresqlWalLagDataPoint(timeUnixNano, writeLagForPostgresqlWalLag, AttributeWalOperationLag.Write, clientAddrForPostgresqlWalLagFromWriteLag, applicationNameForPostgresqlWalLagFromWriteLag, pidForPostgresqlWalLagFromWriteLag);
             }
         }
     }
@@ -962,7 +974,7 @@ public sealed partial class WalReceiverQuery : global::PgMetrics.Runtime.Scrapin
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT sender_host, sender_port,\n       (status = 'stopped')::int AS stopped,\n       (status = 'starting')::int AS starting,\n       (status = 'streaming')::int AS streaming,\n       (status = 'waiting')::int AS waiting,\n       (status = 'restarting')::int AS restarting,\n       (status = 'stopping')::int AS stopping,\n       last_message_age\nFROM (SELECT coalesce(w.status, 'stopped') AS status,\n             coalesce(w.sender_host, '') AS sender_host,\n             coalesce(w.sender_port, 0) AS sender_port,\n             extract(epoch FROM now() - w.last_msg_receipt_time)::float8 AS last_message_age\n      FROM (SELECT 1) AS one\n      LEFT JOIN pg_catalog.pg_stat_wal_receiver w ON true\n      WHERE pg_catalog.pg_is_in_recovery()) r\n";
+            return "SELECT sender_host, sender_port,\n       (status = 'stopped')::int AS stopped,\n       (status = 'starting')::int AS starting,\n       (status = 'streaming')::int AS streaming,\n       (status = 'waiting')::int AS waiting,\n       (status = 'restarting')::int AS restarting,\n       (status = 'stopping')::int AS stopping,\n       last_message_age\nFROM (SELECT coalesce(w.status, 'stopped') AS status,\n             coalesce(w.sender_host, '') AS sender_host,\n             coalesce(w.sender_port, 0) AS sender_port,\n             extract(epoch FROM now() - w.last_msg_receipt_time)::float8 AS last_message_age\n      FROM (SELECT 1) AS one\n      LEFT JOIN pg_catalog.pg_stat_wal_receiver w ON true\n      WHERE pg_catalog.pg_is_in_recovery() AND pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE')) r\n";
         }
 
         return null;
@@ -1042,7 +1054,7 @@ public sealed partial class XminHorizonQuery : global::PgMetrics.Runtime.Scrapin
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT (SELECT max(greatest(pg_catalog.age(backend_xid), pg_catalog.age(backend_xmin)))\n        FROM pg_catalog.pg_stat_activity\n        WHERE backend_type <> 'walsender')::bigint AS backend_xmin_age,\n       (SELECT max(pg_catalog.age(backend_xmin)) FROM pg_catalog.pg_stat_replication)::bigint AS replication_xmin_age,\n       p.prepared_transactions,\n       p.prepared_age,\n       p.prepared_xmin_age\nFROM (SELECT count(*) AS prepared_transactions,\n             extract(epoch FROM now() - min(prepared))::float8 AS prepared_age,\n             max(pg_catalog.age(transaction))::bigint AS prepared_xmin_age\n      FROM pg_catalog.pg_prepared_xacts) p\n";
+            return "SELECT (SELECT max(greatest(pg_catalog.age(backend_xid), pg_catalog.age(backend_xmin)))\n        FROM pg_catalog.pg_stat_activity\n        WHERE backend_type <> 'walsender' AND pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE'))::bigint AS backend_xmin_age,\n       (SELECT max(pg_catalog.age(backend_xmin)) FROM pg_catalog.pg_stat_replication\n        WHERE pg_catalog.pg_has_role('pg_read_all_stats', 'USAGE'))::bigint AS replication_xmin_age,\n       p.prepared_transactions,\n       p.prepared_age,\n       p.prepared_xmin_age\nFROM (SELECT count(*) AS prepared_transactions,\n             extract(epoch FROM now() - min(prepared))::float8 AS prepared_age,\n             max(pg_catalog.age(transaction))::bigint AS prepared_xmin_age\n      FROM pg_catalog.pg_prepared_xacts) p\n";
         }
 
         return null;
@@ -1601,7 +1613,7 @@ public sealed partial class TableStatsQuery : global::PgMetrics.Runtime.Scraping
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT current_database() AS datname,\n       s.schemaname::text AS schemaname,\n       s.relname::text AS relname,\n       s.n_live_tup AS live,\n       s.n_dead_tup AS dead,\n       s.n_tup_ins AS ins,\n       s.n_tup_upd AS upd,\n       s.n_tup_del AS del,\n       s.n_tup_hot_upd AS hot_upd,\n       s.seq_scan,\n       pg_catalog.pg_relation_size(s.relid) AS table_size,\n       s.vacuum_count,\n       extract(epoch FROM now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 AS vacuum_age,\n       extract(epoch FROM now() - greatest(s.last_analyze, s.last_autoanalyze))::float8 AS analyze_age,\n       coalesce(io.heap_blks_read, 0) AS heap_read,\n       coalesce(io.heap_blks_hit, 0) AS heap_hit,\n       coalesce(io.idx_blks_read, 0) AS idx_read,\n       coalesce(io.idx_blks_hit, 0) AS idx_hit,\n       coalesce(io.toast_blks_read, 0) AS toast_read,\n       coalesce(io.toast_blks_hit, 0) AS toast_hit,\n       coalesce(io.tidx_blks_read, 0) AS tidx_read,\n       coalesce(io.tidx_blks_hit, 0) AS tidx_hit\nFROM pg_catalog.pg_stat_user_tables s\nJOIN pg_catalog.pg_statio_user_tables io ON io.relid = s.relid\nJOIN pg_catalog.pg_class c ON c.oid = s.relid\nLEFT JOIN (SELECT DISTINCT relation FROM pg_catalog.pg_locks\n           WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted) locked ON locked.relation = s.relid\nWHERE locked.relation IS NULL\n-- relpages orders by size without a file-system call per table; pg_relation_size in the select\n-- list runs only for the rows LIMIT keeps.\nORDER BY coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0) + s.n_tup_ins + s.n_tup_upd + s.n_tup_del DESC,\n         c.relpages DESC, s.relid\nLIMIT @relation_limit\n";
+            return "SELECT current_database() AS datname,\n       pg_catalog.convert_to(s.schemaname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS schemaname,\n       pg_catalog.convert_to(s.relname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS relname,\n       s.n_live_tup AS live,\n       s.n_dead_tup AS dead,\n       s.n_tup_ins AS ins,\n       s.n_tup_upd AS upd,\n       s.n_tup_del AS del,\n       s.n_tup_hot_upd AS hot_upd,\n       s.seq_scan,\n       pg_catalog.pg_relation_size(s.relid) AS table_size,\n       s.vacuum_count,\n       extract(epoch FROM now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 AS vacuum_age,\n       extract(epoch FROM now() - greatest(s.last_analyze, s.last_autoanalyze))::float8 AS analyze_age,\n       coalesce(io.heap_blks_read, 0) AS heap_read,\n       coalesce(io.heap_blks_hit, 0) AS heap_hit,\n       coalesce(io.idx_blks_read, 0) AS idx_read,\n       coalesce(io.idx_blks_hit, 0) AS idx_hit,\n       coalesce(io.toast_blks_read, 0) AS toast_read,\n       coalesce(io.toast_blks_hit, 0) AS toast_hit,\n       coalesce(io.tidx_blks_read, 0) AS tidx_read,\n       coalesce(io.tidx_blks_hit, 0) AS tidx_hit\nFROM pg_catalog.pg_stat_user_tables s\nJOIN pg_catalog.pg_statio_user_tables io ON io.relid = s.relid\nJOIN pg_catalog.pg_class c ON c.oid = s.relid\nLEFT JOIN (SELECT DISTINCT relation FROM pg_catalog.pg_locks\n           WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted) locked ON locked.relation = s.relid\nWHERE locked.relation IS NULL\n-- relpages orders by size without a file-system call per table; pg_relation_size in the select\n-- list runs only for the rows LIMIT keeps.\nORDER BY coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0) + s.n_tup_ins + s.n_tup_upd + s.n_tup_del DESC,\n         c.relpages DESC, s.relid\nLIMIT @relation_limit\n";
         }
 
         return null;
@@ -1730,7 +1742,7 @@ public sealed partial class IndexStatsQuery : global::PgMetrics.Runtime.Scraping
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT current_database() AS datname,\n       s.schemaname::text AS schemaname,\n       s.relname::text AS relname,\n       s.indexrelname::text AS indexrelname,\n       s.idx_scan,\n       pg_catalog.pg_relation_size(s.indexrelid) AS index_size\nFROM pg_catalog.pg_stat_user_indexes s\nJOIN pg_catalog.pg_class c ON c.oid = s.indexrelid\nLEFT JOIN (SELECT DISTINCT relation FROM pg_catalog.pg_locks\n           WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted) locked\n       ON locked.relation = s.indexrelid OR locked.relation = s.relid\nWHERE locked.relation IS NULL\nORDER BY s.idx_scan DESC, c.relpages DESC, s.indexrelid\nLIMIT @relation_limit\n";
+            return "SELECT current_database() AS datname,\n       pg_catalog.convert_to(s.schemaname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS schemaname,\n       pg_catalog.convert_to(s.relname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS relname,\n       pg_catalog.convert_to(s.indexrelname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS indexrelname,\n       s.idx_scan,\n       pg_catalog.pg_relation_size(s.indexrelid) AS index_size\nFROM pg_catalog.pg_stat_user_indexes s\nJOIN pg_catalog.pg_class c ON c.oid = s.indexrelid\nLEFT JOIN (SELECT DISTINCT relation FROM pg_catalog.pg_locks\n           WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND granted) locked\n       ON locked.relation = s.indexrelid OR locked.relation = s.relid\nWHERE locked.relation IS NULL\nORDER BY s.idx_scan DESC, c.relpages DESC, s.indexrelid\nLIMIT @relation_limit\n";
         }
 
         return null;
@@ -1792,7 +1804,7 @@ public sealed partial class FunctionStatsQuery : global::PgMetrics.Runtime.Scrap
     {
         if (serverVersionNum >= 120000)
         {
-            return "SELECT current_database() AS datname,\n       s.schemaname::text AS schemaname,\n       CASE WHEN count(*) OVER (PARTITION BY s.schemaname, s.funcname) > 1\n            THEN s.funcname || '(' || pg_catalog.pg_get_function_identity_arguments(s.funcid) || ')'\n            ELSE s.funcname::text END AS function,\n       s.calls\nFROM pg_catalog.pg_stat_user_functions s\nORDER BY s.calls DESC, s.funcid\nLIMIT @relation_limit\n";
+            return "SELECT current_database() AS datname,\n       pg_catalog.convert_to(s.schemaname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS schemaname,\n       pg_catalog.convert_to(\n         CASE WHEN count(*) OVER (PARTITION BY s.schemaname, s.funcname) > 1\n              THEN s.funcname || '(' || pg_catalog.pg_get_function_identity_arguments(s.funcid) || ')'\n              ELSE s.funcname::text END,\n         CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS function,\n       s.calls\nFROM pg_catalog.pg_stat_user_functions s\nORDER BY s.calls DESC, s.funcid\nLIMIT @relation_limit\n";
         }
 
         return null;
@@ -1847,7 +1859,7 @@ public sealed partial class TableBloatQuery : global::PgMetrics.Runtime.Scraping
     {
         if (serverVersionNum >= 120000)
         {
-            return "WITH t AS (\n  SELECT n.nspname::text AS schemaname, c.relname::text AS relname, c.relpages, c.reltuples,\n         current_setting('block_size')::numeric AS block_size,\n         (SELECT sum((1 - coalesce(st.null_frac, 0)) * coalesce(st.avg_width, 0))\n          FROM pg_catalog.pg_stats st\n          WHERE st.schemaname = n.nspname AND st.tablename = c.relname) AS row_width\n  FROM pg_catalog.pg_class c\n  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n  WHERE c.relkind = 'r' AND c.relpages > 0 AND c.reltuples >= 0\n    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')\nSELECT current_database() AS datname, schemaname, relname,\n       (greatest(relpages - ceil(reltuples * (28 + row_width) / (block_size - 24)), 0) * block_size)::bigint AS bloat_bytes\nFROM t\nWHERE row_width IS NOT NULL\nORDER BY 4 DESC, 2, 3\nLIMIT @relation_limit\n";
+            return "WITH t AS (\n  SELECT n.nspname::text AS schemaname, c.relname::text AS relname, c.relpages, c.reltuples,\n         current_setting('block_size')::numeric AS block_size,\n         (SELECT sum((1 - coalesce(st.null_frac, 0)) * coalesce(st.avg_width, 0))\n          FROM pg_catalog.pg_stats st\n          WHERE st.schemaname = n.nspname AND st.tablename = c.relname) AS row_width\n  FROM pg_catalog.pg_class c\n  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n  WHERE c.relkind = 'r' AND c.relpages > 0 AND c.reltuples >= 0\n    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')\nSELECT current_database() AS datname, pg_catalog.convert_to(schemaname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS schemaname, pg_catalog.convert_to(relname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS relname,\n       (greatest(relpages - ceil(reltuples * (28 + row_width) / (block_size - 24)), 0) * block_size)::bigint AS bloat_bytes\nFROM t\nWHERE row_width IS NOT NULL\nORDER BY 4 DESC, 2, 3\nLIMIT @relation_limit\n";
         }
 
         return null;
@@ -1903,7 +1915,7 @@ public sealed partial class IndexBloatQuery : global::PgMetrics.Runtime.Scraping
     {
         if (serverVersionNum >= 120000)
         {
-            return "WITH i AS (\n  SELECT n.nspname::text AS schemaname, t.relname::text AS relname, ic.relname::text AS indexrelname,\n         ic.relpages, ic.reltuples, current_setting('block_size')::numeric AS block_size,\n         (SELECT sum(coalesce(st.avg_width, 8))\n          FROM pg_catalog.pg_attribute a\n          JOIN pg_catalog.pg_stats st ON st.schemaname = n.nspname AND st.tablename = t.relname AND st.attname = a.attname\n          WHERE a.attrelid = t.oid AND a.attnum = ANY(x.indkey)) AS key_width\n  FROM pg_catalog.pg_index x\n  JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid\n  JOIN pg_catalog.pg_class t ON t.oid = x.indrelid\n  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace\n  JOIN pg_catalog.pg_am am ON am.oid = ic.relam AND am.amname = 'btree'\n  WHERE ic.relpages > 1 AND ic.reltuples >= 0\n    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')\nSELECT current_database() AS datname, schemaname, relname, indexrelname,\n       (greatest(relpages - 1 - ceil(reltuples * (12 + key_width) / ((block_size - 40) * 0.9)), 0) * block_size)::bigint AS bloat_bytes\nFROM i\nWHERE key_width IS NOT NULL\nORDER BY 5 DESC, 2, 3, 4\nLIMIT @relation_limit\n";
+            return "WITH i AS (\n  SELECT n.nspname::text AS schemaname, t.relname::text AS relname, ic.relname::text AS indexrelname,\n         ic.relpages, ic.reltuples, current_setting('block_size')::numeric AS block_size,\n         (SELECT sum(coalesce(st.avg_width, 8))\n          FROM pg_catalog.pg_attribute a\n          JOIN pg_catalog.pg_stats st ON st.schemaname = n.nspname AND st.tablename = t.relname AND st.attname = a.attname\n          WHERE a.attrelid = t.oid AND a.attnum = ANY(x.indkey)) AS key_width\n  FROM pg_catalog.pg_index x\n  JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid\n  JOIN pg_catalog.pg_class t ON t.oid = x.indrelid\n  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace\n  JOIN pg_catalog.pg_am am ON am.oid = ic.relam AND am.amname = 'btree'\n  WHERE ic.relpages > 1 AND ic.reltuples >= 0\n    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')\nSELECT current_database() AS datname, pg_catalog.convert_to(schemaname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS schemaname, pg_catalog.convert_to(relname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS relname,\n       pg_catalog.convert_to(indexrelname, CASE pg_catalog.getdatabaseencoding() WHEN 'SQL_ASCII' THEN 'SQL_ASCII' ELSE 'UTF8' END) AS indexrelname,\n       (greatest(relpages - 1 - ceil(reltuples * (12 + key_width) / ((block_size - 40) * 0.9)), 0) * block_size)::bigint AS bloat_bytes\nFROM i\nWHERE key_width IS NOT NULL\nORDER BY 5 DESC, 2, 3, 4\nLIMIT @relation_limit\n";
         }
 
         return null;
