@@ -28,6 +28,21 @@ public readonly record struct StatementTotals(
     long TempBlocksWritten,
     long WalBytes)
 {
+    /// <summary>What two entries did together: the totals of a series whose statements have several query ids.</summary>
+    public static StatementTotals operator +(StatementTotals left, StatementTotals right)
+        => new(
+            left.Calls + right.Calls,
+            left.ExecutionTimeMilliseconds + right.ExecutionTimeMilliseconds,
+            left.PlanningTimeMilliseconds + right.PlanningTimeMilliseconds,
+            left.Rows + right.Rows,
+            left.SharedBlocksHit + right.SharedBlocksHit,
+            left.SharedBlocksRead + right.SharedBlocksRead,
+            left.SharedBlocksDirtied + right.SharedBlocksDirtied,
+            left.SharedBlocksWritten + right.SharedBlocksWritten,
+            left.TempBlocksRead + right.TempBlocksRead,
+            left.TempBlocksWritten + right.TempBlocksWritten,
+            left.WalBytes + right.WalBytes);
+
     /// <summary>What happened between two readings of the same entry.</summary>
     public static StatementTotals operator -(StatementTotals now, StatementTotals before)
         => new(

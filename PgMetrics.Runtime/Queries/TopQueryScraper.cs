@@ -11,7 +11,8 @@ namespace PgMetrics.Runtime.Queries;
 /// <summary>
 /// The receiver's top queries: the statements of pg_stat_statements that spent the most execution time since the
 /// previous collection (<c>top_n_query</c> of the <c>max_rows_per_query</c> read), each a <c>db.server.top_query</c>
-/// event with its plan, and the <c>postgresql.query.*</c> metrics of the same deltas. The view is read as the installed
+/// event with its plan, and the <c>postgresql.query.*</c> metrics of the same deltas, summed per fingerprint (the
+/// <c>top_n_query</c> series that spent the most; see <see cref="QuerySeries.Top"/>). The view is read as the installed
 /// extension has it, in its own schema (<see cref="PgStatStatementsExtension"/>). Plans are explained at most
 /// <c>max_explain_each_interval</c> per collection and kept for <c>query_plan_cache_ttl</c>. The collector's own
 /// statements are left out. Without pg_stat_statements (or with one older than 1.2) it says so once and collects nothing.
@@ -115,13 +116,14 @@ public sealed class TopQueryScraper : IScraper
 
         _deltas.EndReading();
 
-        var top = changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery).ToList();
-        foreach (var statement in top)
+        // Events are pg_stat_statements entries, one per query id as the receiver sends them; points are series,
+        // one per attribute set, so entries that share a fingerprint are summed into one.
+        foreach (var series in QuerySeries.Top(changed, _options.TopNQuery))
         {
-            Record(statement, timeUnixNano, extension.HasExecTime);
+            Record(series, timeUnixNano, extension.HasExecTime);
         }
 
-        return top;
+        return [.. changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery)];
     }
 
     /// <summary>Whether top queries can read the extension; says once why not (each different reason once).</summary>
@@ -154,12 +156,11 @@ public sealed class TopQueryScraper : IScraper
         return true;
     }
 
-    private void Record(TopQueryEvent statement, long timeUnixNano, bool hasExecTime)
+    private void Record(QuerySeries series, long timeUnixNano, bool hasExecTime)
     {
-        var fingerprint = QueryFingerprinter.Fingerprint(statement.Query);
-        var (hex, text, user, delta) = (fingerprint.Hex, fingerprint.NormalizedText, statement.Key.Role, statement.Delta);
+        var (hex, text, user, delta) = (series.Key.Fingerprint, series.Key.Text, series.Key.Role, series.Delta);
         var totalSeconds = delta.ExecutionTimeMilliseconds / 1000;
-        _output.Builder.SetResource(postgresqlDatabaseName: statement.Key.Database);
+        _output.Builder.SetResource(postgresqlDatabaseName: series.Key.Database);
         _output.Builder.RecordPostgresqlQueryCallsDataPoint(timeUnixNano, delta.Calls, hex, text, user);
         _output.Builder.RecordPostgresqlQueryTotalTimeDataPoint(timeUnixNano, totalSeconds, hex, text, user);
         _output.Builder.RecordPostgresqlQueryMeanTimeDataPoint(timeUnixNano, totalSeconds / delta.Calls, hex, text, user);
