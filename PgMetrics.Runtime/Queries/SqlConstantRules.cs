@@ -13,7 +13,7 @@ namespace PgMetrics.Runtime.Queries;
 /// <c>SET SCHEMA</c>, <c>SET NAMES</c> and <c>ALTER DATABASE|ROLE|USER|FUNCTION|… SET name = …</c>;</item>
 /// <item>the <c>UESCAPE '…'</c> clause of a <c>U&amp;'…'</c> string is part of its one constant (13+ keep it after the placeholder);</item>
 /// <item>integers in the parentheses of a type (<c>varchar(20)</c>, <c>numeric(10,2)</c>, <c>interval day to second(3)</c>) are
-/// type modifiers, not constants, and stay in the text.</item>
+/// type modifiers, not constants, and stay in the text; so do a type's array bounds (<c>int[3]</c>, see <see cref="SqlArrayBounds"/>).</item>
 /// </list>
 /// One pass over the tokens; every look-ahead either consumes what it read or stops at the first token
 /// that does not fit, so the pass stays linear.
@@ -29,6 +29,7 @@ internal static class SqlConstantRules
         {
             work++;
             var token = tokens[i];
+            SqlArrayBounds.Keep(sql, tokens, i, ref work);
             if (token.IsPunctuation(';'))
             {
                 statementStart = i + 1;

@@ -234,7 +234,7 @@ internal static class SqlListCollapser
             {
                 i += 2;
             }
-            else if (token.IsPunctuation('[') && i + 1 < count && tokens[i + 1].Kind == SqlTokenKind.Literal && IsPunctuation(tokens, count, i + 2, ']'))
+            else if (token.IsPunctuation('[') && i + 1 < count && tokens[i + 1].Kind is SqlTokenKind.Literal or SqlTokenKind.TypeModifier && IsPunctuation(tokens, count, i + 2, ']'))
             {
                 i += 3;
             }

@@ -5,8 +5,8 @@ namespace PgMetrics.Runtime.Queries;
 /// times in milliseconds as the view has them, the rest counts.
 /// </summary>
 /// <param name="Calls">calls.</param>
-/// <param name="ExecutionTimeMilliseconds">total_exec_time (total_time before PostgreSQL 13), milliseconds.</param>
-/// <param name="PlanningTimeMilliseconds">total_plan_time (PostgreSQL 13 and later; 0 before), milliseconds.</param>
+/// <param name="ExecutionTimeMilliseconds">total_exec_time (total_time before pg_stat_statements 1.8), milliseconds.</param>
+/// <param name="PlanningTimeMilliseconds">total_plan_time (pg_stat_statements 1.8 and later; 0 before), milliseconds.</param>
 /// <param name="Rows">rows.</param>
 /// <param name="SharedBlocksHit">shared_blks_hit.</param>
 /// <param name="SharedBlocksRead">shared_blks_read.</param>
@@ -14,7 +14,7 @@ namespace PgMetrics.Runtime.Queries;
 /// <param name="SharedBlocksWritten">shared_blks_written.</param>
 /// <param name="TempBlocksRead">temp_blks_read.</param>
 /// <param name="TempBlocksWritten">temp_blks_written.</param>
-/// <param name="WalBytes">wal_bytes (PostgreSQL 13 and later; 0 before).</param>
+/// <param name="WalBytes">wal_bytes (pg_stat_statements 1.8 and later; 0 before).</param>
 public readonly record struct StatementTotals(
     long Calls,
     double ExecutionTimeMilliseconds,
@@ -28,6 +28,21 @@ public readonly record struct StatementTotals(
     long TempBlocksWritten,
     long WalBytes)
 {
+    /// <summary>What two entries did together: the totals of a series whose statements have several query ids.</summary>
+    public static StatementTotals operator +(StatementTotals left, StatementTotals right)
+        => new(
+            left.Calls + right.Calls,
+            left.ExecutionTimeMilliseconds + right.ExecutionTimeMilliseconds,
+            left.PlanningTimeMilliseconds + right.PlanningTimeMilliseconds,
+            left.Rows + right.Rows,
+            left.SharedBlocksHit + right.SharedBlocksHit,
+            left.SharedBlocksRead + right.SharedBlocksRead,
+            left.SharedBlocksDirtied + right.SharedBlocksDirtied,
+            left.SharedBlocksWritten + right.SharedBlocksWritten,
+            left.TempBlocksRead + right.TempBlocksRead,
+            left.TempBlocksWritten + right.TempBlocksWritten,
+            left.WalBytes + right.WalBytes);
+
     /// <summary>What happened between two readings of the same entry.</summary>
     public static StatementTotals operator -(StatementTotals now, StatementTotals before)
         => new(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 using PgMetrics.Runtime.Logs;
 using PgMetrics.Runtime.Metadata;
@@ -10,24 +11,14 @@ namespace PgMetrics.Runtime.Queries;
 /// <summary>
 /// The receiver's top queries: the statements of pg_stat_statements that spent the most execution time since the
 /// previous collection (<c>top_n_query</c> of the <c>max_rows_per_query</c> read), each a <c>db.server.top_query</c>
-/// event with its plan, and the <c>postgresql.query.*</c> metrics of the same deltas. Plans are explained at most
+/// event with its plan, and the <c>postgresql.query.*</c> metrics of the same deltas, summed per fingerprint (the
+/// <c>top_n_query</c> series that spent the most; see <see cref="QuerySeries.Top"/>). The view is read as the installed
+/// extension has it, in its own schema (<see cref="PgStatStatementsExtension"/>). Plans are explained at most
 /// <c>max_explain_each_interval</c> per collection and kept for <c>query_plan_cache_ttl</c>. The collector's own
-/// statements are left out. Without pg_stat_statements it says so once and collects nothing.
+/// statements are left out. Without pg_stat_statements (or with one older than 1.2) it says so once and collects nothing.
 /// </summary>
 public sealed class TopQueryScraper : IScraper
 {
-    private const string StatementsSql = """
-        SELECT s.queryid::text, d.datname::text, r.rolname::text, s.query, s.calls, s.{0}, {1}, s.rows,
-               s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
-               s.temp_blks_read, s.temp_blks_written, {2}
-        FROM pg_stat_statements s
-        JOIN pg_database d ON d.oid = s.dbid
-        JOIN pg_roles r ON r.oid = s.userid
-        WHERE s.queryid IS NOT NULL AND s.query <> '<insufficient privilege>' AND s.query NOT LIKE '%/* pgmetrics */'
-        ORDER BY s.{0} DESC
-        LIMIT @limit
-        """;
-
     private readonly TopQueryOptions _options;
     private readonly ServerConnections _connections;
     private readonly ServerQueryOutput _output;
@@ -36,6 +27,7 @@ public sealed class TopQueryScraper : IScraper
     private readonly QueryPlanCache _plans;
     private readonly StatementTexts? _statementTexts;
     private bool _reportedMissingExtension;
+    private string? _reportedUnsupportedVersion;
 
     /// <summary>Creates the scraper over connections shared with the receiver's other scrapers.</summary>
     /// <param name="options">Top N, rows read, and the plan budget, cache and its time to live.</param>
@@ -91,28 +83,15 @@ public sealed class TopQueryScraper : IScraper
 
     private async Task<List<TopQueryEvent>> ReadTopAsync(NpgsqlConnection connection, long timeUnixNano, List<ScrapeError> errors, CancellationToken cancellationToken)
     {
-        await using (var check = CollectorSql.Statement("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", connection, _connections.QueryTimeout))
+        var extension = await PgStatStatementsExtension.ReadAsync(connection, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
+        if (!Supported(extension, connection.Database, errors))
         {
-            if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
-            {
-                if (!_reportedMissingExtension)
-                {
-                    _reportedMissingExtension = true;
-                    errors.Add(new ScrapeError(ScrapeErrorKind.Query, "top_queries", connection.Database,
-                        "pg_stat_statements is not installed (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries); top queries are skipped, the rest is collected"));
-                }
-
-                return [];
-            }
+            return [];
         }
 
-        // Columns were renamed in 13 (total_exec_time), and planning time and WAL counters added there.
-        var modern = connection.PostgreSqlVersion.Major >= 13;
-        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, StatementsSql,
-            modern ? "total_exec_time" : "total_time", modern ? "s.total_plan_time" : "0::float8", modern ? "s.wal_bytes::bigint" : "0::bigint");
         var changed = new List<TopQueryEvent>();
         var texts = new Dictionary<(string Database, string QueryId), string>();
-        await using (var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout))
+        await using (var command = CollectorSql.Statement(extension.StatementsQuery, connection, _connections.QueryTimeout))
         {
             command.Parameters.Add(new NpgsqlParameter<int>("limit", _options.MaxRowsPerQuery));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -136,21 +115,52 @@ public sealed class TopQueryScraper : IScraper
         _statementTexts?.Replace(texts);
 
         _deltas.EndReading();
-        var top = changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery).ToList();
-        foreach (var statement in top)
+
+        // Events are pg_stat_statements entries, one per query id as the receiver sends them; points are series,
+        // one per attribute set, so entries that share a fingerprint are summed into one.
+        foreach (var series in QuerySeries.Top(changed, _options.TopNQuery))
         {
-            Record(statement, timeUnixNano, modern);
+            Record(series, timeUnixNano, extension.HasExecTime);
         }
 
-        return top;
+        return [.. changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery)];
     }
 
-    private void Record(TopQueryEvent statement, long timeUnixNano, bool modern)
+    /// <summary>Whether top queries can read the extension; says once why not (each different reason once).</summary>
+    private bool Supported([NotNullWhen(true)] PgStatStatementsExtension? extension, string database, List<ScrapeError> errors)
     {
-        var fingerprint = QueryFingerprinter.Fingerprint(statement.Query);
-        var (hex, text, user, delta) = (fingerprint.Hex, fingerprint.NormalizedText, statement.Key.Role, statement.Delta);
+        if (extension is null)
+        {
+            if (!_reportedMissingExtension)
+            {
+                _reportedMissingExtension = true;
+                errors.Add(new ScrapeError(ScrapeErrorKind.Query, "top_queries", database,
+                    "pg_stat_statements is not installed (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries); top queries are skipped, the rest is collected"));
+            }
+
+            return false;
+        }
+
+        if (!extension.IsSupported)
+        {
+            if (_reportedUnsupportedVersion != extension.InstalledVersion)
+            {
+                _reportedUnsupportedVersion = extension.InstalledVersion;
+                errors.Add(new ScrapeError(ScrapeErrorKind.Query, "top_queries", database,
+                    $"pg_stat_statements {extension.InstalledVersion} has no queryid, which top queries need (1.2 or later: ALTER EXTENSION pg_stat_statements UPDATE); top queries are skipped, the rest is collected"));
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Record(QuerySeries series, long timeUnixNano, bool hasExecTime)
+    {
+        var (hex, text, user, delta) = (series.Key.Fingerprint, series.Key.Text, series.Key.Role, series.Delta);
         var totalSeconds = delta.ExecutionTimeMilliseconds / 1000;
-        _output.Builder.SetResource(postgresqlDatabaseName: statement.Key.Database);
+        _output.Builder.SetResource(postgresqlDatabaseName: series.Key.Database);
         _output.Builder.RecordPostgresqlQueryCallsDataPoint(timeUnixNano, delta.Calls, hex, text, user);
         _output.Builder.RecordPostgresqlQueryTotalTimeDataPoint(timeUnixNano, totalSeconds, hex, text, user);
         _output.Builder.RecordPostgresqlQueryMeanTimeDataPoint(timeUnixNano, totalSeconds / delta.Calls, hex, text, user);
@@ -158,7 +168,7 @@ public sealed class TopQueryScraper : IScraper
         _output.Builder.RecordPostgresqlQuerySharedBlocksHitDataPoint(timeUnixNano, delta.SharedBlocksHit, hex, text, user);
         _output.Builder.RecordPostgresqlQuerySharedBlocksReadDataPoint(timeUnixNano, delta.SharedBlocksRead, hex, text, user);
         _output.Builder.RecordPostgresqlQueryTempBlocksDataPoint(timeUnixNano, delta.TempBlocksRead + delta.TempBlocksWritten, hex, text, user);
-        if (modern)
+        if (hasExecTime)
         {
             _output.Builder.RecordPostgresqlQueryWalBytesDataPoint(timeUnixNano, delta.WalBytes, hex, text, user);
         }

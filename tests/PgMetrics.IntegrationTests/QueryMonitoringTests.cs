@@ -10,7 +10,7 @@ using PgMetrics.TestPostgres;
 namespace PgMetrics.IntegrationTests;
 
 /// <summary>Top queries and query samples scraped in process from a real server with pg_stat_statements.</summary>
-public sealed class QueryMonitoringTests(PostgresServerPool servers)
+public sealed partial class QueryMonitoringTests(PostgresServerPool servers)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Npgsql;
 using PgMetrics.IntegrationTests.Infrastructure;
 using PgMetrics.Runtime.Queries;
@@ -13,7 +14,7 @@ namespace PgMetrics.IntegrationTests.Fingerprints;
 /// keeps a trailing comment) and runs right after a reset of this database's statistics, so its row is
 /// found by the marker and holds its own text, not that of an earlier statement with the same query id.
 /// </summary>
-public sealed class FingerprintOracleTests(PostgresServerPool servers)
+public sealed partial class FingerprintOracleTests(PostgresServerPool servers)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -46,6 +47,13 @@ public sealed class FingerprintOracleTests(PostgresServerPool servers)
             compared++;
             var ours = QueryFingerprinter.Fingerprint(sent);
             var theirs = QueryFingerprinter.Fingerprint(serverText);
+            if (statement.KeepsArrayBounds && Bounds(serverText) is var kept && (kept.Count == 0 || !kept.SequenceEqual(Bounds(ours.NormalizedText))))
+            {
+                failures.AppendLine($"- array bounds: {sent.ReplaceLineEndings(" ")}")
+                    .AppendLine($"  server text:  {serverText.ReplaceLineEndings(" ")} keeps {string.Join(" ", kept)}")
+                    .AppendLine($"  ours of sent: {ours.NormalizedText}");
+            }
+
             if (ours.Value != theirs.Value)
             {
                 failures.AppendLine($"- sent:         {sent.ReplaceLineEndings(" ")}")
@@ -58,6 +66,12 @@ public sealed class FingerprintOracleTests(PostgresServerPool servers)
         Assert.True(failures.Length == 0, $"PostgreSQL {major}: {compared} of {corpus.Count} statements compared; these disagree:\n{failures}");
         Assert.Equal(corpus.Count, compared);
     }
+
+    /// <summary>The <c>[n]</c> of a text with a number in the brackets, in order: array bounds in pg_stat_statements' text (its subscripts are <c>[$n]</c>).</summary>
+    private static List<string> Bounds(string text) => [.. ArrayBound().Matches(text).Select(m => m.Value)];
+
+    [GeneratedRegex(@"\[[0-9]+\]")]
+    private static partial Regex ArrayBound();
 
     /// <summary>
     /// Runs the statement in a fresh session and returns pg_stat_statements' text of it. Another test

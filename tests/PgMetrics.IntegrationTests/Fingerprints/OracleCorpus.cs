@@ -19,7 +19,7 @@ public static partial class OracleCorpus
         CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x WITH NO DATA;
         """;
 
-    public static IEnumerable<OracleStatement> All => Literals.Concat(Queries).Concat(Lists).Concat(Parameters).Concat(Utility);
+    public static IEnumerable<OracleStatement> All => Literals.Concat(Queries).Concat(Lists).Concat(ArrayBounds).Concat(Parameters).Concat(Utility);
 
     private static OracleStatement S(string sql) => new(sql);
 

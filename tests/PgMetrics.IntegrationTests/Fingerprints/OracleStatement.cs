@@ -18,6 +18,13 @@ public sealed record OracleStatement(string Sql)
     /// <summary>Values for $1, $2, … sent as parameters; null sends the text alone.</summary>
     public IReadOnlyList<object>? Parameters { get; init; }
 
+    /// <summary>
+    /// The statement has type names with array bounds (<c>int[3]</c>), which pg_stat_statements keeps as written: every
+    /// <c>[n]</c> of its text must stay in the normalized text. (Sharing a fingerprint alone cannot tell: a bound taken
+    /// for a constant becomes a placeholder in the statement and in the server's text alike.)
+    /// </summary>
+    public bool KeepsArrayBounds { get; init; }
+
     /// <summary>A COPY … TO STDOUT, read to its end.</summary>
     public bool IsCopy { get; init; }
 

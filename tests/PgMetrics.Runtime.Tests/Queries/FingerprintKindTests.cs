@@ -30,6 +30,12 @@ public sealed class FingerprintKindTests
         { "SELECT 'x'::varchar(20), CAST(c AS numeric(10,2)), interval '1' day to second(3) FROM t", "SELECT $1::varchar(20), CAST (c AS numeric(10, 2)), INTERVAL $2 day TO second(3) FROM t" },
         { "CREATE TABLE x (a varchar(20) DEFAULT 'a', b timestamp(3) with time zone, c character varying(5))", "CREATE TABLE x(a varchar(20) DEFAULT $1, b TIMESTAMP (3) WITH TIME ZONE, c character varying(5))" },
 
+        // Array bounds of a type are part of it and stay; subscripts are constants, also where a type could stand.
+        { "SELECT '{1,2}'::int[3], CAST(b AS text[2][2]), c::numeric(5,2)[4], d::int ARRAY[2], arr[1], arr[2:3] FROM t", "SELECT $1::int[3], CAST (b AS text[2][2]), c::numeric(5, 2)[4], d::int ARRAY[2], arr[$2], arr[$3 : $4] FROM t" },
+        { "CREATE TABLE x (a int[3], \"B\" double precision[2][3], c varchar(5) ARRAY[2], d int ARRAY)", "CREATE TABLE x(a int[3], \"B\" double precision[2][3], c varchar(5) ARRAY[2], d int ARRAY)" },
+        { "ALTER TABLE x ADD COLUMN IF NOT EXISTS a int[3], ADD b text[2], ALTER COLUMN c TYPE bigint[4] USING c::bigint[4]", "ALTER TABLE x add COLUMN if NOT EXISTS a int[3], add b text[2], ALTER COLUMN c type bigint[4] USING c::bigint[4]" },
+        { "SELECT count(DISTINCT arr[1]), f(VARIADIC arr[2]), (SELECT arr[3]), trim(BOTH arr[4] FROM b), ts::timestamp AT TIME ZONE zones[5] FROM t", "SELECT count(DISTINCT arr[$1]), f(variadic arr[$2]), (SELECT arr[$3]), trim(both arr[$4] FROM b), ts::TIMESTAMP at TIME ZONE zones[$5] FROM t" },
+
         // Existing $n parameters keep their identity; constants are numbered after them in order of appearance.
         { "SELECT * FROM t WHERE a = $1 OR b = $1", "SELECT * FROM t WHERE a = $1 OR b = $1" },
         { "SELECT * FROM t WHERE a = $1 OR b = $2", "SELECT * FROM t WHERE a = $1 OR b = $2" },
