@@ -171,9 +171,42 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
 
         await collector.SignalAsync("TERM");
         await collector.WaitForOutputAsync("Stopping", TimeSpan.FromSeconds(10));
+        // A signal within a second of the first is the same request (GNU timeout sends two); this one comes later.
+        // Waiting longer can only make it later, so the wait is safe on a slow machine.
+        await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
         await collector.SignalAsync("TERM");
 
         Assert.Equal(130, await collector.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(newRelic.Accepted);
+    }
+
+    [Fact]
+    public async Task GNU_timeouts_two_SIGTERMs_at_once_are_one_stop_request_and_the_queue_is_drained()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey) { Down = true };
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, exporters: "[console, otlp]", shutdownTimeout: "60s"));
+        // timeout puts itself and the collector in a process group of their own; on expiry (SIGALRM) it sends
+        // SIGTERM to the collector and then to the group, so the collector gets two at once. --preserve-status
+        // makes timeout exit with the collector's code.
+        await using var collector = RunningCollector.StartUnder("timeout", ["--preserve-status", "-s", "TERM", "1h"], ["run", "--config", ConfigPath], Secrets);
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(30), occurrences: 2);
+        await WaitForAsync(() => newRelic.Answers.Count > 0, collector);
+        Assert.Empty(newRelic.Accepted);
+
+        // Expire timeout's clock now rather than wait for it: its SIGALRM handler is what runs at expiry.
+        await collector.SignalAsync("ALRM");
+        await collector.WaitForOutputAsync("Stopping", TimeSpan.FromSeconds(10));
+        await collector.WaitForOutputAsync("Stop signal repeated", TimeSpan.FromSeconds(10));
+        newRelic.Down = false;
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 0, collector.Output);
+        Assert.DoesNotContain("Second stop signal", collector.Output, StringComparison.Ordinal);
+        var scrapes = collector.CountOf("points from");
+        var sizes = Received(newRelic).Where(p => p.Metric == "postgresql.db_size" && p.Resource["postgresql.database.name"] == "postgres").ToList();
+        Assert.Equal(scrapes, sizes.Count);
+        Assert.Contains("0 dropped", collector.Output, StringComparison.Ordinal);
     }
 
     [Fact]
