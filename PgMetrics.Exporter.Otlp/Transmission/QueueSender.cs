@@ -176,6 +176,8 @@ internal sealed class QueueSender : IDisposable
                         _maxItemsPerRequest = 1;
                         break;
                     case SendOutcomeKind.TooLarge:
+                        // The halves go one at a time: joined, they would be the request just refused.
+                        _maxItemsPerRequest = 1;
                         SplitOrDrop(batch[0].Item, batch[0].Body);
                         break;
                     case SendOutcomeKind.Rejected:
