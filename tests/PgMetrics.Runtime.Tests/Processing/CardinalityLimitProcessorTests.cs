@@ -100,10 +100,10 @@ public sealed class CardinalityLimitProcessorTests
         var limiter = new CardinalityLimitProcessor(new CardinalityLimits());
         var buffer = new MetricsBuffer();
         buffer.BeginResource();
-        // 2,000 UTF-16 units each, but 6,000 and 8,000 bytes.
+        // 2,000 and 2,200 UTF-16 units, within 4,095, but 6,000 and 4,400 bytes.
         buffer.AddResourceAttribute(KeyValue.String("postgresql.database.name", string.Concat(Enumerable.Repeat("漢", 2_000))));
         buffer.EndResource();
-        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 1L, [KeyValue.String("query", string.Concat(Enumerable.Repeat("\U0001F418", 1_000)))]);
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 1L, [KeyValue.String("query", string.Concat(Enumerable.Repeat("\U0001F418", 1_100)))]);
 
         limiter.Process(buffer);
 
