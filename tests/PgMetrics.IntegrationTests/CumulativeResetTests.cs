@@ -109,7 +109,8 @@ public sealed class CumulativeResetTests(PostgresServerPool servers)
                 }
                 else
                 {
-                    Assert.True(next.StartTime <= previous.Time || next.StartTime < next.Time, $"{series.Key}: a new start time after its own point");
+                    // A new series starts after the old one's last point (no overlap) and before its own first point.
+                    Assert.True(next.StartTime >= previous.Time && next.StartTime < next.Time, $"{series.Key}: new start time {next.StartTime}, previous point at {previous.Time}, this one at {next.Time}");
                 }
             }
         }
