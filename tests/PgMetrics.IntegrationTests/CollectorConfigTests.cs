@@ -190,7 +190,8 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
         // SIGTERM to the collector and then to the group, so the collector gets two at once. --preserve-status
         // makes timeout exit with the collector's code.
         await using var collector = RunningCollector.StartUnder("timeout", ["--preserve-status", "-s", "TERM", "1h"], ["run", "--config", ConfigPath], Secrets);
-        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(30), occurrences: 2);
+        // Generous bounds on a loaded machine: the first scrape and its JIT can take tens of seconds.
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(90), occurrences: 2);
         await WaitForAsync(() => newRelic.Answers.Count > 0, collector);
         Assert.Empty(newRelic.Accepted);
 
@@ -210,7 +211,8 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
         await using var newRelic = new NewRelicStandIn(ApiKey) { Down = true };
         File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, exporters: "[console, otlp]", shutdownTimeout: "60s"));
         await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
-        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(30), occurrences: 2);
+        // Generous bounds on a loaded machine: the first scrape and its JIT can take tens of seconds.
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(90), occurrences: 2);
         await WaitForAsync(() => newRelic.Answers.Count > 0, collector);
 
         // Two deliveries, as GNU timeout makes them (the process, then its group), a few milliseconds apart so that
