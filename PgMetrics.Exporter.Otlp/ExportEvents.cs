@@ -80,6 +80,14 @@ internal sealed class ExportEvents
         ExporterLog.TooLarge(_logger, items, _signal, limit, Destination);
     }
 
+    /// <summary>The endpoint answered 413 to a request it was sent after one split; its items are dropped.</summary>
+    public void RefusedAsTooLarge(long items, int requestBytes)
+    {
+        Statistics.CountDropped(items);
+        PgMetricsInstruments.RecordDropped(_exporter, items, "too_large");
+        ExporterLog.RefusedAsTooLarge(_logger, Destination, items, _signal, requestBytes);
+    }
+
     public void CircuitRefused() => PgMetricsInstruments.RecordExportFailure(_exporter, "circuit_open");
 
     public void FailedAfterRetries(SendOutcome outcome, int queuedRequests)

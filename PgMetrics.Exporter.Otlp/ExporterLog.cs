@@ -32,6 +32,9 @@ internal static partial class ExporterLog
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Queued request {Request} does not decompress ({Reason}), so its {Items} {Signal} are dropped; the spool file was changed or damaged outside the collector")]
     public static partial void UnreadableRequest(ILogger logger, string request, long items, string signal, string reason);
 
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "{Destination} refused {Count} {Signal} as too large (413) in a request of {RequestBytes} bytes already split once, so they were dropped (one line per request; its payload limit is lower than the exporter's, or it refuses everything)")]
+    public static partial void RefusedAsTooLarge(ILogger logger, Uri destination, long count, string signal, int requestBytes);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "The spool {Directory} takes writes again; {HeldInMemory} earlier requests still wait in memory")]
     public static partial void SpoolWritesAgain(ILogger logger, string directory, int heldInMemory);
 }

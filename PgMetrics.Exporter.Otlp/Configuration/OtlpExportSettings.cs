@@ -54,8 +54,9 @@ public sealed record OtlpExportSettings
     }
 
     /// <summary>
-    /// The exporter and its processors: cardinality limits first, then (for delta temporality) the delta
-    /// processor, which the encoder is told about so the two always agree.
+    /// The exporter and its processors: cardinality limits first, then the delta processor for delta
+    /// temporality (the encoder is told about it, so the two always agree), or for cumulative temporality the
+    /// processor that starts a new series, with a new start time, when PostgreSQL resets a counter.
     /// </summary>
     internal (IExporter Exporter, IReadOnlyList<IMetricsProcessor> Processors) Create(
         OtlpExporterOptions destination, AggregationTemporality defaultTemporality, ExporterState state, Microsoft.Extensions.Logging.ILogger logger)
@@ -73,10 +74,7 @@ public sealed record OtlpExportSettings
         var queue = state.GetOrAdd(options.Name, () => OtlpExporter.CreateQueue(options, logger));
         var exporter = new OtlpExporter(options, queue, logger);
         List<IMetricsProcessor> processors = [new CardinalityLimitProcessor(Cardinality, options.Name)];
-        if (temporality == AggregationTemporality.Delta)
-        {
-            processors.Add(new DeltaTemporalityProcessor());
-        }
+        processors.Add(temporality == AggregationTemporality.Delta ? new DeltaTemporalityProcessor() : new CumulativeResetProcessor());
 
         return (exporter, processors);
     }

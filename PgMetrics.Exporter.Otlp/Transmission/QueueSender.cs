@@ -10,7 +10,8 @@ namespace PgMetrics.Exporter.Otlp.Transmission;
 /// <summary>
 /// Drains an export queue in order through the resilience pipeline to the transport, and decides what
 /// each outcome means for the queue: accepted requests leave it, refused ones are counted and leave
-/// it, a 413 splits the request in place, and retryable failures stay queued for the next round. A
+/// it, a 413 splits the request in place once (a half refused again is dropped), and retryable failures
+/// stay queued for the next round. A
 /// request leaves the queue only when the endpoint has answered it.
 /// </summary>
 internal sealed class QueueSender : IDisposable
@@ -175,6 +176,8 @@ internal sealed class QueueSender : IDisposable
                         _maxItemsPerRequest = 1;
                         break;
                     case SendOutcomeKind.TooLarge:
+                        // The halves go one at a time: joined, they would be the request just refused.
+                        _maxItemsPerRequest = 1;
                         SplitOrDrop(batch[0].Item, batch[0].Body);
                         break;
                     case SendOutcomeKind.Rejected:
@@ -201,17 +204,27 @@ internal sealed class QueueSender : IDisposable
         }
     }
 
+    /// <summary>
+    /// A request the endpoint refused as too large (413) is split once, into two halves that take its place;
+    /// a half refused too is dropped, and counted and logged once with its point count. Splitting no further
+    /// bounds what a 413 costs: every request the batcher made is already under the payload limit, so an
+    /// endpoint that still refuses a half refuses for another reason (a lower limit, or a 413 to anything), and
+    /// splitting down to single points would send two requests and log a line for every point.
+    /// </summary>
     private void SplitOrDrop(ExportItem item, byte[] body)
     {
-        var request = PayloadCompressor.Decompress(body, item.Compression, item.RequestBytes);
-        if (_splitter.Split(request) is { } halves)
+        if (!item.IsSplitHalf)
         {
-            _queue.Replace(item, _compressor.Encode(halves.First, _splitter.CountLeaves(halves.First)), _compressor.Encode(halves.Second, _splitter.CountLeaves(halves.Second)));
-            return;
+            var request = PayloadCompressor.Decompress(body, item.Compression, item.RequestBytes);
+            if (_splitter.Split(request) is { } halves)
+            {
+                _queue.Replace(item, _compressor.Encode(halves.First, _splitter.CountLeaves(halves.First)), _compressor.Encode(halves.Second, _splitter.CountLeaves(halves.Second)));
+                return;
+            }
         }
 
         _queue.Remove([item]);
-        _events.TooLarge(item.Points, item.RequestBytes);
+        _events.RefusedAsTooLarge(item.Points, item.RequestBytes);
     }
 
     private void DropUnreadable(IReadOnlyList<(ExportItem Item, byte[] Body)> batch)

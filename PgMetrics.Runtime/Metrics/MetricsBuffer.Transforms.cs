@@ -130,15 +130,16 @@ public sealed partial class MetricsBuffer
     }
 
     /// <summary>
-    /// Cuts attribute values (of points and resources) longer than <paramref name="maxLength"/> UTF-16 characters,
-    /// on a code-point boundary and marked as <see cref="Logs.AttributeValueLimit.Cut"/> marks them; returns how many were cut.
+    /// Cuts attribute values (of points and resources) longer than <paramref name="maxBytes"/> UTF-8 bytes, where a
+    /// character ends and marked as <see cref="Logs.AttributeValueLimit.Cut"/> marks them; returns how many were cut.
     /// </summary>
-    public int TruncateAttributeValues(int maxLength)
+    /// <param name="maxBytes">The most UTF-8 bytes a value may take; at least 4.</param>
+    public int TruncateAttributeValues(int maxBytes)
     {
         var cut = 0;
         for (var i = 0; i < _attributeCount; i++)
         {
-            if (Truncate(ref _attributes[i], maxLength))
+            if (Truncate(ref _attributes[i], maxBytes))
             {
                 cut++;
             }
@@ -149,7 +150,7 @@ public sealed partial class MetricsBuffer
         {
             for (var i = 0; i < resource.Length; i++)
             {
-                if (Truncate(ref resource[i], maxLength))
+                if (Truncate(ref resource[i], maxBytes))
                 {
                     cut++;
                     resourcesCut = true;
@@ -174,14 +175,14 @@ public sealed partial class MetricsBuffer
         }
     }
 
-    private static bool Truncate(ref KeyValue attribute, int maxLength)
+    private static bool Truncate(ref KeyValue attribute, int maxBytes)
     {
-        if (attribute.Kind != AttributeValueKind.String || attribute.StringValue.Length <= maxLength)
+        if (attribute.Kind != AttributeValueKind.String || !Logs.AttributeValueLimit.IsOver(attribute.StringValue, maxBytes))
         {
             return false;
         }
 
-        attribute = KeyValue.String(attribute.Key, Logs.AttributeValueLimit.Cut(attribute.StringValue, maxLength, out _));
+        attribute = KeyValue.String(attribute.Key, Logs.AttributeValueLimit.Cut(attribute.StringValue, maxBytes, out _));
         return true;
     }
 }

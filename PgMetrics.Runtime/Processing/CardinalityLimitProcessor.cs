@@ -48,7 +48,7 @@ public sealed class CardinalityLimitProcessor : IMetricsProcessor
     public void Process(MetricsBuffer metrics)
     {
         _overflow.Clear();
-        var truncated = metrics.TruncateAttributeValues(_options.MaxAttributeValueLength);
+        var truncated = metrics.TruncateAttributeValues(_options.MaxAttributeValueBytes);
         ValuesTruncated += truncated;
         var overflowed = 0L;
         metrics.RewritePoints((ref DataPoint point, ReadOnlySpan<KeyValue> resource, ReadOnlySpan<KeyValue> attributes) =>

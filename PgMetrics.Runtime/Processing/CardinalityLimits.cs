@@ -9,8 +9,11 @@ public sealed record CardinalityLimits
     /// <summary>Series all metrics together may have. Default 50,000.</summary>
     public int MaxSeriesTotal { get; init; } = 50_000;
 
-    /// <summary>The longest attribute value, in UTF-16 characters; New Relic's limit is 4,095. Longer values are cut.</summary>
-    public int MaxAttributeValueLength { get; init; } = 4_095;
+    /// <summary>
+    /// The longest attribute value, in UTF-8 bytes; New Relic's limit is 4,095 (counted in bytes as
+    /// <see cref="Logs.AttributeValueLimit"/> explains). Longer values are cut where a character ends.
+    /// </summary>
+    public int MaxAttributeValueBytes { get; init; } = Logs.AttributeValueLimit.NewRelicMaxBytes;
 
     /// <summary>
     /// A series not seen for this long (by its points' time) gives its place to a new one. Measured in time,

@@ -49,7 +49,7 @@ public sealed class PipelineBuilderTests
         Assert.Equal(TimeSpan.FromSeconds(5), pipeline.SelfMetricsInterval);
         var routes = pipeline.FanOut.Routes.ToDictionary(r => r.Exporter.Name);
         Assert.Equal([typeof(CardinalityLimitProcessor), typeof(DeltaTemporalityProcessor)], routes["newrelic"].Chain.Processors.Select(p => p.GetType()));
-        Assert.Equal([typeof(CardinalityLimitProcessor)], routes["otlp"].Chain.Processors.Select(p => p.GetType()));
+        Assert.Equal([typeof(CardinalityLimitProcessor), typeof(CumulativeResetProcessor)], routes["otlp"].Chain.Processors.Select(p => p.GetType()));
         Assert.Equal([typeof(CardinalityLimitProcessor), typeof(DeltaTemporalityProcessor)], routes["otlp/delta"].Chain.Processors.Select(p => p.GetType()));
         Assert.Empty(routes["console"].Chain.Processors);
         Assert.False(routes["console"].ExportsSelfMetrics);

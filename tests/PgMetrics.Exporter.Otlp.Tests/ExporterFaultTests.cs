@@ -82,6 +82,43 @@ public sealed class ExporterFaultTests
         Assert.Equal(0, exporter.Statistics.PointsDropped);
     }
 
+    [Fact]
+    public async Task An_endpoint_that_refuses_any_request_as_too_large_costs_one_split_and_one_log_line_per_request()
+    {
+        await using var newRelic = new NewRelicStandIn(ExporterHarness.LicenseKey) { RefuseEveryRequestWith = 413 };
+        var log = new CapturingLogger();
+        using var exporter = ExporterHarness.Create(newRelic, logger: log);
+
+        exporter.ConsumeMetrics(ExporterHarness.Scrape(0, databases: 500));
+        await ExporterHarness.FlushAsync(exporter);
+
+        // The request, then its two halves: never one request (and one line) per point.
+        Assert.Equal([413, 413, 413], newRelic.Answers);
+        Assert.Equal(500, exporter.Statistics.PointsDropped);
+        var lines = log.Lines.Where(line => line.Contains("413", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(2, log.Lines.Count);
+        Assert.All(lines, line => Assert.Contains("250 points", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_partial_success_rejecting_every_point_is_one_request_and_one_log_line_with_the_count()
+    {
+        await using var newRelic = new NewRelicStandIn(ExporterHarness.LicenseKey);
+        var log = new CapturingLogger();
+        using var exporter = ExporterHarness.Create(newRelic, logger: log);
+
+        // ExportMetricsServiceResponse { partial_success { rejected_data_points: 500, error_message: "too old" } }
+        newRelic.SuccessBody = [0x0A, 0x0C, 0x08, 0xF4, 0x03, 0x12, 0x07, .. "too old"u8];
+        exporter.ConsumeMetrics(ExporterHarness.Scrape(0, databases: 500));
+        await ExporterHarness.FlushAsync(exporter);
+
+        Assert.Equal([200], newRelic.Answers);
+        Assert.Equal(500, exporter.Statistics.PointsRejected);
+        var line = Assert.Single(log.Lines);
+        Assert.Contains("rejected 500 points: too old", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(400)]
     [InlineData(401)]

@@ -171,9 +171,78 @@ public sealed class CollectorConfigTests(PostgresServerPool servers) : IDisposab
 
         await collector.SignalAsync("TERM");
         await collector.WaitForOutputAsync("Stopping", TimeSpan.FromSeconds(10));
+        // A signal within a second of the first is the same request (GNU timeout sends two); this one comes later.
+        // Waiting longer can only make it later, so the wait is safe on a slow machine.
+        await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
         await collector.SignalAsync("TERM");
 
         Assert.Equal(130, await collector.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(newRelic.Accepted);
+    }
+
+    [Fact]
+    public async Task GNU_timeouts_two_SIGTERMs_at_once_are_one_stop_request_and_the_queue_is_drained()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey) { Down = true };
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, exporters: "[console, otlp]", shutdownTimeout: "60s"));
+        // timeout puts itself and the collector in a process group of their own; on expiry (SIGALRM) it sends
+        // SIGTERM to the collector and then to the group, so the collector gets two at once. --preserve-status
+        // makes timeout exit with the collector's code.
+        await using var collector = RunningCollector.StartUnder("timeout", ["--preserve-status", "-s", "TERM", "1h"], ["run", "--config", ConfigPath], Secrets);
+        // Generous bounds on a loaded machine: the first scrape and its JIT can take tens of seconds.
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(90), occurrences: 2);
+        await WaitForAsync(() => newRelic.Answers.Count > 0, collector);
+        Assert.Empty(newRelic.Accepted);
+
+        // Expire timeout's clock now rather than wait for it: its SIGALRM handler is what runs at expiry. (The kernel
+        // may merge the two signals into one when both are pending at once; either way the queue must be drained.)
+        await collector.SignalAsync("ALRM");
+        await collector.WaitForOutputAsync("Stopping", TimeSpan.FromSeconds(10));
+        newRelic.Down = false;
+
+        await AssertDrainedAndExited0Async(collector, newRelic);
+    }
+
+    [Fact]
+    public async Task Two_SIGTERMs_back_to_back_are_one_stop_request_and_the_queue_is_drained()
+    {
+        var server = await servers.GetAsync(PostgresVersions.Requested[^1], Cancel);
+        await using var newRelic = new NewRelicStandIn(ApiKey) { Down = true };
+        File.WriteAllText(ConfigPath, Config(server, newRelic.Endpoint, exporters: "[console, otlp]", shutdownTimeout: "60s"));
+        await using var collector = RunningCollector.Start(["run", "--config", ConfigPath], Secrets);
+        // Generous bounds on a loaded machine: the first scrape and its JIT can take tens of seconds.
+        await collector.WaitForOutputAsync("points from", TimeSpan.FromSeconds(90), occurrences: 2);
+        await WaitForAsync(() => newRelic.Answers.Count > 0, collector);
+
+        // Two deliveries, as GNU timeout makes them (the process, then its group), a few milliseconds apart so that
+        // the kernel cannot merge them into one.
+        using (var kill = System.Diagnostics.Process.Start("bash", ["-c", $"kill -TERM {collector.Pid}; sleep 0.05; kill -TERM {collector.Pid}"])!)
+        {
+            await kill.WaitForExitAsync(Cancel);
+        }
+
+        await collector.WaitForOutputAsync("Stop signal repeated", TimeSpan.FromSeconds(10));
+        newRelic.Down = false;
+
+        await AssertDrainedAndExited0Async(collector, newRelic);
+    }
+
+    private static async Task AssertDrainedAndExited0Async(RunningCollector collector, NewRelicStandIn newRelic)
+    {
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 0, collector.Output);
+        Assert.DoesNotContain("Second stop signal", collector.Output, StringComparison.Ordinal);
+        // The exporter's summary, printed after the drain: every point it took was exported (none dropped, none
+        // left queued), and they are the points the endpoint accepted. (Counted in points, not scrapes: on a
+        // loaded machine a scrape may time out in a database and lack some metrics.)
+        var summary = System.Text.RegularExpressions.Regex.Match(collector.Output, @"Exporter otlp: (\d+) points exported in \d+ requests, \d+ retries, 0 rejected, 0 dropped\.");
+        Assert.True(summary.Success, collector.Output);
+        var received = Received(newRelic);
+        Assert.Equal(long.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), received.Count);
+        Assert.Contains(received, p => p.Metric.StartsWith("postgresql.", StringComparison.Ordinal));
+        Assert.True(collector.CountOf("points from") >= 2, collector.Output);
     }
 
     [Fact]

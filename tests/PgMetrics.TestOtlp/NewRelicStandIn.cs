@@ -64,6 +64,9 @@ public sealed class NewRelicStandIn : IAsyncDisposable
     /// <summary>Makes every request fail with 503 while set.</summary>
     public bool Down { get; set; }
 
+    /// <summary>Answers every request with this status (e.g. 413, as an endpoint that refuses any size) while not 0.</summary>
+    public int RefuseEveryRequestWith { get; set; }
+
     /// <summary>Answers the next requests with these faults, in order, before accepting again.</summary>
     public void Inject(params Fault[] faults)
     {
@@ -82,6 +85,10 @@ public sealed class NewRelicStandIn : IAsyncDisposable
         if (Down)
         {
             status = 503;
+        }
+        else if (RefuseEveryRequestWith != 0)
+        {
+            status = RefuseEveryRequestWith;
         }
         else if (_faults.TryDequeue(out var fault))
         {

@@ -19,6 +19,24 @@ public sealed class RunningCollector : CapturedProcess
         return new RunningCollector(Process.Start(start)!);
     }
 
+    /// <summary>
+    /// Starts the collector under <paramref name="wrapper"/> (e.g. GNU <c>timeout</c>), which runs it as
+    /// <c>wrapper wrapperArguments... dotnet pgmetrics.dll arguments...</c>; <see cref="Pid"/> and signals are the wrapper's.
+    /// </summary>
+    public static RunningCollector StartUnder(string wrapper, IEnumerable<string> wrapperArguments, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = CollectorProcess.StartInfo(arguments, environment);
+        var collector = start.ArgumentList.ToList();
+        start.FileName = wrapper;
+        start.ArgumentList.Clear();
+        foreach (var argument in wrapperArguments.Append("dotnet").Concat(collector))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new RunningCollector(Process.Start(start)!);
+    }
+
     public async Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences = 1)
     {
         var deadline = DateTime.UtcNow + timeout;

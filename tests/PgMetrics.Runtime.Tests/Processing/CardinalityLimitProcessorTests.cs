@@ -89,8 +89,28 @@ public sealed class CardinalityLimitProcessorTests
 
         limiter.Process(buffer);
 
-        Assert.Equal(4_095, buffer.Resources[0][0].StringValue.Length);
-        Assert.Equal(4_095, buffer.GetAttributes(buffer.Points[0])[0].StringValue.Length);
+        Assert.Equal(4_095, System.Text.Encoding.UTF8.GetByteCount(buffer.Resources[0][0].StringValue));
+        Assert.Equal(4_095, System.Text.Encoding.UTF8.GetByteCount(buffer.GetAttributes(buffer.Points[0])[0].StringValue));
+        Assert.Equal(2, limiter.ValuesTruncated);
+    }
+
+    [Fact]
+    public void Attribute_values_are_cut_by_their_UTF8_bytes_not_their_UTF16_length()
+    {
+        var limiter = new CardinalityLimitProcessor(new CardinalityLimits());
+        var buffer = new MetricsBuffer();
+        buffer.BeginResource();
+        // 2,000 and 2,200 UTF-16 units, within 4,095, but 6,000 and 4,400 bytes.
+        buffer.AddResourceAttribute(KeyValue.String("postgresql.database.name", string.Concat(Enumerable.Repeat("漢", 2_000))));
+        buffer.EndResource();
+        buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlCommits, 1, 1L, [KeyValue.String("query", string.Concat(Enumerable.Repeat("\U0001F418", 1_100)))]);
+
+        limiter.Process(buffer);
+
+        var resourceValue = buffer.Resources[0][0].StringValue;
+        var pointValue = buffer.GetAttributes(buffer.Points[0])[0].StringValue;
+        Assert.Equal(string.Concat(Enumerable.Repeat("漢", 1_364)) + "\u2026", resourceValue);
+        Assert.Equal(string.Concat(Enumerable.Repeat("\U0001F418", 1_023)) + "\u2026", pointValue);
         Assert.Equal(2, limiter.ValuesTruncated);
     }
 }
