@@ -1,4 +1,4 @@
-// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, DebianPostgres, PostgresExporterExamples, Test, Chaos, Pack, Publish, Demo, Bench, BenchPeers,
+// The build: ./build.sh --target=<Target>. Targets: Clean, Restore, Build, Postgres, Pgbouncer, Tmux, DebianPostgres, PostgresExporterExamples, TestPrerequisites, Test, Chaos, Pack, Publish, Demo, Bench, BenchPeers,
 // ImageContext, Image (build/image.cake), KubernetesTools, Chart (build/kubernetes.cake), Actionlint (build/actionlint.cake), Release (build/release.cake).
 #load "build/version.cake"
 #load "build/debian.cake"
@@ -58,23 +58,19 @@ Task("Postgres")
 });
 
 // Debian's PgBouncer and psql (an admin console client independent of PgMetrics) for the PgBouncer tests in
-// tests/PgMetrics.IntegrationTests/Pgbouncer. Installed with apt-get when CI=true; elsewhere those tests skip
-// and say what is missing. The tests start their own PgBouncer; the package's service is not used.
+// tests/PgMetrics.IntegrationTests/Pgbouncer, installed with apt-get when missing (Test runs as root). The tests
+// start their own PgBouncer; the package's service is not used.
 Task("Pgbouncer")
-    .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["pgbouncer", "postgresql-client"], ["/usr/sbin/pgbouncer", "/usr/bin/psql"]));
 
-// tmux, the real terminal the live view's full-screen test runs pgmetrics top in (tests/PgMetrics.IntegrationTests/Live).
-// Installed with apt-get when CI=true; elsewhere that test skips and says what is missing.
+// tmux, the real terminal the live view's full-screen test runs pgmetrics top in (tests/PgMetrics.IntegrationTests/Live),
+// installed with apt-get when missing.
 Task("Tmux")
-    .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["tmux"], ["/usr/bin/tmux"]));
 
 // Debian's PostgreSQL 15 server (the npm packages have no pg_basebackup): the standby tests cross-check their
-// low-level base backups against a pg_basebackup -R standby of it. Installed with apt-get when CI=true; elsewhere
-// that test skips unless the package is there.
+// low-level base backups against a pg_basebackup -R standby of it. Installed with apt-get when missing.
 Task("DebianPostgres")
-    .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["postgresql-15"], ["/usr/lib/postgresql/15/bin/postgres", "/usr/lib/postgresql/15/bin/pg_basebackup"], beforeInstall: () =>
     {
         // The tests start their own clusters; the "main" cluster the package would create and start only holds a port.
@@ -84,17 +80,31 @@ Task("DebianPostgres")
 
 // Debian's prometheus-postgres-exporter, for the queries file it ships in its examples: the conversion tests
 // (tests/PgMetrics.IntegrationTests/PostgresExporterConversionTests.cs) convert it with `pgmetrics convert
-// postgres-exporter` and run every query on PostgreSQL 12-18. Installed with apt-get when CI=true; elsewhere
-// those tests fail and say how to install it. The exporter itself is never run.
+// postgres-exporter` and run every query on PostgreSQL 12-18. Installed with apt-get when missing. The exporter
+// itself is never run.
 Task("PostgresExporterExamples")
-    .WithCriteria(() => EnvironmentVariable("CI") == "true")
     .Does(() => AptInstall(["prometheus-postgres-exporter"], ["/usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml"]));
+
+// What the Test target needs root for, checked first so a run that cannot pass stops at once and says why
+// instead of building for minutes and then failing (or, as it once did, skipping) those tests.
+Task("TestPrerequisites")
+    .Does(() =>
+{
+    if (!RunningAsRoot())
+    {
+        throw new Exception("./build.sh --target=Test runs as root: it installs Debian's pgbouncer, postgresql-client, tmux, postgresql-15 and "
+            + "prometheus-postgres-exporter with apt-get when they are missing, builds the container image with buildah and runs it under chroot "
+            + "(tests/PgMetrics.Deployment.Tests), and mounts a tmpfs for the spool (SpoolDiskChaosTests). Run it as root (sudo ./build.sh --target=Test, "
+            + "or in a container); single projects run as any user with dotnet test, where those tests fail and say what is missing.");
+    }
+});
 
 // The package test builds a fresh app against the packed library, so Test packs first. The release tests run
 // the arm64 binary under qemu and install the packages into a throwaway root, so Test builds the release
-// (as root; it adds the arm64 publish, the packages and the arm64 image). The deployment tests run the container image (built only as root: buildah's vfs storage and chroot need it; elsewhere
-// those tests skip and say so) and the Kubernetes tools.
+// (it adds the arm64 publish, the packages and the arm64 image). The deployment tests run the container image
+// (built with buildah's vfs storage and chroot, which need root) and the Kubernetes tools.
 Task("Test")
+    .IsDependentOn("TestPrerequisites")
     .IsDependentOn("Pack")
     .IsDependentOn("Postgres")
     .IsDependentOn("Pgbouncer")
@@ -214,7 +224,6 @@ Task("Pack")
 // Built as a release builds it (ReleaseBinaries takes this one as its linux-x64 binary): linked by clang, with
 // /_/ source paths so the same commit gives the same binary in any folder.
 Task("Publish")
-    .WithCriteria(() => ImageWanted(), "the image is built as root only")
     .IsDependentOn("Restore")
     .IsDependentOn("ReleaseTools")
     .Does(() =>
@@ -276,8 +285,8 @@ void Run(string tool, string arguments, DirectoryPath workingDirectory)
     }
 }
 
-// Test builds the image (and the binary in it) where it can run it: as root. Asked for by name, they are always built.
-bool ImageWanted() => target != "Test" || Capture("id", "-u", Directory(".")).Trim() == "0";
+// The user id, not the name: a root shell may carry another USER (sudo -E, some containers).
+bool RunningAsRoot() => Capture("id", "-u", Directory(".")).Trim() == "0";
 
 // Runs a tool and returns its exit code instead of throwing; -1 when it cannot be started (not installed).
 int Exec(string tool, string arguments, DirectoryPath workingDirectory) => Exec(tool, arguments, workingDirectory, out _);

@@ -14,9 +14,10 @@ void AptInstall(string[] packages, string[] binaries, Action beforeInstall = nul
         return;
     }
 
-    if (Environment.UserName != "root")
+    if (!RunningAsRoot())
     {
-        throw new Exception($"Installing {string.Join(", ", packages)} with apt-get needs root; install them first (apt-get install {string.Join(' ', packages)}) or run the build as root.");
+        var absent = binaries.Where(binary => !System.IO.File.Exists(binary));
+        throw new Exception($"{string.Join(", ", absent)} missing: installing {string.Join(", ", packages)} with apt-get needs root; install them first (sudo apt-get install {string.Join(' ', packages)}) or run the build as root.");
     }
 
     beforeInstall?.Invoke();

@@ -20,7 +20,6 @@ const long MaxReleaseBinaryBytes = 20_000_000;
 // objects, libc and binutils (objcopy strips the symbols into pgmetrics.dbg); qemu-user runs the arm64 binary
 // in the tests; rpm builds the RPMs.
 Task("ReleaseTools")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .Does(() =>
 {
     AptInstall(["clang", "lld", "gcc-aarch64-linux-gnu", "binutils-aarch64-linux-gnu", "libc6-dev-arm64-cross", "qemu-user-static", "rpm"],
@@ -30,7 +29,6 @@ Task("ReleaseTools")
 // The collector for both architectures: artifacts/release-work/<rid>/pgmetrics (and pgmetrics.dbg, its symbols).
 // linux-x64 is the Publish target's binary (the image's), linux-arm64 is cross-compiled here.
 Task("ReleaseBinaries")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("ReleaseTools")
     .IsDependentOn("Publish")
     .Does(() =>
@@ -79,7 +77,6 @@ DotNetMSBuildSettings ReleasePublishProperties(string rid)
 }
 
 Task("ReleaseArchives")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("ReleaseBinaries")
     .Does(() =>
 {
@@ -102,7 +99,6 @@ Task("ReleaseArchives")
 
 // The .deb and .rpm of each architecture: the binary, the unit, the sysusers file, the config as a conffile.
 Task("ReleasePackages")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("ReleaseBinaries")
     .Does(() =>
 {
@@ -177,7 +173,6 @@ Task("ReleasePackages")
 
 // CycloneDX SBOMs: one per binary (the collector's package graph for that runtime), one per NuGet package.
 Task("ReleaseSboms")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("ReleaseBinaries")
     .IsDependentOn("Pack")
     .Does(() =>
@@ -196,7 +191,6 @@ Task("ReleaseSboms")
 });
 
 Task("ReleaseNuGet")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("Pack")
     .Does(() =>
 {
@@ -208,7 +202,6 @@ Task("ReleaseNuGet")
 });
 
 Task("ReleaseChart")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("Chart")
     .Does(() =>
 {
@@ -218,7 +211,6 @@ Task("ReleaseChart")
 });
 
 Task("Release")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("ReleaseArchives")
     .IsDependentOn("ReleasePackages")
     .IsDependentOn("ReleaseSboms")
@@ -306,7 +298,6 @@ void WriteReleaseNotes(FilePath notes)
 // comes from Debian 12's packages of that architecture (arm64's through an apt state of its own under
 // artifacts/release-work, so the machine's apt is not changed); the index carries the OCI annotations.
 Task("ReleaseImage")
-    .WithCriteria(() => ImageWanted(), "the release is built as root only (apt, buildah)")
     .IsDependentOn("ReleaseBinaries")
     .Does(() =>
 {

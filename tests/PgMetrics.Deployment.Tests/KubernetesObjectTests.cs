@@ -93,16 +93,62 @@ public sealed class KubernetesObjectTests
         var objects = await RenderedObjects.ObjectsAsync(source);
         foreach (var configMap in objects.Where(o => o.Kind == "ConfigMap" && o.Map("data")?.Text(RenderedConfigCheck.ConfigKey) is not null))
         {
-            var (_, container) = RenderedConfigCheck.MountingContainer(objects, configMap);
+            var (pod, container) = RenderedConfigCheck.MountingContainer(objects, configMap);
             var health = KubeObject.ParseAll(configMap.Map("data")!.Text(RenderedConfigCheck.ConfigKey)!)[0].Map("service")!.Map("telemetry")!.Map("health")!.Text("endpoint")!;
             var port = container.Maps("ports").Single(p => p.Text("name") == "health").Text("containerPort");
 
             Assert.Equal($"0.0.0.0:{port}", health);
             Assert.Equal("/healthz", container.Map("livenessProbe")?.Map("httpGet")?.Text("path"));
             Assert.Equal("health", container.Map("livenessProbe")?.Map("httpGet")?.Text("port"));
-            if (container.Map("readinessProbe") is { } readiness)
+            // A sidecar is ready once it answers: /readyz fails while an export fails, which must not take the
+            // pod's PostgreSQL or PgBouncer out of its Service. Alone in its pod, the collector is ready on /readyz.
+            var sidecar = pod.AllContainers.Count() > 1;
+            Assert.Equal(sidecar ? "/healthz" : "/readyz", container.Map("readinessProbe")?.Map("httpGet")?.Text("path"));
+            Assert.Equal("health", container.Map("readinessProbe")?.Map("httpGet")?.Text("port"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RenderedObjects.Sources), MemberType = typeof(RenderedObjects))]
+    public async Task Every_container_of_every_rendered_pod_has_liveness_and_readiness_probes_resource_requests_and_a_memory_limit(string source)
+    {
+        var pods = (await RenderedObjects.ObjectsAsync(source)).Where(o => o.PodSpec is not null).ToList();
+
+        Assert.NotEmpty(pods);
+        Assert.Equal([], pods.SelectMany(pod => pod.PodSpec!.AllContainers.SelectMany(c => ContainerGaps(c).Select(gap => $"{pod}: container {c.Text("name")}: {gap}"))));
+    }
+
+    [Fact]
+    public void The_container_check_names_each_missing_probe_request_and_limit()
+    {
+        var container = KubeObject.ParseAll("""
+            name: pgbouncer
+            readinessProbe: {tcpSocket: {port: 6432}}
+            resources: {requests: {memory: 32Mi}}
+            """)[0];
+
+        Assert.Equal(["no livenessProbe", "no resources.requests.cpu", "no resources.limits.memory"], ContainerGaps(container));
+    }
+
+    /// <summary>
+    /// What a container lacks of what every rendered container has: both probes, a CPU and a memory request, and a
+    /// memory limit (no CPU limit: a scrape is a short burst, which a CPU limit would only stretch; docs/deployment.md, "Sizing").
+    /// </summary>
+    private static IEnumerable<string> ContainerGaps(KubeObject container)
+    {
+        foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
+        {
+            if (container.Map(probe) is null)
             {
-                Assert.Equal("/readyz", readiness.Map("httpGet")?.Text("path"));
+                yield return "no " + probe;
+            }
+        }
+
+        foreach (var (section, resource) in new[] { ("requests", "cpu"), ("requests", "memory"), ("limits", "memory") })
+        {
+            if (container.Map("resources")?.Map(section)?.Text(resource) is not { Length: > 0 })
+            {
+                yield return $"no resources.{section}.{resource}";
             }
         }
     }

@@ -1,7 +1,7 @@
 namespace PgMetrics.TestPostgres;
 
 /// <summary>
-/// Debian's own PostgreSQL 15 (apt package postgresql-15, which the build installs when CI=true): a
+/// Debian's own PostgreSQL 15 (apt package postgresql-15, which <c>./build.sh --target=Test</c> installs): a
 /// server as users install it, with pg_basebackup, to cross-check the standbys <see cref="PostgresStandby"/>
 /// makes with the low-level backup API against one made by <c>pg_basebackup -R</c>.
 /// </summary>
@@ -62,7 +62,7 @@ public static class DebianPostgres
     {
         if (!IsInstalled)
         {
-            throw new InvalidOperationException($"Debian's PostgreSQL {Major} is not installed in {BinFolder} (apt-get install postgresql-{Major}; the build does it when CI=true).");
+            throw new InvalidOperationException($"Debian's PostgreSQL {Major} is not installed in {BinFolder} (apt-get install postgresql-{Major}; ./build.sh --target=Test installs it).");
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class PgbouncerProcess : IAsyncDisposable
 
     /// <summary>Why PgBouncer tests cannot run here (pgbouncer or psql missing), or null when they can.</summary>
     public static string? Unavailable => !File.Exists(PgbouncerBinary)
-        ? $"{PgbouncerBinary} is not installed (apt-get install pgbouncer; the build installs it when CI=true)"
+        ? $"{PgbouncerBinary} is not installed (apt-get install pgbouncer; ./build.sh --target=Test installs it)"
         : !File.Exists(PsqlBinary) ? $"{PsqlBinary} is not installed (apt-get install postgresql-client)" : null;
 
     /// <summary>The loopback port PgBouncer listens on.</summary>

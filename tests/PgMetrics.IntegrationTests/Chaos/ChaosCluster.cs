@@ -5,7 +5,8 @@ namespace PgMetrics.IntegrationTests.Chaos;
 
 /// <summary>
 /// A server of the newest requested version for the chaos tests alone: they restart it and fill its
-/// connection slots, which the servers other tests share must never see. Few slots, so filling them is quick.
+/// connection slots, which the servers other tests share must never see. Few slots, so filling them is quick;
+/// prepared transactions allowed, for the restart test's migration lock.
 /// </summary>
 public sealed class ChaosCluster : IAsyncLifetime
 {
@@ -18,7 +19,8 @@ public sealed class ChaosCluster : IAsyncLifetime
     public async ValueTask InitializeAsync()
         => _cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions(PostgresVersions.Requested[^1])
         {
-            Settings = new Dictionary<string, string> { ["max_connections"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            // A prepared transaction holds the restart test's migration lock through the restart.
+            Settings = new Dictionary<string, string> { ["max_connections"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture), ["max_prepared_transactions"] = "2" },
         });
 
     public async Task ExecuteAsync(string sql)

@@ -4,8 +4,8 @@ namespace PgMetrics.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A program in a real terminal: a tmux session on a tmux server of its own (its own socket), read with
-/// capture-pane as a person sees the screen and typed into with send-keys. Tests that need it skip where
-/// tmux is missing, except in CI (CI=true), where the build installs it and a missing one is a failure.
+/// capture-pane as a person sees the screen and typed into with send-keys. <c>./build.sh --target=Test</c>
+/// installs tmux; where it is missing the tests that need it fail and say what to install.
 /// </summary>
 public sealed class TmuxSession : IAsyncDisposable
 {
@@ -18,18 +18,10 @@ public sealed class TmuxSession : IAsyncDisposable
 
     public static void Require()
     {
-        if (File.Exists(Tmux))
+        if (!File.Exists(Tmux))
         {
-            return;
+            Assert.Fail($"{Tmux} is not installed (apt-get install tmux; ./build.sh --target=Test installs it)");
         }
-
-        const string reason = "tmux is not installed (apt-get install tmux; the build installs it when CI=true)";
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail(reason);
-        }
-
-        Assert.Skip(reason);
     }
 
     /// <summary>Starts <paramref name="script"/> (a shell script) in a terminal of <paramref name="width"/> by <paramref name="height"/> characters.</summary>
