@@ -92,6 +92,7 @@ public sealed partial class PostgresScraper : IScraper
         IReadOnlyList<string> connectable = [];
         IReadOnlyList<SkippedDatabase> leftOut = [];
         var skipped = new List<SkippedQuery>();
+        var lockedRelations = new List<SkippedRelation>();
         var rejected = new List<RejectedValue>();
         ScrapeContext context;
         NpgsqlConnection? home = null;
@@ -168,6 +169,7 @@ public sealed partial class PostgresScraper : IScraper
         {
             errors.AddRange(lane.Errors);
             skipped.AddRange(lane.Skipped);
+            lockedRelations.AddRange(lane.LockedRelations);
             rejected.AddRange(lane.Rejected.ToProblems(database));
             queriesRun += lane.QueriesRun;
         }
@@ -178,6 +180,7 @@ public sealed partial class PostgresScraper : IScraper
                 Metrics = SemconvResourceLayout.InLayout(buffer, _semconvBuffer),
                 Skipped = skipped,
                 SkippedDatabases = leftOut,
+                SkippedRelations = lockedRelations,
                 RejectedValues = rejected,
             };
     }
