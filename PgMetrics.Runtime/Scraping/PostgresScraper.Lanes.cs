@@ -124,10 +124,11 @@ public sealed partial class PostgresScraper
 
         try
         {
-            NpgsqlConnection connection;
+            NpgsqlConnection? connection;
             try
             {
-                connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+                // Never waits for the server's connection budget: only this database's first connection might free a slot.
+                connection = await _connections.TryOpenAsync(database, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
             {
@@ -139,6 +140,11 @@ public sealed partial class PostgresScraper
             {
                 // The scrape was cancelled: the first lane reports it, once for the database.
                 return true;
+            }
+
+            if (connection is null)
+            {
+                return false;
             }
 
             await using (connection.ConfigureAwait(false))
