@@ -45,7 +45,7 @@ internal sealed class PostgresqlReceiverFactory(
 
     private static readonly string[] Keys = [.. TargetKeys, "targets_file", "discovery"];
     private static readonly string[] DiscoveryKeys = ["kubernetes"];
-    private static readonly string[] ConnectionPoolKeys = ["max_idle_time", "max_lifetime", "max_idle", "max_open"];
+    private static readonly string[] ConnectionPoolKeys = ["max_idle_time", "max_lifetime", "max_idle", "max_open", "max_server_connections"];
     private static readonly (string, PostgresqlTransport)[] Transports = [("tcp", PostgresqlTransport.Tcp), ("unix", PostgresqlTransport.Unix)];
 
     /// <inheritdoc/>
@@ -254,6 +254,7 @@ internal sealed class PostgresqlReceiverFactory(
             MaxLifetime = pool.Duration("max_lifetime") ?? defaults.MaxLifetime,
             MaxIdle = pool.Int("max_idle", minimum: 0) ?? defaults.MaxIdle,
             MaxOpen = pool.Int("max_open", minimum: 0) ?? defaults.MaxOpen,
+            MaxServerConnections = pool.Int("max_server_connections", minimum: 1) ?? defaults.MaxServerConnections,
         };
 
     private static Dictionary<string, TValue> Merge<TValue>(IReadOnlyDictionary<string, TValue> defaults, Dictionary<string, TValue> given)

@@ -4,8 +4,9 @@ using Npgsql;
 namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
-/// One statement of the collector, bounded on the server by <c>statement_timeout</c> without changing the
-/// session: it is sent in one batch (one Sync) after <c>set_config('statement_timeout', …, is_local =&gt; true)</c>.
+/// One statement of the collector, bounded on the server by <c>statement_timeout</c> and a short <c>lock_timeout</c>
+/// (<see cref="LockTimeout"/>) without changing the session: it is sent in one batch (one Sync) after
+/// <c>set_config('statement_timeout', …, is_local =&gt; true)</c> and the same for <c>lock_timeout</c>.
 /// Statements before a Sync run in one implicit transaction, and a local setting ends with its transaction,
 /// so the limit covers this statement alone and is gone when the server connection is idle again. That is
 /// what makes it safe behind PgBouncer in transaction pooling, where the next transaction on the same server
@@ -14,14 +15,27 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed class CollectorStatement : IAsyncDisposable
 {
+    /// <summary>
+    /// The longest any statement of the collector waits for a lock (<c>lock_timeout</c>), unless its
+    /// <c>statement_timeout</c> is shorter. A lock request queues behind a waiting one that conflicts with it (a
+    /// migration's ACCESS EXCLUSIVE), so a collector that waited would hold its scrape until the query timeout and
+    /// stand in the application's lock queue; the catalogue leaves locked relations out (table_stats, index_stats)
+    /// and this bounds what slips through between reading pg_locks and taking the lock: the statement fails with
+    /// 55P03 (lock_not_available) instead, and the next scrape leaves the relation out.
+    /// </summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMilliseconds(500);
+
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlBatchCommand _statement;
 
     internal CollectorStatement(string sql, NpgsqlConnection connection, TimeSpan timeout)
     {
-        var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        var statementMilliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
+        var milliseconds = statementMilliseconds.ToString(CultureInfo.InvariantCulture);
+        var lockMilliseconds = Math.Min(statementMilliseconds, (long)LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _batch = new NpgsqlBatch(connection);
-        _batch.BatchCommands.Add(new NpgsqlBatchCommand(CollectorSql.Mark($"SELECT pg_catalog.set_config('statement_timeout', '{milliseconds}', true)")));
+        _batch.BatchCommands.Add(new NpgsqlBatchCommand(CollectorSql.Mark(
+            $"SELECT pg_catalog.set_config('statement_timeout', '{milliseconds}', true), pg_catalog.set_config('lock_timeout', '{lockMilliseconds}', true)")));
         _statement = new NpgsqlBatchCommand(CollectorSql.Mark(sql));
         _batch.BatchCommands.Add(_statement);
     }

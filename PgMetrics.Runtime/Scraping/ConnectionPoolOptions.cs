@@ -1,8 +1,9 @@
 namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
-/// The receiver's <c>connection_pool</c> block (Go's <c>database/sql</c> pool settings), mapped onto the Npgsql pool
-/// each database gets; a null setting keeps PgMetrics' default. See <see cref="ServerConnections"/> for the mapping.
+/// The receiver's <c>connection_pool</c> block (Go's <c>database/sql</c> pool settings, one pool per database as the
+/// receiver keeps them), mapped onto the Npgsql pool each database gets, and PgMetrics' budget for the whole server; a null
+/// setting keeps PgMetrics' default. See <see cref="ServerConnections"/> for the mapping.
 /// </summary>
 public sealed record ConnectionPoolOptions
 {
@@ -17,4 +18,11 @@ public sealed record ConnectionPoolOptions
 
     /// <summary>The most connections open to one database at once (<c>max_open</c>, Npgsql <c>Maximum Pool Size</c>); zero means no limit of the receiver's own. Default 4.</summary>
     public int? MaxOpen { get; init; }
+
+    /// <summary>
+    /// The most connections the target holds to its server at once, busy or idle, across all its databases
+    /// (<c>max_server_connections</c>, PgMetrics' own; the receiver's keys above are per database). Default: <c>max_concurrent_databases</c>
+    /// plus one for each query monitoring scraper turned on (query samples, top queries). See <see cref="ServerConnections"/>.
+    /// </summary>
+    public int? MaxServerConnections { get; init; }
 }

@@ -27,6 +27,12 @@ public sealed partial class PostgresScraper
             await using var connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
             // Read once for the database, on the first connection, for both lanes.
             var extensions = await ServerFacts.ReadExtensionsAsync(connection, queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
+            if (queries.Any(q => LockedRelations.LeftOutBy(q, context.ServerVersion)))
+            {
+                // Named once for the database; the queries leave them out themselves.
+                first.LockedRelations.AddRange(await LockedRelations.ReadAsync(connection, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false));
+            }
+
             var lanes = _lanes.Plan(database, queries, context.ServerVersion, LanesFor(context));
             if (lanes.Count == 1)
             {
@@ -118,10 +124,11 @@ public sealed partial class PostgresScraper
 
         try
         {
-            NpgsqlConnection connection;
+            NpgsqlConnection? connection;
             try
             {
-                connection = await _connections.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+                // Never waits for the server's connection budget: only this database's first connection might free a slot.
+                connection = await _connections.TryOpenAsync(database, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
             {
@@ -133,6 +140,11 @@ public sealed partial class PostgresScraper
             {
                 // The scrape was cancelled: the first lane reports it, once for the database.
                 return true;
+            }
+
+            if (connection is null)
+            {
+                return false;
             }
 
             await using (connection.ConfigureAwait(false))
@@ -156,6 +168,8 @@ public sealed partial class PostgresScraper
         public List<ScrapeError> Errors { get; } = [];
 
         public List<SkippedQuery> Skipped { get; } = [];
+
+        public List<SkippedRelation> LockedRelations { get; } = [];
 
         public RejectedValueCounter Rejected { get; } = new();
 

@@ -16,10 +16,15 @@ public sealed partial class PostgresScraper : IScraper
 {
     // Every database: queries over pg_database cover templates and databases that refuse connections
     // too (their transaction IDs age all the same); per-database queries connect only to the others,
-    // and only where the role has CONNECT, so one denied database costs the rest nothing.
+    // and only where the role has CONNECT, so one denied database costs the rest nothing. A database someone is
+    // dropping (or renaming, or moving) holds an ACCESS EXCLUSIVE lock on its pg_database object while DROP DATABASE
+    // waits up to 5 s for the database's sessions to leave: it is left out, and its idle connections closed at once.
     private const string ListDatabasesSql = """
-        SELECT datname, datallowconn AND NOT datistemplate, pg_catalog.has_database_privilege(oid, 'CONNECT')
-        FROM pg_catalog.pg_database ORDER BY datname
+        SELECT d.datname, d.datallowconn AND NOT d.datistemplate, pg_catalog.has_database_privilege(d.oid, 'CONNECT'),
+               EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                       WHERE l.locktype = 'object' AND l.classid = 'pg_catalog.pg_database'::pg_catalog.regclass
+                         AND l.objid = d.oid AND l.mode = 'AccessExclusiveLock')
+        FROM pg_catalog.pg_database d ORDER BY d.datname
         """;
 
     private readonly ScraperOptions _options;
@@ -92,6 +97,7 @@ public sealed partial class PostgresScraper : IScraper
         IReadOnlyList<string> connectable = [];
         IReadOnlyList<SkippedDatabase> leftOut = [];
         var skipped = new List<SkippedQuery>();
+        var lockedRelations = new List<SkippedRelation>();
         var rejected = new List<RejectedValue>();
         IReadOnlyList<ServerCondition> conditions = [];
         ScrapeContext context;
@@ -101,6 +107,8 @@ public sealed partial class PostgresScraper : IScraper
             home = await _connections.OpenAsync(homeDatabase, cancellationToken).ConfigureAwait(false);
             (serverVersion, var behindPooler) = await ReadServerAsync(home, cancellationToken).ConfigureAwait(false);
             (databases, connectable, leftOut) = await SelectDatabasesAsync(home, cancellationToken).ConfigureAwait(false);
+            // Now, not after the scrape: an idle connection to a database being dropped would make DROP DATABASE fail.
+            await _connections.RetainOnlyAsync(connectable).ConfigureAwait(false);
             var settings = await ServerFacts.ReadSettingsAsync(home, _metricSet.Queries, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             conditions = await ServerConditions.ReadAsync(home, databases, _metricSet, _connections.QueryTimeout, cancellationToken).ConfigureAwait(false);
             context = new ScrapeContext(serverVersion, settings, databases, timeUnixNano, behindPooler);
@@ -170,6 +178,7 @@ public sealed partial class PostgresScraper : IScraper
         {
             errors.AddRange(lane.Errors);
             skipped.AddRange(lane.Skipped);
+            lockedRelations.AddRange(lane.LockedRelations);
             rejected.AddRange(lane.Rejected.ToProblems(database));
             queriesRun += lane.QueriesRun;
         }
@@ -180,6 +189,7 @@ public sealed partial class PostgresScraper : IScraper
                 Metrics = SemconvResourceLayout.InLayout(buffer, _semconvBuffer),
                 Skipped = skipped,
                 SkippedDatabases = leftOut,
+                SkippedRelations = lockedRelations,
                 RejectedValues = rejected,
                 Conditions = conditions,
             };
@@ -325,19 +335,24 @@ public sealed partial class PostgresScraper : IScraper
         NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var all = new List<(string Name, bool AcceptsConnections, bool MayConnect)>();
+        var beingDropped = new HashSet<string>(StringComparer.Ordinal);
         await using (var command = CollectorSql.Statement(ListDatabasesSql, connection, _connections.QueryTimeout))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 all.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
+                if (reader.GetBoolean(3))
+                {
+                    beingDropped.Add(reader.GetString(0));
+                }
             }
         }
 
         var selected = DatabaseSelection.Select(all.ConvertAll(d => d.Name), _options.Databases, _options.ExcludeDatabases);
         var connectable = new List<string>();
         var leftOut = new List<SkippedDatabase>();
-        foreach (var database in all.Where(d => d.AcceptsConnections && selected.Contains(d.Name, StringComparer.Ordinal)))
+        foreach (var database in all.Where(d => d.AcceptsConnections && !beingDropped.Contains(d.Name) && selected.Contains(d.Name, StringComparer.Ordinal)))
         {
             if (database.MayConnect)
             {

@@ -1,8 +1,8 @@
 namespace PgMetrics.Runtime.Scraping;
 
 /// <summary>
-/// Remembers which scrape problems (failed and skipped queries, databases left out, server conditions such as a
-/// missing grant) were already reported, so a query the
+/// Remembers which scrape problems (failed and skipped queries, databases and locked relations left out, server
+/// conditions such as a missing grant) were already reported, so a query the
 /// monitoring role may not run, or one waiting for an extension, is logged once instead of every
 /// interval. A problem that goes away is forgotten and reported as resolved; if it returns, it is
 /// reported again. Failures still count in the self-metrics on every scrape.
@@ -31,6 +31,12 @@ internal sealed class ScrapeProblemLog
         foreach (var database in result.SkippedDatabases)
         {
             current.TryAdd($"database|{database.Database}|{database.Reason}", (database.ToString(), $"database '{database.Database}' is collected again"));
+        }
+
+        foreach (var relation in result.SkippedRelations)
+        {
+            // Keyed without the reason: a migration that stops waiting and takes its lock is the same problem.
+            current.TryAdd($"relation|{relation.Database}|{relation.Schema}|{relation.Relation}", (relation.ToString(), $"relation {relation.Schema}.{relation.Relation} in database '{relation.Database}' is collected again"));
         }
 
         foreach (var rejected in result.RejectedValues)

@@ -39,6 +39,9 @@ public sealed record ScrapeResult(
     /// <summary>Selected databases the per-database queries left out because the role may not connect to them.</summary>
     public IReadOnlyList<SkippedDatabase> SkippedDatabases { get; init; } = [];
 
+    /// <summary>Tables and indexes the per-relation queries left out because an ACCESS EXCLUSIVE lock on them is held or waited for.</summary>
+    public IReadOnlyList<SkippedRelation> SkippedRelations { get; init; } = [];
+
     /// <summary>Rows whose enum column held a value metadata.yaml does not declare; their points were not recorded.</summary>
     public IReadOnlyList<RejectedValue> RejectedValues { get; init; } = [];
 

@@ -6,18 +6,27 @@ namespace PgMetrics.Runtime.Scraping;
 /// <summary>
 /// The connections to one PostgreSQL server that a receiver's scrapers share: one small Npgsql pool per
 /// database (PostgreSQL needs a connection per database), each identifying itself with
-/// <c>application_name</c>. Every statement is bounded by <c>statement_timeout</c> through
+/// <c>application_name</c>, all within one budget for the server (<c>connection_pool.max_server_connections</c>)
+/// that counts idle connections too. Every statement is bounded by <c>statement_timeout</c> through
 /// <see cref="CollectorSql.Statement"/>, never through the session, so the same connections work directly
 /// and through PgBouncer in session or transaction pooling (docs/pgbouncer.md).
 /// </summary>
-public sealed class ServerConnections : IAsyncDisposable
+/// <remarks>
+/// A connection given back stays open (warm) only while no one waits for the budget; a scraper that needs a slot
+/// when none is free closes the idle connections of the least busy database first, so the busiest keep theirs. Idle
+/// connections close after <c>max_idle_time</c>: by default 30 s for the home database, which every scraper uses each
+/// interval, and 2 s for any other, because <c>DROP DATABASE</c> waits only 5 s for other sessions to leave the
+/// database before it fails ("being accessed by other users").
+/// </remarks>
+public sealed partial class ServerConnections : IAsyncDisposable
 {
     private readonly NpgsqlConnectionStringBuilder _base;
     private readonly ConnectionPoolOptions _pool;
     private readonly bool _useOTelSemconv;
     private readonly IReadOnlyList<KeyValue> _resourceAttributes;
-    private readonly Dictionary<string, NpgsqlDataSource> _dataSources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DatabasePool> _dataSources = new(StringComparer.Ordinal);
     private readonly bool _loadServerTypes;
+    private readonly ConnectionBudget _budget;
 
     /// <summary>Prepares the connections; none is opened until a scraper asks for one.</summary>
     /// <param name="options">The server and the limits every connection gets.</param>
@@ -44,6 +53,10 @@ public sealed class ServerConnections : IAsyncDisposable
         }
 
         _pool = options.ConnectionPool;
+        var monitoring = options.QueryMonitoring;
+        _budget = new ConnectionBudget(_pool.MaxServerConnections
+            ?? Math.Max(1, options.MaxConcurrentDatabases) + (monitoring.QuerySample.Enabled ? 1 : 0) + (monitoring.TopQuery.Enabled ? 1 : 0));
+        _sweep = new Timer(static state => ((ServerConnections)state!).CloseExpiredIdle(), this, Timeout.Infinite, Timeout.Infinite);
         _useOTelSemconv = options.UseOTelSemconv;
         _resourceAttributes = options.ResourceAttributes;
 
@@ -98,15 +111,32 @@ public sealed class ServerConnections : IAsyncDisposable
         => [.. ServerIdentity.Attributes(_base.Host ?? "localhost", _base.Port, _useOTelSemconv)
             .Where(attribute => metricSet.FindResourceAttribute(attribute.Key) is { Enabled: true }), .. _resourceAttributes];
 
-    /// <summary>Opens a connection to <paramref name="database"/> from its pool.</summary>
-    /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
-    public ValueTask<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
-        => DataSourceFor(database).OpenConnectionAsync(cancellationToken);
+    /// <summary>The most connections this target holds to the server at once, busy or idle (<c>connection_pool.max_server_connections</c>).</summary>
+    public int MaxServerConnections => _budget.Slots;
 
-    /// <summary>Closes the pools of databases not in <paramref name="databases"/> (dropped, or no longer selected); the home database's stays.</summary>
+    /// <summary>
+    /// Opens a connection to <paramref name="database"/>: an idle one of its pool, else a new one once the budget has a
+    /// slot (closing the least busy database's idle connections for it, or waiting for a connection to close).
+    /// Disposing the connection gives it back.
+    /// </summary>
+    /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, possibly while waiting for the budget.</exception>
+    public async ValueTask<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
+        => (await OpenAsync(database, wait: true, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Like <see cref="OpenAsync(string, CancellationToken)"/>, but null instead of waiting when the budget has no slot: for a
+    /// connection wanted beside one already held (a database's second lane), which must never wait for a slot that only
+    /// its own first connection could free.
+    /// </summary>
+    /// <exception cref="NpgsqlException">The server refused or could not be reached.</exception>
+    internal ValueTask<NpgsqlConnection?> TryOpenAsync(string database, CancellationToken cancellationToken)
+        => OpenAsync(database, wait: false, cancellationToken);
+
+    /// <summary>Closes the pools of databases not in <paramref name="databases"/> (dropped, being dropped, or no longer selected); the home database's stays.</summary>
     public async Task RetainOnlyAsync(IReadOnlyCollection<string> databases)
     {
-        List<NpgsqlDataSource> closing;
+        List<DatabasePool> closing;
         lock (_dataSources)
         {
             var gone = _dataSources.Keys.Where(d => d != HomeDatabase && !databases.Contains(d)).ToList();
@@ -117,10 +147,7 @@ public sealed class ServerConnections : IAsyncDisposable
             }
         }
 
-        foreach (var dataSource in closing)
-        {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
-        }
+        await RetireAsync(closing).ConfigureAwait(false);
     }
 
     /// <summary>The databases a pool is open for.</summary>
@@ -135,18 +162,16 @@ public sealed class ServerConnections : IAsyncDisposable
         }
     }
 
-    private NpgsqlDataSource DataSourceFor(string database)
+    // Called under the lock of _dataSources.
+    private DatabasePool PoolOf(string database)
     {
-        lock (_dataSources)
+        if (!_dataSources.TryGetValue(database, out var pool))
         {
-            if (!_dataSources.TryGetValue(database, out var dataSource))
-            {
-                dataSource = CreateDataSource(PoolFor(database).ConnectionString, _loadServerTypes);
-                _dataSources[database] = dataSource;
-            }
-
-            return dataSource;
+            pool = new DatabasePool(CreateDataSource(PoolFor(database).ConnectionString, _loadServerTypes), IdleLimitFor(database));
+            _dataSources[database] = pool;
         }
+
+        return pool;
     }
 
     /// <summary>
@@ -196,16 +221,15 @@ public sealed class ServerConnections : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        NpgsqlDataSource[] all;
+        DatabasePool[] all;
         lock (_dataSources)
         {
+            _disposed = true;
             all = [.. _dataSources.Values];
             _dataSources.Clear();
         }
 
-        foreach (var dataSource in all)
-        {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
-        }
+        await _sweep.DisposeAsync().ConfigureAwait(false);
+        await RetireAsync(all).ConfigureAwait(false);
     }
 }

@@ -31,11 +31,13 @@ public sealed class ChaosPipeline : IAsyncDisposable
 
     private readonly PostgresScraper _scraper;
 
-    public ChaosPipeline(string connectionString, Uri endpoint, string? spoolDirectory = null, TimeSpan? timeout = null, TimeProvider? timeProvider = null, TimeSpan? maxBatchAge = null)
+    /// <param name="extra">A set scraped after the catalogue's instance queries, in the same scrape (e.g. a query that holds the scrape open).</param>
+    public ChaosPipeline(string connectionString, Uri endpoint, string? spoolDirectory = null, TimeSpan? timeout = null, TimeProvider? timeProvider = null, TimeSpan? maxBatchAge = null, MetricSet? extra = null)
     {
+        MetricSet catalogue = new PostgresqlMetricSet(new PostgresqlMetricsConfig());
         _scraper = new PostgresScraper(
             new ScraperOptions { ConnectionString = connectionString, Databases = ["postgres"], QueryTimeout = TimeSpan.FromSeconds(5) },
-            new PostgresqlMetricSet(new PostgresqlMetricsConfig()));
+            extra is null ? catalogue : new MetricSetGroup("chaos", [catalogue, extra], catalogue));
         Options = NewRelicEndpoints.Options(LicenseKey) with
         {
             Endpoint = endpoint,

@@ -1,5 +1,6 @@
 using Npgsql;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.IntegrationTests.Metadata;
 using PgMetrics.Runtime.Scraping;
 using PgMetrics.TestOtlp;
 
@@ -21,72 +22,32 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
     {
         var server = cluster.Server;
         await using var standIn = new NewRelicStandIn(ChaosPipeline.LicenseKey);
-        await using var pipeline = new ChaosPipeline(server.ConnectionString, standIn.Endpoint);
+        var held = new LifecycleMetricSet();
+        foreach (var name in LifecycleMetricsConfig.MetricNames)
+        {
+            held.FindMetric(name)!.Enabled = name == "lifecycle.held";
+        }
+
+        await using var pipeline = new ChaosPipeline(server.ConnectionString, standIn.Endpoint, extra: held);
         await pipeline.ScrapeAsync(3, Interval, Cancel);
         Assert.Empty(pipeline.Errors);
         var healthy = pipeline.Scraped / pipeline.Scrapes;
 
-        // A migration waits for its ACCESS EXCLUSIVE lock behind an open reader; the scrape's table query
-        // (pg_relation_size takes AccessShareLock) queues behind the waiting migration: table_stats leaves out
-        // tables whose ACCESS EXCLUSIVE lock is granted, not those with one queued.
-        await cluster.ExecuteAsync("CREATE TABLE IF NOT EXISTS chaos_blocker (id int)");
-        // Not disposed at the end of the scope: a connection still waiting for its lock would wait for ever in Dispose.
-        var reader = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
-        await reader.OpenAsync(Cancel);
-        await using (var read = new NpgsqlCommand("BEGIN; SELECT count(*) FROM chaos_blocker", reader))
-        {
-            await read.ExecuteNonQueryAsync(Cancel);
-        }
-
-        var migration = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
-        await migration.OpenAsync(Cancel);
-        var sessionsToEnd = $"pid IN ({migration.ProcessID}, {reader.ProcessID})";
-        var migrate = new NpgsqlCommand("BEGIN; LOCK TABLE chaos_blocker IN ACCESS EXCLUSIVE MODE", migration) { CommandTimeout = 0 }.ExecuteNonQueryAsync(Cancel);
-        await Poll.UntilAsync(() => SessionsAsync(server.ConnectionString), sessions => migrate.IsFaulted || sessions.Contains("/active/Lock/LOCK TABLE", StringComparison.Ordinal), "the migration to queue for its lock", Cancel);
-        Assert.False(migrate.IsFaulted, migrate.Exception?.ToString());
-
+        // A query of the scrape sleeps while a session named lifecycle_hold is connected, so the restart surely lands
+        // while it runs (the restart ends that session too, so later scrapes do not sleep). A lock wait no longer
+        // serves: the collector waits at most its lock_timeout for any lock and leaves a migration's table out
+        // rather than queue behind it (LockedRelationTests).
+        var hold = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { ApplicationName = "lifecycle_hold", Pooling = false }.ConnectionString);
+        await hold.OpenAsync(Cancel);
         var scrape = pipeline.ScrapeAsync(Cancel);
-        try
-        {
-            // Every other query of the scrape done, so the restart can cut off this one alone.
-            await Poll.UntilAsync(() => ScrapeSessionsAsync(server.ConnectionString), sessions => sessions == "table_stats waits for chaos_blocker", "the scrape's table query alone, waiting for the lock", Cancel);
-
-            // The lock passes from the migration's session to a prepared transaction, which no session's end
-            // releases. Left with the session, the restart's SIGTERMs, which reach the backends one after another,
-            // could end the migration's first and let table_stats finish before its own arrived: two CI runs saw
-            // a later query cut off that way.
-            await using (var commit = new NpgsqlCommand("COMMIT", reader))
-            {
-                await commit.ExecuteNonQueryAsync(Cancel);
-            }
-
-            await migrate;
-            await using (var prepare = new NpgsqlCommand($"PREPARE TRANSACTION '{PreparedMigration}'", migration))
-            {
-                await prepare.ExecuteNonQueryAsync(Cancel);
-            }
-
-            // The migration's and the reader's sessions end before the restart, as its first SIGTERMs may end them:
-            // the scrape's query still waits.
-            await EndSessionsAsync(sessionsToEnd);
-            Assert.Equal("table_stats waits for chaos_blocker", await ScrapeSessionsAsync(server.ConnectionString));
-        }
-        catch
-        {
-            await EndSessionsAsync(sessionsToEnd);
-            await RollbackPreparedMigrationAsync();
-            throw;
-        }
-        finally
-        {
-            await migration.DisposeAsync();
-            await reader.DisposeAsync();
-        }
-
+        // Every other query of the scrape done, so the restart cuts off this one alone. Its pg_sleep(600) was decided when
+        // it started, so the restart ending lifecycle_hold first (SIGTERMs reach the backends one by one) cannot let it
+        // finish and a later query be cut off instead, as a migration's lock released by a session's end once did.
+        await Poll.UntilAsync(() => ScrapeSessionsAsync(server.ConnectionString), sessions => sessions == "held sleeps", "the scrape's held query alone, sleeping", Cancel);
         var restart = server.RestartAsync(TimeSpan.FromMilliseconds(500), Cancel);
         var interrupted = await scrape;
         // Exactly the query the restart cut off, as a connection error (57P01), and the points of every query before it.
-        Assert.Equal(["Connection table_stats postgres"], interrupted.Errors.Select(e => $"{e.Kind} {e.Query} {e.Database}"));
+        Assert.Equal(["Connection held postgres"], interrupted.Errors.Select(e => $"{e.Kind} {e.Query} {e.Database}"));
         Assert.Contains("57P01", interrupted.Errors[0].Message, StringComparison.Ordinal);
         Assert.True(interrupted.Metrics.Count > 0, "the interrupted scrape should keep its instance queries' points");
         while (!restart.IsCompleted)
@@ -96,8 +57,7 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
         }
 
         await restart;
-        // A prepared transaction outlives the restart, and with it the migration's lock.
-        await RollbackPreparedMigrationAsync();
+        await hold.DisposeAsync();
 
         // The other tests' idle pooled sessions died with the old server; only the pipeline's must find that out by itself.
         NpgsqlConnection.ClearPool(new NpgsqlConnection(server.ConnectionString));
@@ -227,9 +187,8 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
 
     /// <summary>Every client session as application/database/state/wait event type/start of its query.</summary>
     /// <summary>
-    /// What the scrape's sessions (application pgmetrics) are running: "<c>query</c> waits for <c>table</c>" for one
-    /// that waits for a relation's lock, "<c>query</c> runs" for any other active one, in pid order; empty when all are idle.
-    /// table_stats is told by a column near its start: pg_stat_activity keeps only the first track_activity_query_size bytes.
+    /// What the scrape's sessions (application pgmetrics) are running: "held sleeps" for the held query in its
+    /// pg_sleep, "<c>query</c> runs" for any other active one, in pid order; empty when all are idle.
     /// </summary>
     private static async Task<string> ScrapeSessionsAsync(string connectionString)
     {
@@ -238,9 +197,7 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
         await using var sessions = new NpgsqlCommand(
             """
             SELECT coalesce(string_agg(
-                       CASE WHEN a.query LIKE '%s.n_live_tup AS live,%' THEN 'table_stats' ELSE left(a.query, 40) END
-                       || coalesce(' waits for ' || (SELECT string_agg(l.relation::regclass::text, ',') FROM pg_catalog.pg_locks l
-                                                     WHERE l.pid = a.pid AND NOT l.granted AND l.locktype = 'relation'), ' runs'),
+                       CASE WHEN a.query LIKE '%lifecycle_hold%' AND a.wait_event = 'PgSleep' THEN 'held sleeps' ELSE left(a.query, 40) || ' runs' END,
                        '; ' ORDER BY a.pid), '')
             FROM pg_catalog.pg_stat_activity a
             WHERE a.application_name = 'pgmetrics' AND a.state <> 'idle' AND a.pid <> pg_backend_pid()
@@ -248,33 +205,11 @@ public sealed class PostgresChaosTests(ChaosCluster cluster, ChaosReport report)
         return (string)(await sessions.ExecuteScalarAsync(Cancel))!;
     }
 
-    private const string PreparedMigration = "chaos_restart_migration";
-
-    /// <summary>Ends the sessions <paramref name="where"/> selects in pg_stat_activity and waits until they are gone.</summary>
-    private async Task EndSessionsAsync(string where)
-    {
-        await cluster.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE {where}");
-        await Poll.UntilAsync(() => SessionsAsync(cluster.Server.ConnectionString, where), sessions => sessions.Length == 0, "the sessions to end: " + where, Cancel);
-    }
-
-    /// <summary>Rolls back the migration's prepared transaction, if it was prepared (ROLLBACK PREPARED cannot run in a DO block).</summary>
-    private async Task RollbackPreparedMigrationAsync()
-    {
-        await using var connection = new NpgsqlConnection(cluster.Server.ConnectionString + ";Pooling=false");
-        await connection.OpenAsync(CancellationToken.None);
-        await using var find = new NpgsqlCommand($"SELECT count(*) FROM pg_catalog.pg_prepared_xacts WHERE gid = '{PreparedMigration}'", connection);
-        if ((long)(await find.ExecuteScalarAsync(CancellationToken.None))! > 0)
-        {
-            await using var rollback = new NpgsqlCommand($"ROLLBACK PREPARED '{PreparedMigration}'", connection);
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    private static async Task<string> SessionsAsync(string connectionString, string where = "true")
+    private static async Task<string> SessionsAsync(string connectionString)
     {
         await using var probe = new NpgsqlConnection(connectionString + ";Pooling=false");
         await probe.OpenAsync(Cancel);
-        await using var sessions = new NpgsqlCommand($"SELECT string_agg(concat_ws('/', application_name, datname, state, wait_event_type, left(query, 30)), '; ') FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND {where}", probe);
+        await using var sessions = new NpgsqlCommand("SELECT string_agg(concat_ws('/', application_name, datname, state, wait_event_type, left(query, 30)), '; ') FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'", probe);
         return (await sessions.ExecuteScalarAsync(Cancel)) as string ?? string.Empty;
     }
 

@@ -1,0 +1,156 @@
+using Npgsql;
+using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Metadata;
+using PgMetrics.Runtime.Queries;
+using PgMetrics.Runtime.Scraping;
+using PgMetrics.TestPostgres;
+
+namespace PgMetrics.IntegrationTests;
+
+/// <summary>
+/// One budget of connections per server (<c>connection_pool.max_server_connections</c>), idle ones counted, shared by the
+/// catalogue and the query scrapers: pg_stat_activity never shows more of the collector's sessions, every database is
+/// still scraped, and no idle connection keeps a plain <c>DROP DATABASE</c> from going through.
+/// </summary>
+public sealed class ConnectionBudgetTests(PostgresServerPool servers)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Thirty_databases_are_scraped_with_never_more_sessions_than_max_server_connections(int version)
+    {
+        const int budget = 3;
+        var server = await servers.GetAsync(version, Cancel);
+        var databases = new List<TestDatabase>();
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                databases.Add(await TestDatabase.CreateAsync(server, Cancel));
+            }
+
+            var application = "pgm_budget_" + Guid.NewGuid().ToString("N")[..8];
+            var options = new ScraperOptions
+            {
+                ConnectionString = server.ConnectionString,
+                Databases = [.. databases.Select(d => d.Name)],
+                ApplicationName = application,
+                MaxConcurrentDatabases = 4,
+                ConnectionPool = new ConnectionPoolOptions { MaxServerConnections = budget },
+                QueryMonitoring = new QueryMonitoringOptions { QuerySample = new QuerySampleOptions { Enabled = true } },
+            };
+            var catalogue = new PostgresqlMetricSet(new PostgresqlMetricsConfig());
+            await using var connections = new ServerConnections(options);
+            await using var scraper = new PostgresScraper(options, catalogue, connections);
+            await using var samples = new QuerySampleScraper(options.QueryMonitoring.QuerySample, connections, catalogue);
+            Assert.Equal(budget, connections.MaxServerConnections);
+
+            // Sessions are counted from pg_stat_activity all along: while the catalogue and the samples scrape side by side, and between scrapes.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            var counts = new List<long>();
+            var sampling = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    counts.Add(await SessionsOfAsync(server, application));
+                }
+            }, CancellationToken.None);
+
+            for (var round = 0; round < 3; round++)
+            {
+                var catalogueScrape = scraper.ScrapeAsync(Cancel);
+                var sampleScrape = samples.ScrapeAsync(Cancel);
+                var result = await catalogueScrape;
+                Assert.Empty((await sampleScrape).Errors);
+                Assert.Empty(result.Errors);
+                var scraped = result.Metrics.Points.ToArray().Where(p => p.Metric.Name == "postgresql.table.count")
+                    .Select(p => result.Metrics.Resources[p.ResourceIndex].Single(a => a.Key == "postgresql.database.name").FormatValue()).Order().ToList();
+                Assert.Equal(databases.Select(d => d.Name).Order(), scraped);
+                await Task.Delay(300, Cancel);
+            }
+
+            await stop.CancelAsync();
+            await sampling;
+            Assert.NotEmpty(counts);
+            Assert.True(counts.Max() <= budget, $"at most {budget} sessions of the collector at once, seen {counts.Max()} (samples: {string.Join(",", counts)})");
+            Assert.True(counts.Max() > 0, "the sampling should see the collector's sessions");
+        }
+        finally
+        {
+            foreach (var database in databases)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task A_plain_DROP_DATABASE_of_a_scraped_database_succeeds_while_the_collector_scrapes(int version)
+    {
+        var server = await servers.GetAsync(version, Cancel);
+        var database = await TestDatabase.CreateAsync(server, Cancel);
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [database.Name], ApplicationName = "pgm_drop_" + Guid.NewGuid().ToString("N")[..8] },
+            new PostgresqlMetricSet(new PostgresqlMetricsConfig()));
+        Assert.Empty((await scraper.ScrapeAsync(Cancel)).Errors);
+
+        // Scrapes go on every 200 ms while the database is dropped, as a collector's schedule does.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var scraping = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await scraper.ScrapeAsync(CancellationToken.None);
+                await Task.Delay(200, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await DropAsync(server, database.Name);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await scraping;
+        }
+
+        // A scrape that began before the drop may have held the database again; the next lets it go.
+        await scraper.ScrapeAsync(Cancel);
+        Assert.DoesNotContain(database.Name, scraper.HeldDatabases);
+    }
+
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task A_plain_DROP_DATABASE_right_after_a_scrape_succeeds_before_the_next(int version)
+    {
+        var server = await servers.GetAsync(version, Cancel);
+        var database = await TestDatabase.CreateAsync(server, Cancel);
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions { ConnectionString = server.ConnectionString, Databases = [database.Name], ApplicationName = "pgm_drop_" + Guid.NewGuid().ToString("N")[..8] },
+            new PostgresqlMetricSet(new PostgresqlMetricsConfig()));
+        Assert.Empty((await scraper.ScrapeAsync(Cancel)).Errors);
+
+        // No scrape follows (a 60 s interval): the idle connection to the database must close on its own while DROP DATABASE waits for it.
+        await DropAsync(server, database.Name);
+    }
+
+    /// <summary>A plain DROP DATABASE (no FORCE), which waits up to 5 s for other sessions to leave and then fails with 55006.</summary>
+    private static async Task DropAsync(IPostgresServer server, string database)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE {database}", connection) { CommandTimeout = 60 };
+        await drop.ExecuteNonQueryAsync(Cancel);
+    }
+
+    private static async Task<long> SessionsOfAsync(IPostgresServer server, string application)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @application", connection);
+        command.Parameters.AddWithValue("application", application);
+        return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }
+}
