@@ -18,12 +18,13 @@ const long MaxReleaseBinaryBytes = 20_000_000;
 
 // clang links both architectures (with --target for arm64); Debian's cross toolchain gives arm64's C runtime
 // objects, libc and binutils (objcopy strips the symbols into pgmetrics.dbg); qemu-user runs the arm64 binary
-// in the tests; rpm builds the RPMs.
+// in the tests; rpm builds the RPMs; systemd's systemd-sysusers and systemd-analyze run in the package tests
+// (a container image has neither), file names a binary's architecture.
 Task("ReleaseTools")
     .Does(() =>
 {
-    AptInstall(["clang", "lld", "gcc-aarch64-linux-gnu", "binutils-aarch64-linux-gnu", "libc6-dev-arm64-cross", "qemu-user-static", "rpm"],
-        ["/usr/bin/clang", "/usr/bin/aarch64-linux-gnu-objcopy", "/usr/aarch64-linux-gnu/lib/crt1.o", "/usr/bin/qemu-aarch64-static", "/usr/bin/rpmbuild"]);
+    AptInstall(["clang", "gcc-aarch64-linux-gnu", "binutils-aarch64-linux-gnu", "libc6-dev-arm64-cross", "qemu-user-static", "rpm", "systemd", "file"],
+        ["/usr/bin/clang", "/usr/bin/aarch64-linux-gnu-objcopy", "/usr/aarch64-linux-gnu/lib/crt1.o", "/usr/bin/qemu-aarch64-static", "/usr/bin/rpmbuild", "/usr/bin/systemd-analyze", "/usr/bin/systemd-sysusers", "/usr/bin/file"]);
 });
 
 // The collector for both architectures: artifacts/release-work/<rid>/pgmetrics (and pgmetrics.dbg, its symbols).
