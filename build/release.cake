@@ -396,3 +396,15 @@ Task("ReleaseImage")
     Run("sh", $"-c \"tar --sort=name --mtime=@{SourceDateEpoch()} --owner=0 --group=0 --numeric-owner --format=gnu -cf {archive.FullPath} -C {layout.FullPath} oci-layout index.json blobs\"", Directory("."));
     Information("Image index {0}: {1:0.0} MB", archive.GetFilename(), new System.IO.FileInfo(archive.FullPath).Length / 1e6);
 });
+
+// The tests of what Release built (tests/PgMetrics.Deployment.Tests/Release, Category=ReleaseArtifacts): the arm64
+// binary under qemu-user, the .deb and .rpm in a throwaway root, the image index. Test leaves them out.
+Task("ReleaseTests")
+    .IsDependentOn("Release")
+    .IsDependentOn("Postgres")
+    .Does(() => DotNetTest("./tests/PgMetrics.Deployment.Tests/PgMetrics.Deployment.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        Filter = "Category=ReleaseArtifacts",
+    }));
+

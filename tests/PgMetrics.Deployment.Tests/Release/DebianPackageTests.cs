@@ -6,6 +6,7 @@ namespace PgMetrics.Deployment.Tests.Release;
 /// The .deb packages: their metadata and files, and the amd64 one installed, upgraded, removed and purged in a
 /// throwaway root with the real dpkg (maintainer scripts included), and its systemd unit checked by systemd.
 /// </summary>
+[Trait("Category", "ReleaseArtifacts")]
 public sealed class DebianPackageTests : IDisposable
 {
     private const string Edit = "\n# edited by the operator\n";

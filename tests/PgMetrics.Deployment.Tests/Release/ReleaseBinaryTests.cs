@@ -8,6 +8,7 @@ namespace PgMetrics.Deployment.Tests.Release;
 /// under qemu-user with Debian's arm64 C library (libc6-arm64-cross, -L /usr/aarch64-linux-gnu): the version and
 /// commit, a config validated, and a scrape of a real throwaway PostgreSQL on loopback.
 /// </summary>
+[Trait("Category", "ReleaseArtifacts")]
 public sealed class ReleaseBinaryTests(PostgresServerPool servers) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pgmetrics-release-binary-").FullName;

@@ -6,6 +6,7 @@ namespace PgMetrics.Deployment.Tests.Release;
 
 /// <summary>What artifacts/release/ holds as a whole: every artifact docs/install.md names, SHA256SUMS over all of
 /// them (checked by sha256sum itself), and CycloneDX SBOMs whose components are the packages the build used.</summary>
+[Trait("Category", "ReleaseArtifacts")]
 public sealed class ReleaseFolderTests
 {
     [Fact]

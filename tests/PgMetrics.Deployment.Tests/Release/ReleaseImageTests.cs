@@ -9,6 +9,7 @@ namespace PgMetrics.Deployment.Tests.Release;
 /// the arm64 image's own root file system run as the x64 one is in ImageRunTests, under qemu-aarch64 with that
 /// root as its library prefix (-L), so the loader, glibc and every library come from the image, not the host.
 /// </summary>
+[Trait("Category", "ReleaseArtifacts")]
 public sealed class ReleaseImageTests(PostgresServerPool servers) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pgmetrics-release-image-").FullName;

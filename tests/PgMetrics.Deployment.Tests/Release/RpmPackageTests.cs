@@ -6,6 +6,7 @@ namespace PgMetrics.Deployment.Tests.Release;
 /// The .rpm packages read with the real rpm (metadata, files, config files, scripts, digests), and the x86_64 one
 /// installed, upgraded and erased in a throwaway root with its own rpm database.
 /// </summary>
+[Trait("Category", "ReleaseArtifacts")]
 public sealed class RpmPackageTests : IDisposable
 {
     private const string Edit = "\n# edited by the operator\n";
