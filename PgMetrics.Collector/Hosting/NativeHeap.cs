@@ -4,13 +4,14 @@ namespace PgMetrics.Collector.Hosting;
 
 /// <summary>
 /// Keeps glibc's <c>malloc</c> from holding on to native memory the collector has freed. The collector's
-/// native allocations come and go (zlib's deflate state of every gzip request, about 300 KB, made and freed
-/// on whichever thread-pool thread compresses; socket and runtime bookkeeping), and glibc serves each thread
-/// from one of up to 8 arenas per core, each keeping what was freed in it for reuse by that arena only. Over
-/// hours the arenas' high-water marks add up: in the fleet soak (100 targets at 2 s) the arenas' resident
-/// memory grew from 54 to 75 MiB in 13 minutes while the managed heap stayed at 52-56 MiB (bench/results/).
-/// Two arenas (the limit the .NET documentation suggests for containers) and a periodic
-/// <c>malloc_trim</c>, which gives the free pages inside every arena back to the kernel, keep it flat.
+/// native allocations come and go (zlib's deflate state for every gzip request, a few hundred KB, made and
+/// freed on whichever thread-pool thread compresses; the runtime's and the sockets' own bookkeeping), and
+/// glibc serves each thread from one of up to 8 arenas per core, each keeping what was freed in it for its
+/// own later use. Their high-water marks add up: in the fleet soak (100 targets at 2 s, JIT build) the
+/// arenas' resident memory grew from 51 to 75 MiB in 13 minutes while the managed heap stayed at 52-56 MB
+/// (bench/results/soak-100-targets-no-limiter-before.md). Two arenas (what <c>MALLOC_ARENA_MAX=2</c>, often
+/// set for .NET and JVM services in containers, gives) and a periodic <c>malloc_trim</c>, which gives the
+/// free pages inside every arena back to the kernel, keep them at 10-20 MiB.
 /// </summary>
 /// <remarks>
 /// A user's own <c>MALLOC_ARENA_MAX</c> or <c>GLIBC_TUNABLES</c> wins: nothing is changed when either is set.
