@@ -1,5 +1,9 @@
 using System.CommandLine;
 using PgMetrics.Collector.Cli;
+using PgMetrics.Collector.Hosting;
+
+// Before the runtime's threads make more of glibc's arenas (NativeHeap says why).
+NativeHeap.LimitArenas();
 
 var root = new RootCommand("pgmetrics: collects PostgreSQL metrics and sends them over OTLP.")
 {

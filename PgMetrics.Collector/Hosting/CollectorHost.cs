@@ -25,6 +25,7 @@ internal sealed class CollectorHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PipelineHost _pipeline;
     private readonly MemoryLimiter _memoryLimiter;
+    private readonly NativeHeapTrimmer _nativeHeapTrimmer = new();
     private HealthServer? _health;
     private ConfigWatcher? _watcher;
 
@@ -65,6 +66,7 @@ internal sealed class CollectorHost : IAsyncDisposable
         await _pipeline.ApplyAsync(Config).ConfigureAwait(false);
         FollowTargetLists(Config);
         _memoryLimiter.Start();
+        _nativeHeapTrimmer.Start();
         if (Config.Service.HealthEndpoint is { Length: > 0 } endpoint)
         {
             try
@@ -181,6 +183,7 @@ internal sealed class CollectorHost : IAsyncDisposable
         _watcher?.Dispose();
         StopFollowingTargetLists();
         await _memoryLimiter.DisposeAsync().ConfigureAwait(false);
+        await _nativeHeapTrimmer.DisposeAsync().ConfigureAwait(false);
         if (_health is not null)
         {
             await _health.DisposeAsync().ConfigureAwait(false);
