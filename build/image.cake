@@ -45,7 +45,14 @@ void MakeImageContext(string debianArchitecture, string binary, DirectoryPath ro
     var context = root.Combine("context");
     var debs = root.Combine("debs");
     CleanDirectory(debs);
-    CleanDirectory(context);
+    // Not CleanDirectory: the old root file system links usr/lib/ssl/certs to the absolute /etc/ssl/certs, and Cake's
+    // CleanDirectory follows that link and empties the build machine's own CA store. Directory.Delete removes links.
+    if (System.IO.Directory.Exists(context.FullPath))
+    {
+        System.IO.Directory.Delete(context.FullPath, recursive: true);
+    }
+
+    EnsureDirectoryExists(context);
     var rootfs = context.Combine("rootfs");
     EnsureDirectoryExists(rootfs);
 
