@@ -7,7 +7,11 @@ namespace PgMetrics.Runtime.Scraping;
 /// </summary>
 public sealed record ConnectionPoolOptions
 {
-    /// <summary>How long a connection may sit idle before it is closed (<c>max_idle_time</c>, Npgsql <c>Connection Idle Lifetime</c>); zero means never for being idle. Default 30 seconds.</summary>
+    /// <summary>
+    /// How long a database's connections may go unused before its idle ones are closed (<c>max_idle_time</c>, closed by
+    /// <see cref="ServerConnections"/>' sweep, not Npgsql's idle pruning, so a connection used every interval is never closed
+    /// and opened again); zero means never for being idle. Default 30 seconds for the home database, 2 seconds for any other.
+    /// </summary>
     public TimeSpan? MaxIdleTime { get; init; }
 
     /// <summary>How long a connection may live at all (<c>max_lifetime</c>, Npgsql <c>Connection Lifetime</c>); zero means for ever (the default).</summary>

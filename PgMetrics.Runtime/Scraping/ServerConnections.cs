@@ -176,23 +176,23 @@ public sealed partial class ServerConnections : IAsyncDisposable
 
     /// <summary>
     /// A database's connection settings with the <c>connection_pool</c> block mapped onto Npgsql: <c>max_open</c> to
-    /// Maximum Pool Size (0, no limit, to Npgsql's own 100; default 4), <c>max_idle_time</c> to Connection Idle Lifetime (0,
-    /// never, to a day), <c>max_lifetime</c> to Connection Lifetime, and <c>max_idle: 0</c> to Pooling=false (Npgsql
-    /// has no cap on idle connections below Maximum Pool Size; idle ones close after the idle lifetime).
+    /// Maximum Pool Size (0, no limit, to Npgsql's own 100; default 4), <c>max_lifetime</c> to Connection Lifetime, and
+    /// <c>max_idle: 0</c> to Pooling=false. <c>max_idle_time</c> is not Npgsql's Connection Idle Lifetime: the budget's
+    /// sweep closes a database's idle connections once none has been used for that long (see <c>CloseExpiredIdle</c>).
     /// </summary>
     internal NpgsqlConnectionStringBuilder PoolFor(string database)
     {
-        // By default each scraper (catalogue, query samples, top queries and their plans) uses one connection per
-        // database at a time, the catalogue two for a database with slow queries (at most max_open: 4 = its two and
-        // the others' one each); idle ones close soon after, so a server with hundreds of databases does not hold
-        // hundreds of connections between scrapes.
-        var idleSeconds = _pool.MaxIdleTime is { } idle ? (idle == TimeSpan.Zero ? 86_400 : Seconds(idle)) : 30;
+        // Npgsql's own pruning closes an idle connection when the pool had an idle one at each of its samples over the idle
+        // lifetime, which a connection used for a few milliseconds every interval always has: the home database's
+        // connection was closed and opened again about every 30 s, a backend started (fork, authentication, TLS) for
+        // nothing, and the budget kept a slot for a connection Npgsql had closed. So Npgsql keeps its idle connections a
+        // day and the sweep, which knows when each database last used one, closes them.
         return new NpgsqlConnectionStringBuilder(_base.ConnectionString)
         {
             Database = database,
             MaxPoolSize = MaxOpenPerDatabase,
-            ConnectionIdleLifetime = idleSeconds,
-            ConnectionPruningInterval = Math.Clamp(idleSeconds / 3, 1, 10),
+            ConnectionIdleLifetime = 86_400,
+            ConnectionPruningInterval = 10,
             ConnectionLifetime = _pool.MaxLifetime is { } lifetime ? Seconds(lifetime) : 0,
             Pooling = _pool.MaxIdle is not 0,
         };

@@ -149,6 +149,48 @@ public sealed class ConnectionBudgetTests(PostgresServerPool servers)
         await DropAsync(server, database.Name);
     }
 
+    [Theory]
+    [MemberData(nameof(ServerVersions.All), MemberType = typeof(ServerVersions))]
+    public async Task Connections_used_every_interval_stay_open_and_close_once_unused_for_max_idle_time(int version)
+    {
+        var server = await servers.GetAsync(version, Cancel);
+        await using var database = await TestDatabase.CreateAsync(server, Cancel);
+        var application = "pgm_idle_" + Guid.NewGuid().ToString("N")[..8];
+        await using var scraper = new PostgresScraper(
+            new ScraperOptions
+            {
+                ConnectionString = server.ConnectionString,
+                Databases = [database.Name],
+                ApplicationName = application,
+                ConnectionPool = new ConnectionPoolOptions { MaxIdleTime = TimeSpan.FromSeconds(2) },
+            },
+            new PostgresqlMetricSet(new PostgresqlMetricsConfig()));
+
+        // Scraped every 500 ms for three times max_idle_time: the same backends serve every scrape (none closed and opened
+        // again for having been idle a moment between scrapes, which Npgsql's own pruning did).
+        var most = 0;
+        var seen = new HashSet<int>();
+        for (var scrape = 0; scrape < 12; scrape++)
+        {
+            Assert.Empty((await scraper.ScrapeAsync(Cancel)).Errors);
+            var sessions = await SessionsOfAsync(server, application);
+            most = Math.Max(most, sessions.Length);
+            seen.UnionWith(sessions);
+            await Task.Delay(500, Cancel);
+        }
+
+        Assert.True(most > 0, "the collector's sessions should be listed");
+        Assert.True(seen.Count == most, $"{seen.Count} backends served the scrapes, never more than {most} at once: a connection was closed and opened again");
+
+        // Unused, they close once max_idle_time has passed.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await SessionsOfAsync(server, application)).Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the idle connections should close about 2 s after the last scrape");
+            await Task.Delay(200, Cancel);
+        }
+    }
+
     /// <summary>A plain DROP DATABASE (no FORCE), which waits up to 5 s for other sessions to leave and then fails with 55006.</summary>
     private static async Task DropAsync(IPostgresServer server, string database)
     {
