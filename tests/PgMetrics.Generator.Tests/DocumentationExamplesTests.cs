@@ -4,7 +4,7 @@ using PgMetrics.Metadata.Parsing;
 
 namespace PgMetrics.Generator.Tests;
 
-/// <summary>The metadata files the README and docs/ show are valid, and the README's custom metrics file is the one the tests use both ways.</summary>
+/// <summary>The metadata files the README and docs/ show are valid, and the custom metrics file docs/custom-metrics.md shows is the one the tests use both ways.</summary>
 public sealed partial class DocumentationExamplesTests
 {
     public static TheoryData<string> Documents => new(["README.md", .. Directory.GetFiles(GeneratorHarness.RepositoryPath("docs"), "*.md").Select(f => "docs/" + Path.GetFileName(f)).Order()]);
@@ -21,15 +21,15 @@ public sealed partial class DocumentationExamplesTests
     }
 
     [Fact]
-    public void The_README_shows_the_custom_metrics_file_the_tests_read_both_ways_and_the_mistake_it_quotes_is_reported_as_quoted()
+    public void The_custom_metrics_page_shows_the_file_the_tests_read_both_ways_and_the_mistake_it_quotes_is_reported_as_quoted()
     {
-        var readme = GeneratorHarness.ReadRepositoryFile("README.md");
-        var shown = MetadataExamples(readme[readme.IndexOf("## Custom metrics", StringComparison.Ordinal)..]).First();
+        var page = GeneratorHarness.ReadRepositoryFile("docs/custom-metrics.md");
+        var shown = MetadataExamples(page).First();
         var tested = GeneratorHarness.ReadRepositoryFile("tests/PgMetrics.IntegrationTests/CustomMetrics/metadata.yaml");
 
         Assert.Equal(MetadataParser.Parse(tested, "tested").Spec, MetadataParser.Parse(shown, "shown").Spec);
         var typo = MetadataParser.Parse(shown.Replace("column: revenue}", "column: revnue}", StringComparison.Ordinal), "/etc/pgmetrics/shop.yaml");
-        Assert.Contains(Assert.Single(typo.Diagnostics).ToString(), Whitespace().Replace(readme, " "), StringComparison.Ordinal);
+        Assert.Contains(Assert.Single(typo.Diagnostics).ToString(), Whitespace().Replace(page, " "), StringComparison.Ordinal);
     }
 
     // ```yaml blocks that are whole metadata files: they start with the file's type.
