@@ -59,12 +59,12 @@ public sealed class FleetTests(FleetServer fleet) : IClassFixture<FleetServer>, 
         return result.Config!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 30, Func<string>? detail = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {seconds} s: {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"not within {seconds} s: {what}{(detail is null ? "" : "; " + detail())}");
             await Task.Delay(200, Cancel);
         }
     }
@@ -133,7 +133,14 @@ public sealed class FleetTests(FleetServer fleet) : IClassFixture<FleetServer>, 
             }
         }
 
-        await WaitUntilAsync(() => Task.FromResult(Delivered().Select(p => p.Resource["server.address"]).Distinct().Count() == all.Count), "every target's points delivered", seconds: 60);
+        string Missing()
+        {
+            var delivered = Delivered().Select(p => p.Resource["server.address"]).ToHashSet();
+            return string.Join("; ", host.Receivers.Cast<PostgresReceiver>().Where(r => !delivered.Contains(r.Name.Split('[', ':')[1]))
+                .Select(r => $"{r.Name}: {(r.LastResult is { } last ? $"{last.PointsRecorded} points, errors: {string.Join(" | ", last.Errors)}" : "no scrape yet")}"));
+        }
+
+        await WaitUntilAsync(() => Task.FromResult(Delivered().Select(p => p.Resource["server.address"]).Distinct().Count() == all.Count), "every target's points delivered", seconds: 60, detail: Missing);
         foreach (var point in Delivered())
         {
             var target = int.Parse(point.Resource["server.address"].Split('.')[^1], System.Globalization.CultureInfo.InvariantCulture);
