@@ -21,7 +21,7 @@ internal static class StatementPanes
         {
             yield return Title("top statements", width);
             yield return new Text(Units.Cut(server.QueryScrapes == 0
-                ? "none yet: they need query_monitoring on the receiver and pg_stat_statements in its database"
+                ? "none yet: they need events.db.server.top_query on the receiver and pg_stat_statements in its database"
                 : "no statement ran since the previous scrape", width), new Style(Color.Grey));
             yield break;
         }
