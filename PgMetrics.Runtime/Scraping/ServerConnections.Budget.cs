@@ -10,7 +10,7 @@ namespace PgMetrics.Runtime.Scraping;
 /// from before a connection opens until Npgsql has closed it, found by the connection's close (its
 /// <c>StateChange</c> event, raised after the connection went back to its pool) and by
 /// <see cref="NpgsqlDataSource.Clear"/>, which closes a pool's idle connections at once and its busy ones when they
-/// come back. Npgsql may close an idle connection earlier on its own (its idle lifetime, a broken connection), which
+/// come back. Npgsql may close a connection earlier on its own (a broken connection, <c>max_lifetime</c>; its idle pruning is set to a day), which
 /// leaves a slot held for nothing until the pool is cleared, never one connection too many.
 /// </summary>
 public sealed partial class ServerConnections
