@@ -13,8 +13,10 @@ var releaseWork = MakeAbsolute(Directory("./artifacts/release-work"));
 // (.NET runtime id, Debian architecture, RPM architecture)
 var releaseArchitectures = new[] { (Rid: "linux-x64", Debian: "amd64", Rpm: "x86_64"), (Rid: "linux-arm64", Debian: "arm64", Rpm: "aarch64") };
 
-// What the published binaries are held to, as the Publish target holds the x64 one.
-const long MaxReleaseBinaryBytes = 20_000_000;
+// What the published binaries are held to: the Publish target's 20 MB for x64. The same code for arm64 is about
+// 3 % larger (fixed four-byte instructions; constants and addresses built by instruction pairs where x64 has them
+// inline): 20.1 MB beside x64's 19.5 MB. arm64 gets 5 % more, so a dependency that roots too much fails both.
+long MaxReleaseBinaryBytes(string rid) => rid == "linux-arm64" ? 21_000_000 : 20_000_000;
 
 // clang links both architectures (with --target for arm64); Debian's cross toolchain gives arm64's C runtime
 // objects, libc and binutils (objcopy strips the symbols into pgmetrics.dbg); qemu-user runs the arm64 binary
@@ -57,9 +59,9 @@ Task("ReleaseBinaries")
         var binary = output.CombineWithFilePath("pgmetrics");
         var bytes = new System.IO.FileInfo(binary.FullPath).Length;
         Information("{0}: {1:N0} bytes in {2:0} s", binary, bytes, watch.Elapsed.TotalSeconds);
-        if (bytes > MaxReleaseBinaryBytes)
+        if (bytes > MaxReleaseBinaryBytes(architecture.Rid))
         {
-            throw new Exception($"{binary} is {bytes:N0} bytes, over the {MaxReleaseBinaryBytes:N0} the NativeAOT collector is held to");
+            throw new Exception($"{binary} is {bytes:N0} bytes, over the {MaxReleaseBinaryBytes(architecture.Rid):N0} the NativeAOT collector for {architecture.Rid} is held to");
         }
     }
 });
