@@ -143,7 +143,7 @@ Task("ReleasePackages")
         CopyFile("./deploy/packages/pgmetrics.service", rpmUnit);
         EnsureDirectoryExists(rpmRoot.Combine("root/var/lib/pgmetrics"));
         var spec = System.IO.File.ReadAllText("./deploy/packages/rpm/pgmetrics.spec")
-            .Replace("@VERSION@", packageVersion).Replace("@ARCH@", architecture.Rpm).Replace("@GLIBC@", glibc).Replace("@HOMEPAGE@", homepage);
+            .Replace("@VERSION@", packageVersion).Replace("@GLIBC@", glibc).Replace("@HOMEPAGE@", homepage);
         var specFile = rpmRoot.CombineWithFilePath("pgmetrics.spec");
         System.IO.File.WriteAllText(specFile.FullPath, spec);
         RunWithEnvironment("rpmbuild", $"-bb --target {architecture.Rpm} --define \"_topdir {rpmRoot.FullPath}/top\" --define \"staging {rpmRoot.FullPath}/root\" {specFile.FullPath}",
