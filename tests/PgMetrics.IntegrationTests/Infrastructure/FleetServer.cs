@@ -26,7 +26,11 @@ public sealed class FleetServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var listen = string.Join(',', ["127.0.0.1", .. Enumerable.Range(1, Addresses).Select(Address)]);
-        _cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions(PostgresVersions.Requested[^1]) { Settings = new Dictionary<string, string> { ["listen_addresses"] = listen } });
+        // Room for every target's connections at once: the test cluster's 100 (97 without superuser slots) is fewer than 60
+        // targets hold when a loaded machine makes their queries slow enough for a second connection each (the catalogue's
+        // second lane), and the targets left out failed with 53300 instead of being scraped.
+        var settings = new Dictionary<string, string> { ["listen_addresses"] = listen, ["max_connections"] = (Addresses * 2 + 40).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        _cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions(PostgresVersions.Requested[^1]) { Settings = settings });
         await using var connection = new NpgsqlConnection(_cluster.ConnectionString);
         await connection.OpenAsync();
         var roles = string.Concat(Enumerable.Range(1, Addresses).Select(target => $"CREATE ROLE fleet_{target} LOGIN IN ROLE pg_monitor;"));
