@@ -52,7 +52,8 @@ public sealed class CollectorExportTests(PostgresServerPool servers)
             Assert.Empty(newRelic.Accepted);
 
             newRelic.Down = false;
-            var recovered = await CollectorProcess.RunAsync(Arguments("1500ms"));
+            // Long enough for a scrape of its own on a loaded machine, where starting the process and its first connection can take seconds.
+            var recovered = await CollectorProcess.RunAsync(Arguments("4s"));
 
             Assert.True(recovered.ExitCode == 0, recovered.Output + recovered.Errors);
             Assert.Empty(Directory.GetFiles(spool));
