@@ -7,53 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 interval=${1:-10s} seconds=${2:-120} databases=${3:-5} tables=${4:-200} query_monitoring=${5:-false}
-bin=.postgres/node_modules/pg18/native/bin
-work=$(mktemp -d) && chown postgres "$work"
-free_port() { python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-port=$(free_port) sink_port=$(free_port) health_port=$(free_port)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; runuser -u postgres -- "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-runuser -u postgres -- "$bin/initdb" -D "$work/data" -U postgres --auth=trust --no-sync >/dev/null
-runuser -u postgres -- "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work -c shared_preload_libraries=pg_stat_statements" start >/dev/null
-# The databases and tables the collector walks, made through a minimal PostgreSQL wire-protocol client (no psql here).
-python3 - "$port" "$databases" "$tables" <<'PY'
-import socket, struct, sys
-port, databases, tables = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-def run(database, sql):
-    s = socket.create_connection(("127.0.0.1", port))
-    params = b"user\0postgres\0database\0" + database.encode() + b"\0\0"
-    s.sendall(struct.pack("!ii", 8 + len(params), 196608) + params)
-    def read_until_ready():
-        while True:
-            kind = s.recv(1); length = struct.unpack("!i", recv(4))[0]; body = recv(length - 4)
-            if kind == b"E": raise SystemExit(body.decode(errors="replace"))
-            if kind == b"Z": return
-    def recv(n):
-        data = b""
-        while len(data) < n: data += s.recv(n - len(data))
-        return data
-    read_until_ready()
-    for statement in sql:
-        q = statement.encode() + b"\0"
-        s.sendall(b"Q" + struct.pack("!i", 4 + len(q)) + q); read_until_ready()
-    s.close()
-run("postgres", ["CREATE EXTENSION IF NOT EXISTS pg_stat_statements"] + [f"CREATE DATABASE app{d}" for d in range(databases)])
+source bench/lib/throwaway-server.sh
+start_postgres -c shared_preload_libraries=pg_stat_statements
+# The databases and tables the collector walks.
+python3 - "$work" "$port" "$databases" "$tables" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from pg import run
+port, databases, tables = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+run(port, "postgres", ["CREATE EXTENSION IF NOT EXISTS pg_stat_statements"] + [f"CREATE DATABASE app{d}" for d in range(databases)])
 for d in range(databases):
-    run(f"app{d}", [f"CREATE TABLE t{t} (id bigint PRIMARY KEY, v text); INSERT INTO t{t} SELECT g, md5(g::text) FROM generate_series(1, 100) g" for t in range(tables)])
+    run(port, f"app{d}", [f"CREATE TABLE t{t} (id bigint PRIMARY KEY, v text); INSERT INTO t{t} SELECT g, md5(g::text) FROM generate_series(1, 100) g" for t in range(tables)])
 PY
 
-# An OTLP/HTTP sink that accepts everything, like New Relic would.
-python3 - "$sink_port" <<'PY' &
-import http.server, sys
-class Sink(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0))); self.send_response(200); self.end_headers()
-    def log_message(self, *args): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
-PY
-pids+=($!)
+start_sink
 
 cat > "$work/pgmetrics.yaml" <<YAML
 receivers:
