@@ -421,9 +421,9 @@ public static partial class PostgresqlMetricDescriptors
         "postgresql.query.calls", "Calls of the statement since the previous scrape (pg_stat_statements.calls).", "{call}",
         global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
-    /// <summary><c>postgresql.query.total_time</c>: Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).</summary>
+    /// <summary><c>postgresql.query.total_time</c>: Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before pg_stat_statements 1.8, which PostgreSQL 13 ships).</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryTotalTime = new(
-        "postgresql.query.total_time", "Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).", "s",
+        "postgresql.query.total_time", "Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before pg_stat_statements 1.8, which PostgreSQL 13 ships).", "s",
         global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Double, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary><c>postgresql.query.mean_time</c>: Mean execution time of the statement over the interval since the previous scrape.</summary>
@@ -451,9 +451,9 @@ public static partial class PostgresqlMetricDescriptors
         "postgresql.query.temp_blocks", "Temporary blocks the statement read and wrote since the previous scrape (pg_stat_statements.temp_blks_read + temp_blks_written).", "{block}",
         global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
-    /// <summary><c>postgresql.query.wal_bytes</c>: WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).</summary>
+    /// <summary><c>postgresql.query.wal_bytes</c>: WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, from pg_stat_statements 1.8, which PostgreSQL 13 ships).</summary>
     public static readonly global::PgMetrics.Runtime.Metrics.MetricDescriptor PostgresqlQueryWalBytes = new(
-        "postgresql.query.wal_bytes", "WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).", "By",
+        "postgresql.query.wal_bytes", "WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, from pg_stat_statements 1.8, which PostgreSQL 13 ships).", "By",
         global::PgMetrics.Runtime.Metrics.MetricKind.Gauge, global::PgMetrics.Runtime.Metrics.MetricValueType.Int, isMonotonic: false, global::PgMetrics.Runtime.Metrics.AggregationTemporality.Cumulative);
 
     /// <summary><c>postgresql.wait_events</c>: Client sessions that are not idle and wait, by wait event (pg_stat_activity).</summary>

@@ -964,7 +964,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryCalls, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.query.total_time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).</summary>
+    /// <summary>Records a data point of <c>postgresql.query.total_time</c> (s) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before pg_stat_statements 1.8, which PostgreSQL 13 ships).</summary>
     public void RecordPostgresqlQueryTotalTimeDataPoint(long timeUnixNano, double value, string dbQueryFingerprint, string dbQueryText, string dbUser)
     {
         if (!_config.PostgresqlQueryTotalTime.Enabled)
@@ -1030,7 +1030,7 @@ public sealed partial class PostgresqlMetricsBuilder
         _buffer.AddPoint(PostgresqlMetricDescriptors.PostgresqlQueryTempBlocks, timeUnixNano, value, [global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryFingerprint, dbQueryFingerprint), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbQueryText, dbQueryText), global::PgMetrics.Runtime.Metrics.KeyValue.String(PostgresqlAttributeNames.DbUser, dbUser)]);
     }
 
-    /// <summary>Records a data point of <c>postgresql.query.wal_bytes</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).</summary>
+    /// <summary>Records a data point of <c>postgresql.query.wal_bytes</c> (By) taken at <paramref name="timeUnixNano"/> (Unix nanoseconds): WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, from pg_stat_statements 1.8, which PostgreSQL 13 ships).</summary>
     public void RecordPostgresqlQueryWalBytesDataPoint(long timeUnixNano, long value, string dbQueryFingerprint, string dbQueryText, string dbUser)
     {
         if (!_config.PostgresqlQueryWalBytes.Enabled)

@@ -255,7 +255,7 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.query.calls</c>: Calls of the statement since the previous scrape (pg_stat_statements.calls).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryCalls { get; } = new(enabled: true);
 
-    /// <summary><c>postgresql.query.total_time</c>: Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before PostgreSQL 13).</summary>
+    /// <summary><c>postgresql.query.total_time</c>: Time spent executing the statement since the previous scrape (pg_stat_statements.total_exec_time, total_time before pg_stat_statements 1.8, which PostgreSQL 13 ships).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryTotalTime { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.query.mean_time</c>: Mean execution time of the statement over the interval since the previous scrape.</summary>
@@ -273,7 +273,7 @@ public sealed partial class PostgresqlMetricsConfig
     /// <summary><c>postgresql.query.temp_blocks</c>: Temporary blocks the statement read and wrote since the previous scrape (pg_stat_statements.temp_blks_read + temp_blks_written).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryTempBlocks { get; } = new(enabled: true);
 
-    /// <summary><c>postgresql.query.wal_bytes</c>: WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, PostgreSQL 13 and later).</summary>
+    /// <summary><c>postgresql.query.wal_bytes</c>: WAL the statement generated since the previous scrape (pg_stat_statements.wal_bytes, from pg_stat_statements 1.8, which PostgreSQL 13 ships).</summary>
     public global::PgMetrics.Runtime.Metrics.MetricConfig PostgresqlQueryWalBytes { get; } = new(enabled: true);
 
     /// <summary><c>postgresql.wait_events</c>: Client sessions that are not idle and wait, by wait event (pg_stat_activity).</summary>
