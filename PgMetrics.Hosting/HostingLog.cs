@@ -19,4 +19,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Receiver {Name}: targets from {Source} applied: {Started} started, {Stopped} stopped, {Replaced} replaced, {Kept} unchanged")]
     public static partial void TargetsApplied(ILogger logger, string name, string source, int started, int stopped, int replaced, int kept);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Applying the config took {TotalSeconds:0.0} s: the running receivers stopped in {ReceiversSeconds:0.0} s, the self-metrics in {SelfMetricsSeconds:0.0} s, the exporters in {ExportersSeconds:0.0} s; the new pipeline started in {StartSeconds:0.0} s")]
+    public static partial void SlowApply(ILogger logger, double totalSeconds, double receiversSeconds, double selfMetricsSeconds, double exportersSeconds, double startSeconds);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PgMetrics.Runtime.Components;
 using PgMetrics.Runtime.Metrics;
@@ -24,6 +25,9 @@ internal sealed class PipelineHost : IAsyncDisposable
     private readonly ComponentFactories _factories;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    // Applying a config normally takes milliseconds; past this the steps' times are logged.
+    private static readonly TimeSpan SlowApply = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _applyGate = new(1, 1);
     private readonly ExporterState _exporterState = new();
     private readonly SelfMetricsCollector _selfMetrics = new(Environment.MachineName + "/" + Environment.ProcessId);
@@ -69,14 +73,20 @@ internal sealed class PipelineHost : IAsyncDisposable
         await _applyGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            // Each step's time, said when applying is slow: a reload that seems to hang names the step that waits.
+            var started = Stopwatch.GetTimestamp();
+            TimeSpan receiversStopped = default, selfMetricsStopped = default, exportersStopped = default;
             if (_pipeline is { } running)
             {
                 await running.StopReceiversAsync(CancellationToken.None).ConfigureAwait(false);
+                receiversStopped = Stopwatch.GetElapsedTime(started);
                 await _selfMetricsReporter.StopAsync(reportNow: false).ConfigureAwait(false);
+                selfMetricsStopped = Stopwatch.GetElapsedTime(started);
 
                 // Stopped at once, not flushed: their queues carry over to the new exporters.
                 await running.StopExportersAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
                 running.Dispose();
+                exportersStopped = Stopwatch.GetElapsedTime(started);
             }
 
             lock (_fileTargets)
@@ -109,6 +119,12 @@ internal sealed class PipelineHost : IAsyncDisposable
             _selfMetricsReporter.Start(pipeline.FanOut, pipeline.SelfMetricsInterval);
             _pipeline = pipeline;
             Config = config;
+
+            var total = Stopwatch.GetElapsedTime(started);
+            if (total >= SlowApply)
+            {
+                HostingLog.SlowApply(_logger, total.TotalSeconds, receiversStopped.TotalSeconds, (selfMetricsStopped - receiversStopped).TotalSeconds, (exportersStopped - selfMetricsStopped).TotalSeconds, (total - exportersStopped).TotalSeconds);
+            }
         }
         finally
         {

@@ -57,7 +57,7 @@ internal static class RunCommand
         // A live view that fills the terminal shows the warnings itself; lines on stderr would tear it.
         using var loggerFactory = LoggingSetup.Create(config.Service, LiveExporterFactory.TakesTerminal(config) ? LiveLogSink.Shared : null);
         await using var host = new CollectorHost(config, loggerFactory);
-        using var signals = new ShutdownSignals(onReload: config.IsFile ? () => _ = host.ReloadInBackgroundAsync() : null);
+        using var signals = new ShutdownSignals(onReload: config.IsFile ? () => _ = host.ReloadInBackgroundAsync("SIGHUP") : null);
 
         // Said before starting: once started, a live view may fill the terminal.
         Console.WriteLine(config.IsFile

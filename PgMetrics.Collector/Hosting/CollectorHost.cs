@@ -83,7 +83,7 @@ internal sealed class CollectorHost : IAsyncDisposable
 
         if (Config.IsFile)
         {
-            _watcher = new ConfigWatcher(Config.WatchedFiles, ReloadInBackgroundAsync);
+            _watcher = new ConfigWatcher(Config.WatchedFiles, () => ReloadInBackgroundAsync("a watched file changed"));
         }
     }
 
@@ -91,8 +91,10 @@ internal sealed class CollectorHost : IAsyncDisposable
     /// <see cref="ReloadAsync"/> for callers that cannot wait for it (SIGHUP, a changed file): whatever goes
     /// wrong while the config is applied is logged (event 3012) and counted, never lost with an unobserved task.
     /// </summary>
-    public async Task ReloadInBackgroundAsync()
+    /// <param name="trigger">What asked for the reload, for the log: "SIGHUP", "a watched file changed".</param>
+    public async Task ReloadInBackgroundAsync(string trigger)
     {
+        CollectorLog.ReloadRequested(_logger, trigger, Config.FilePath);
         try
         {
             await ReloadAsync().ConfigureAwait(false);

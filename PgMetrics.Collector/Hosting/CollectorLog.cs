@@ -20,6 +20,9 @@ internal static partial class CollectorLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Config reloaded from {File}: {Receivers} receivers, exporters {Exporters}")]
     public static partial void Reloaded(ILogger logger, string file, int receivers, string exporters);
 
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Config reload asked for ({Trigger}): reading {File}")]
+    public static partial void ReloadRequested(ILogger logger, string trigger, string file);
+
     [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Receiver {Name}: targets file rejected, the running targets stay: {Error}")]
     public static partial void TargetsRejected(ILogger logger, string name, string error);
 
