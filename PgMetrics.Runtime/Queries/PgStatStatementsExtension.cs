@@ -21,6 +21,9 @@ public sealed record PgStatStatementsExtension(string InstalledVersion, string S
     /// <summary>The version that renamed <c>total_time</c> to <c>total_exec_time</c> and added <c>total_plan_time</c> and <c>wal_bytes</c>.</summary>
     public static readonly Version ExecTimeVersion = new(1, 8);
 
+    /// <summary>The version that added <c>toplevel</c>, which tells a statement run inside a function apart from the same one sent by a client.</summary>
+    public static readonly Version TopLevelVersion = new(1, 9);
+
     private const string InstalledSql = """
         SELECT e.extversion, quote_ident(n.nspname)
         FROM pg_catalog.pg_extension e
@@ -28,17 +31,25 @@ public sealed record PgStatStatementsExtension(string InstalledVersion, string S
         WHERE e.extname = 'pg_stat_statements'
         """;
 
-    // The collector's own statements (marked, see CollectorSql) are left out; most time spent first, as the LIMIT keeps those.
-    private const string StatementsSql = """
-        SELECT s.queryid::text, d.datname::text, r.rolname::text, s.query, s.calls, s.{1}, {2}, s.rows,
+    // Every entry the role may see (queryid is null for the others), without text: pg_stat_statements(false) does not
+    // load the query text file, whose size grows with pg_stat_statements.max and the statements' length.
+    private const string CountersSql = """
+        SELECT s.queryid::text, d.datname::text, r.rolname::text, {4}, s.calls, s.{1}, {2}, s.rows,
                s.shared_blks_hit, s.shared_blks_read, s.shared_blks_dirtied, s.shared_blks_written,
                s.temp_blks_read, s.temp_blks_written, {3}
-        FROM {0}.pg_stat_statements s
+        FROM {0}.pg_stat_statements(false) s
         JOIN pg_catalog.pg_database d ON d.oid = s.dbid
         JOIN pg_catalog.pg_roles r ON r.oid = s.userid
-        WHERE s.queryid IS NOT NULL AND s.query <> '<insufficient privilege>' AND s.query NOT LIKE '%/* pgmetrics */'
-        ORDER BY s.{1} DESC
-        LIMIT @limit
+        WHERE s.queryid IS NOT NULL
+        """;
+
+    // The text of the entries with these query ids (the server reads its text file once for the call).
+    private const string TextsSql = """
+        SELECT s.queryid::text, d.datname::text, r.rolname::text, {1}, s.query
+        FROM {0}.pg_stat_statements(true) s
+        JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+        JOIN pg_catalog.pg_roles r ON r.oid = s.userid
+        WHERE s.queryid = ANY(@queryids)
         """;
 
     /// <summary>The installed version as a number, or null when extversion is not one (a build of its own).</summary>
@@ -50,12 +61,23 @@ public sealed record PgStatStatementsExtension(string InstalledVersion, string S
     /// <summary>Whether the view has <c>total_exec_time</c>, <c>total_plan_time</c> and <c>wal_bytes</c> (1.8 and later).</summary>
     public bool HasExecTime => Version >= ExecTimeVersion;
 
+    /// <summary>Whether the view has <c>toplevel</c> (1.9 and later, PostgreSQL 14).</summary>
+    public bool HasTopLevel => Version >= TopLevelVersion;
+
     /// <summary>
-    /// The statements, most execution time first, at most <c>@limit</c> of them: query id as text, database, role, text, calls,
+    /// Every entry's counters, without text, in no order: query id as text, database, role, toplevel (true before 1.9), calls,
     /// execution time and planning time in milliseconds (0 before 1.8), rows, the six block counters and WAL bytes (0 before 1.8).
     /// </summary>
-    public string StatementsQuery => string.Format(CultureInfo.InvariantCulture, StatementsSql, Schema,
-        HasExecTime ? "total_exec_time" : "total_time", HasExecTime ? "s.total_plan_time" : "0::float8", HasExecTime ? "s.wal_bytes::bigint" : "0::bigint");
+    public string CountersQuery => string.Format(CultureInfo.InvariantCulture, CountersSql, Schema,
+        HasExecTime ? "total_exec_time" : "total_time", HasExecTime ? "s.total_plan_time" : "0::float8", HasExecTime ? "s.wal_bytes::bigint" : "0::bigint", TopLevelColumn);
+
+    /// <summary>
+    /// The text of the entries whose query id is in the <c>@queryids</c> parameter (bigint[]): query id as text, database, role,
+    /// toplevel (true before 1.9) and pg_stat_statements' text, with <c>$n</c> for constants.
+    /// </summary>
+    public string TextsQuery => string.Format(CultureInfo.InvariantCulture, TextsSql, Schema, TopLevelColumn);
+
+    private string TopLevelColumn => HasTopLevel ? "s.toplevel" : "true";
 
     /// <summary>The extension as installed in the connection's database, or null when it is not installed there.</summary>
     public static async Task<PgStatStatementsExtension?> ReadAsync(NpgsqlConnection connection, TimeSpan timeout, CancellationToken cancellationToken)

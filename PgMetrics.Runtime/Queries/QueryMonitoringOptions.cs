@@ -35,7 +35,11 @@ public sealed record TopQueryOptions
     /// <summary>How many statements, by execution time since the previous collection, are reported (<c>top_n_query</c>). Default 200.</summary>
     public int TopNQuery { get; init; } = 200;
 
-    /// <summary>The most pg_stat_statements rows read per collection, most time spent first (<c>max_rows_per_query</c>). Default 1,000.</summary>
+    /// <summary>
+    /// The most pg_stat_statements entries considered per collection (<c>max_rows_per_query</c>): of the entries that ran
+    /// since the previous collection, those that spent the most execution time in it; their texts are read once and
+    /// cached (twice this many at most). Every entry's counters are read regardless. Default 1,000.
+    /// </summary>
     public int MaxRowsPerQuery { get; init; } = 1000;
 
     /// <summary>The most statements explained per collection (<c>max_explain_each_interval</c>); the rest wait for a later one. Default 1,000.</summary>

@@ -5,7 +5,7 @@ namespace PgMetrics.Runtime.Queries;
 /// the receiver's top queries report it: a statement seen for the first time counts from zero (its cumulative
 /// counters), and so does one whose calls went down (pg_stat_statements_reset, or evicted and seen again); any
 /// other counter that went down counts as zero.
-/// Entries are told apart by query ID, database and role, as the view keys them.
+/// Entries are told apart by query ID, database, role and toplevel, as the view keys them.
 /// </summary>
 public sealed class StatementDeltas
 {
@@ -29,6 +29,9 @@ public sealed class StatementDeltas
             Math.Max(0, delta.TempBlocksRead), Math.Max(0, delta.TempBlocksWritten), Math.Max(0, delta.WalBytes));
     }
 
+    /// <summary>Whether the latest ended reading had the entry.</summary>
+    public bool WasInLastReading(StatementKey key) => _previous.ContainsKey(key);
+
     /// <summary>Ends a reading: the next one is compared with it; entries it did not see are forgotten.</summary>
     public void EndReading()
     {
@@ -41,4 +44,6 @@ public sealed class StatementDeltas
 /// <param name="QueryId">queryid as text (signed 64-bit).</param>
 /// <param name="Database">The database's name.</param>
 /// <param name="Role">The role's name.</param>
-public readonly record struct StatementKey(string QueryId, string Database, string Role);
+/// <param name="TopLevel">pg_stat_statements' <c>toplevel</c> (1.9 and later): false for a statement run inside a function or procedure,
+/// which has an entry of its own beside the same statement sent by a client; true before 1.9.</param>
+public readonly record struct StatementKey(string QueryId, string Database, string Role, bool TopLevel = true);

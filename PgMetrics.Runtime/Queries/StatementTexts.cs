@@ -1,7 +1,8 @@
 namespace PgMetrics.Runtime.Queries;
 
 /// <summary>
-/// pg_stat_statements' own text of the statements the top-query scraper read in its latest collection, by database
+/// pg_stat_statements' own text of the statements whose text the top-query scraper holds (those that were among the
+/// most time-consuming of a collection and are still in the view; see <see cref="StatementTextCache"/>), by database
 /// and query id (<c>pg_stat_statements.queryid</c>). One receiver's query sample scraper looks a session's
 /// <c>pg_stat_activity.query_id</c> up here (PostgreSQL 14 and later, with <c>compute_query_id</c> on), so a sample
 /// and its top query are fingerprinted from the same text and join exactly, also where fingerprinting the activity
@@ -9,7 +10,7 @@ namespace PgMetrics.Runtime.Queries;
 /// the sample's own text is fingerprinted, which stays the key across servers and versions.
 /// </summary>
 /// <remarks>
-/// The map is replaced whole by each collection, so it holds at most <c>top_query_collection.max_rows_per_query</c>
+/// The map is replaced whole by each collection, so it holds at most twice <c>top_query_collection.max_rows_per_query</c>
 /// texts; readers on another scraper's thread see either the old map or the new one.
 /// </remarks>
 public sealed class StatementTexts

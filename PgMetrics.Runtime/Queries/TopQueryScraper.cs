@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 using PgMetrics.Runtime.Logs;
@@ -10,12 +11,16 @@ namespace PgMetrics.Runtime.Queries;
 
 /// <summary>
 /// The receiver's top queries: the statements of pg_stat_statements that spent the most execution time since the
-/// previous collection (<c>top_n_query</c> of the <c>max_rows_per_query</c> read), each a <c>db.server.top_query</c>
-/// event with its plan, and the <c>postgresql.query.*</c> metrics of the same deltas, summed per fingerprint (the
-/// <c>top_n_query</c> series that spent the most; see <see cref="QuerySeries.Top"/>). The view is read as the installed
-/// extension has it, in its own schema (<see cref="PgStatStatementsExtension"/>). Plans are explained at most
-/// <c>max_explain_each_interval</c> per collection and kept for <c>query_plan_cache_ttl</c>. The collector's own
-/// statements are left out. Without pg_stat_statements (or with one older than 1.2) it says so once and collects nothing.
+/// previous collection, each a <c>db.server.top_query</c> event with its plan (<c>top_n_query</c> of them), and the
+/// <c>postgresql.query.*</c> metrics of the same deltas, summed per fingerprint (the <c>top_n_query</c> series that spent
+/// the most; see <see cref="QuerySeries.Top"/>). Each collection reads every entry's counters without text and diffs
+/// them all, so a statement that is slow only now is found however small its lifetime totals; text is read only for
+/// the <c>max_rows_per_query</c> candidates whose text is not cached (<see cref="StatementTextCache"/>), so a steady
+/// workload reads none. The view is read as the installed extension has it, in its own schema
+/// (<see cref="PgStatStatementsExtension"/>). Plans are explained at most <c>max_explain_each_interval</c> per collection
+/// and kept for <c>query_plan_cache_ttl</c>. The collector's own statements and statements run inside functions
+/// (<c>toplevel</c> false) are left out. Without pg_stat_statements (or with one older than 1.2) it says so once and
+/// collects nothing.
 /// </summary>
 public sealed class TopQueryScraper : IScraper
 {
@@ -23,6 +28,7 @@ public sealed class TopQueryScraper : IScraper
     private readonly ServerConnections _connections;
     private readonly ServerQueryOutput _output;
     private readonly StatementDeltas _deltas = new();
+    private readonly StatementTextCache _texts;
     private readonly QueryPlanner _planner;
     private readonly QueryPlanCache _plans;
     private readonly StatementTexts? _statementTexts;
@@ -42,11 +48,15 @@ public sealed class TopQueryScraper : IScraper
         _connections = connections;
         _output = new ServerQueryOutput(connections, metricSet);
         _planner = new QueryPlanner(connections, queryTimeout);
+        _texts = new StatementTextCache(Math.Max(1, 2 * options.MaxRowsPerQuery));
         _plans = new QueryPlanCache(options.QueryPlanCacheSize, options.QueryPlanCacheTtl);
     }
 
     /// <inheritdoc/>
     public string Name => "top_queries";
+
+    /// <summary>How many query ids' texts this scraper has read from pg_stat_statements since it was made; a steady workload adds none.</summary>
+    public long TextsRead { get; private set; }
 
     /// <inheritdoc/>
     public async Task<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken)
@@ -89,41 +99,98 @@ public sealed class TopQueryScraper : IScraper
             return [];
         }
 
-        var changed = new List<TopQueryEvent>();
-        var texts = new Dictionary<(string Database, string QueryId), string>();
-        await using (var command = CollectorSql.Statement(extension.StatementsQuery, connection, _connections.QueryTimeout))
+        _texts.BeginCollection();
+        var changed = await ReadChangedAsync(connection, extension, cancellationToken).ConfigureAwait(false);
+
+        // The candidates: the entries that spent the most execution time in this interval, never by lifetime totals or calls.
+        changed.Sort((a, b) => b.Delta.ExecutionTimeMilliseconds.CompareTo(a.Delta.ExecutionTimeMilliseconds));
+        var candidates = new List<TopQueryEvent>(Math.Min(changed.Count, _options.MaxRowsPerQuery));
+        for (var next = 0; candidates.Count < _options.MaxRowsPerQuery && next < changed.Count;)
         {
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", _options.MaxRowsPerQuery));
+            // The collector's own statements are known only once their text is read; those of a batch are replaced
+            // by the next entries, so they never take a candidate's place.
+            var batch = changed.GetRange(next, Math.Min(_options.MaxRowsPerQuery - candidates.Count, changed.Count - next));
+            next += batch.Count;
+            await ReadMissingTextsAsync(connection, extension, batch, cancellationToken).ConfigureAwait(false);
+            foreach (var (key, delta) in batch)
+            {
+                // Not found: the collector's own, or evicted between the two statements (left out this time).
+                if (_texts.TryGet(key, out var text))
+                {
+                    candidates.Add(new TopQueryEvent(key, text, delta, null));
+                }
+            }
+        }
+
+        _texts.EndCollection(_deltas.WasInLastReading);
+        _statementTexts?.Replace(_texts.ByDatabaseAndQueryId());
+
+        // Events are pg_stat_statements entries, one per query id as the receiver sends them; points are series,
+        // one per attribute set, so entries that share a fingerprint are summed into one.
+        foreach (var series in QuerySeries.Top(candidates, _options.TopNQuery))
+        {
+            Record(series, timeUnixNano, extension.HasExecTime);
+        }
+
+        return [.. candidates.Take(_options.TopNQuery)];
+    }
+
+    /// <summary>Reads every entry's counters (no text) and returns those that ran since the previous reading, with their difference.</summary>
+    private async Task<List<(StatementKey Key, StatementTotals Delta)>> ReadChangedAsync(NpgsqlConnection connection, PgStatStatementsExtension extension, CancellationToken cancellationToken)
+    {
+        var changed = new List<(StatementKey Key, StatementTotals Delta)>();
+        await using (var command = CollectorSql.Statement(extension.CountersQuery, connection, _connections.QueryTimeout))
+        {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var key = new StatementKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                var key = new StatementKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3));
                 var totals = new StatementTotals(
                     ColumnReader.ReadInt64(reader, 4), ColumnReader.ReadDouble(reader, 5), ColumnReader.ReadDouble(reader, 6), ColumnReader.ReadInt64(reader, 7),
                     ColumnReader.ReadInt64(reader, 8), ColumnReader.ReadInt64(reader, 9), ColumnReader.ReadInt64(reader, 10), ColumnReader.ReadInt64(reader, 11),
                     ColumnReader.ReadInt64(reader, 12), ColumnReader.ReadInt64(reader, 13), ColumnReader.ReadInt64(reader, 14));
                 var delta = _deltas.Next(key, totals);
-                var query = reader.IsDBNull(3) ? string.Empty : reader.GetString(3);
-                texts.TryAdd((key.Database, key.QueryId), query);
-                if (delta.Calls > 0)
+
+                // Statements run inside functions (toplevel false, with pg_stat_statements.track = all) are left out: their
+                // time is inside their caller's already.
+                if (delta.Calls > 0 && key.TopLevel && !_texts.IsCollectorOwn(key))
                 {
-                    changed.Add(new TopQueryEvent(key, query, delta, null));
+                    changed.Add((key, delta));
                 }
             }
         }
 
-        _statementTexts?.Replace(texts);
-
         _deltas.EndReading();
+        return changed;
+    }
 
-        // Events are pg_stat_statements entries, one per query id as the receiver sends them; points are series,
-        // one per attribute set, so entries that share a fingerprint are summed into one.
-        foreach (var series in QuerySeries.Top(changed, _options.TopNQuery))
+    /// <summary>Reads, in one statement, the text of the entries whose text is not cached (nor known to be the collector's own).</summary>
+    private async Task ReadMissingTextsAsync(NpgsqlConnection connection, PgStatStatementsExtension extension, List<(StatementKey Key, StatementTotals Delta)> entries, CancellationToken cancellationToken)
+    {
+        var missing = new HashSet<long>();
+        foreach (var (key, _) in entries)
         {
-            Record(series, timeUnixNano, extension.HasExecTime);
+            if (!_texts.TryGet(key, out _) && !_texts.IsCollectorOwn(key))
+            {
+                missing.Add(long.Parse(key.QueryId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+            }
         }
 
-        return [.. changed.OrderByDescending(e => e.Delta.ExecutionTimeMilliseconds).Take(_options.TopNQuery)];
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = CollectorSql.Statement(extension.TextsQuery, connection, _connections.QueryTimeout);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("queryids", [.. missing]));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = new StatementKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3));
+            _texts.Add(key, reader.IsDBNull(4) ? string.Empty : reader.GetString(4));
+        }
+
+        TextsRead += missing.Count;
     }
 
     /// <summary>Whether top queries can read the extension; says once why not (each different reason once).</summary>

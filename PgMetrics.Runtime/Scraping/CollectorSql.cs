@@ -16,6 +16,9 @@ public static class CollectorSql
     /// <summary>A <c>NOT LIKE</c> pattern that matches the collector's own statements.</summary>
     public const string OwnStatementPattern = "%" + Marker;
 
+    /// <summary>Whether a statement's text, as pg_stat_statements or pg_stat_activity keeps it, is one of the collector's own.</summary>
+    public static bool IsCollectorStatement(string text) => text.AsSpan().TrimEnd().EndsWith(Marker, StringComparison.Ordinal);
+
     /// <summary><paramref name="sql"/> ending with <see cref="Marker"/>.</summary>
     public static string Mark(string sql) => sql.TrimEnd() + "\n" + Marker;
 
@@ -27,5 +30,7 @@ public static class CollectorSql
     /// <param name="sql">One SQL statement; named parameters (<c>@name</c>) go in <see cref="CollectorStatement.Parameters"/>.</param>
     /// <param name="connection">An open connection.</param>
     /// <param name="timeout">The server-side limit; whole milliseconds, at least 1.</param>
-    public static CollectorStatement Statement(string sql, NpgsqlConnection connection, TimeSpan timeout) => new(sql, connection, timeout);
+    /// <param name="searchPathFirst">Schemas (quoted identifiers, comma-separated) put before the session's <c>search_path</c>
+    /// for this statement alone, e.g. where the extensions it reads are installed; null or empty for none.</param>
+    public static CollectorStatement Statement(string sql, NpgsqlConnection connection, TimeSpan timeout, string? searchPathFirst = null) => new(sql, connection, timeout, searchPathFirst);
 }
