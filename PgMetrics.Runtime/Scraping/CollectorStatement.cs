@@ -6,7 +6,8 @@ namespace PgMetrics.Runtime.Scraping;
 /// <summary>
 /// One statement of the collector, bounded on the server by <c>statement_timeout</c> and a short <c>lock_timeout</c>
 /// (<see cref="LockTimeout"/>) without changing the session: it is sent in one batch (one Sync) after
-/// <c>set_config('statement_timeout', …, is_local =&gt; true)</c> and the same for <c>lock_timeout</c>.
+/// <c>set_config('statement_timeout', …, is_local =&gt; true)</c> and the same for <c>lock_timeout</c> (and, for a
+/// statement that reads an extension, <c>search_path</c> with the extension's schema first).
 /// Statements before a Sync run in one implicit transaction, and a local setting ends with its transaction,
 /// so the limit covers this statement alone and is gone when the server connection is idle again. That is
 /// what makes it safe behind PgBouncer in transaction pooling, where the next transaction on the same server
@@ -28,14 +29,28 @@ public sealed class CollectorStatement : IAsyncDisposable
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlBatchCommand _statement;
 
-    internal CollectorStatement(string sql, NpgsqlConnection connection, TimeSpan timeout)
+    internal CollectorStatement(string sql, NpgsqlConnection connection, TimeSpan timeout, string? searchPathFirst = null)
     {
         var statementMilliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
         var milliseconds = statementMilliseconds.ToString(CultureInfo.InvariantCulture);
         var lockMilliseconds = Math.Min(statementMilliseconds, (long)LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _batch = new NpgsqlBatch(connection);
-        _batch.BatchCommands.Add(new NpgsqlBatchCommand(CollectorSql.Mark(
-            $"SELECT pg_catalog.set_config('statement_timeout', '{milliseconds}', true), pg_catalog.set_config('lock_timeout', '{lockMilliseconds}', true)")));
+        var settings = new NpgsqlBatchCommand();
+        if (string.IsNullOrEmpty(searchPathFirst))
+        {
+            settings.CommandText = CollectorSql.Mark(
+                $"SELECT pg_catalog.set_config('statement_timeout', '{milliseconds}', true), pg_catalog.set_config('lock_timeout', '{lockMilliseconds}', true)");
+        }
+        else
+        {
+            // The schemas go as a parameter: a schema name may hold any character.
+            settings.CommandText = CollectorSql.Mark(
+                $"SELECT pg_catalog.set_config('statement_timeout', '{milliseconds}', true), pg_catalog.set_config('lock_timeout', '{lockMilliseconds}', true), "
+                + "pg_catalog.set_config('search_path', $1 || ', ' || pg_catalog.current_setting('search_path'), true)");
+            settings.Parameters.Add(new NpgsqlParameter<string> { TypedValue = searchPathFirst });
+        }
+
+        _batch.BatchCommands.Add(settings);
         _statement = new NpgsqlBatchCommand(CollectorSql.Mark(sql));
         _batch.BatchCommands.Add(_statement);
     }

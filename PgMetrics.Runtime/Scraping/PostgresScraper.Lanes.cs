@@ -115,7 +115,7 @@ public sealed partial class PostgresScraper
     /// Taking only a spare slot means a second lane never keeps another database waiting. It throws none of the
     /// server's failures: a query's is an error in <paramref name="lane"/> (<see cref="RunQueriesAsync"/>).
     /// </summary>
-    private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, IReadOnlySet<string> extensions, LaneResult lane, ConnectionGate gate, CancellationToken cancellationToken)
+    private async Task<bool> RunSecondLaneAsync(string database, IReadOnlyList<MetricQuery> queries, ScrapeContext context, InstalledExtensions extensions, LaneResult lane, ConnectionGate gate, CancellationToken cancellationToken)
     {
         if (!gate.TryEnterSpare())
         {

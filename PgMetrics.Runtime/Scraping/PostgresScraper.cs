@@ -211,7 +211,7 @@ public sealed partial class PostgresScraper : IScraper
     /// cancelled (the remaining queries would only fail the same way; the lane is marked stopped) or the
     /// server ends the session.
     /// </summary>
-    private async Task RunQueriesAsync(NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, IReadOnlySet<string> extensions, LaneResult lane, CancellationToken cancellationToken)
+    private async Task RunQueriesAsync(NpgsqlConnection connection, IReadOnlyList<MetricQuery> queries, ScrapeContext context, InstalledExtensions extensions, LaneResult lane, CancellationToken cancellationToken)
     {
         foreach (var query in queries)
         {
@@ -229,7 +229,8 @@ public sealed partial class PostgresScraper : IScraper
 
             lane.QueriesRun++;
             var started = Stopwatch.GetTimestamp();
-            var error = await RunQueryAsync(connection, query, sql, context, lane.Buffer, lane.Rejected, cancellationToken).ConfigureAwait(false);
+            var searchPath = query.Requirements.NeedsExtensions ? extensions.SearchPathFor(query.Requirements.Extensions) : null;
+            var error = await RunQueryAsync(connection, query, sql, searchPath, context, lane.Buffer, lane.Rejected, cancellationToken).ConfigureAwait(false);
             NoteDuration(query, Stopwatch.GetElapsedTime(started));
             if (error is not null)
             {
@@ -258,12 +259,12 @@ public sealed partial class PostgresScraper : IScraper
         }
     }
 
-    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, ScrapeContext context, MetricsBuffer buffer, RejectedValueCounter rejected, CancellationToken cancellationToken)
+    private async Task<ScrapeError?> RunQueryAsync(NpgsqlConnection connection, MetricQuery query, string sql, string? searchPath, ScrapeContext context, MetricsBuffer buffer, RejectedValueCounter rejected, CancellationToken cancellationToken)
     {
         var checkpoint = buffer.Checkpoint();
         try
         {
-            await using var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout);
+            await using var command = CollectorSql.Statement(sql, connection, _connections.QueryTimeout, searchPath);
             QueryParameters.Bind(command, context.Databases, _options.MaxRelationsPerDatabase);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (query.ReadResult(reader, buffer, context.TimeUnixNano, rejected) is { } shapeError)

@@ -28,27 +28,28 @@ internal static class ServerFacts
         return settings;
     }
 
-    /// <summary>The extensions installed in the connection's database, or an empty set when no query needs any.</summary>
-    public static async Task<IReadOnlySet<string>> ReadExtensionsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The extensions installed in the connection's database with their schemas, or none when no query needs any.</summary>
+    public static async Task<InstalledExtensions> ReadExtensionsAsync(NpgsqlConnection connection, IEnumerable<MetricQuery> queries, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var extensions = new HashSet<string>(StringComparer.Ordinal);
         if (!queries.Any(q => q.Requirements.NeedsExtensions))
         {
-            return extensions;
+            return InstalledExtensions.None;
         }
 
-        await using var command = CollectorSql.Statement("SELECT extname FROM pg_catalog.pg_extension", connection, timeout);
+        var schemas = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var command = CollectorSql.Statement(
+            "SELECT e.extname, quote_ident(n.nspname) FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace", connection, timeout);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            extensions.Add(reader.GetString(0));
+            schemas[reader.GetString(0)] = reader.GetString(1);
         }
 
-        return extensions;
+        return new InstalledExtensions(schemas);
     }
 
     /// <summary>Why the query cannot run here, or null when every requirement is met.</summary>
-    public static string? UnmetRequirement(MetricQuery query, IReadOnlyDictionary<string, string> settings, IReadOnlySet<string> extensions)
+    public static string? UnmetRequirement(MetricQuery query, IReadOnlyDictionary<string, string> settings, InstalledExtensions extensions)
     {
         foreach (var extension in query.Requirements.Extensions)
         {

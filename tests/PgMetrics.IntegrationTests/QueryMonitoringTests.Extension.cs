@@ -1,6 +1,8 @@
 using Npgsql;
 using PgMetrics.IntegrationTests.Infrastructure;
+using PgMetrics.Runtime.Metadata;
 using PgMetrics.Runtime.Queries;
+using PgMetrics.Runtime.Scraping;
 using PgMetrics.TestPostgres;
 
 namespace PgMetrics.IntegrationTests;
@@ -83,5 +85,21 @@ public sealed partial class QueryMonitoringTests
         Assert.Equal(hasExecTime, points.Any(p => p.Metric == "postgresql.query.wal_bytes"));
         var topQuery = Attributes(Assert.Single(scrape.Events, e => e.EventName == "db.server.top_query" && Attributes(e)["db.query.fingerprint"] == fingerprint));
         Assert.Equal("12", topQuery["postgresql.calls"]);
+
+        // The catalogue's postgresql.query.execution.time reads the same view in its schema, with its version's column: the
+        // database's sum, which the scrape's own statements only add to, so it lies between two readings of the oracle (give or
+        // take the order a float sum is added in).
+        var config = new PostgresqlMetricsConfig();
+        config.Find("postgresql.query.execution.time")!.Enabled = true;
+        var sumSql = $"SELECT sum({(hasExecTime ? "total_exec_time" : "total_time")}) / 1000.0 FROM {quotedSchema}.pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        await using var oracle = new NpgsqlConnection(database.ConnectionString);
+        await oracle.OpenAsync(Cancel);
+        await using var sum = new NpgsqlCommand(sumSql, oracle);
+        var before = Convert.ToDouble(await sum.ExecuteScalarAsync(Cancel), System.Globalization.CultureInfo.InvariantCulture);
+        await using var catalogue = new PostgresScraper(new ScraperOptions { ConnectionString = database.ConnectionString, Databases = [database.Name] }, new PostgresqlMetricSet(config));
+        var collected = await CollectedPoints.ScrapeAsync(catalogue, Cancel);
+        var after = Convert.ToDouble(await sum.ExecuteScalarAsync(Cancel), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Empty(collected.Result.Errors);
+        Assert.InRange(collected.Single("postgresql.query.execution.time", p => p.Database == database.Name).Value, before - 1e-9, after + 1e-9);
     }
 }

@@ -1480,14 +1480,9 @@ public sealed partial class StatementTimeQuery : global::PgMetrics.Runtime.Scrap
     /// <inheritdoc/>
     public override string? SelectSql(int serverVersionNum)
     {
-        if (serverVersionNum >= 130000)
+        if (serverVersionNum >= 120000)
         {
-            return "SELECT d.datname, sum(s.total_exec_time) / 1000.0 AS execution_time\nFROM pg_stat_statements s\nJOIN pg_catalog.pg_database d ON d.oid = s.dbid\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
-        }
-
-        if (serverVersionNum >= 120000 && serverVersionNum <= 129999)
-        {
-            return "SELECT d.datname, sum(s.total_time) / 1000.0 AS execution_time\nFROM pg_stat_statements s\nJOIN pg_catalog.pg_database d ON d.oid = s.dbid\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
+            return "SELECT d.datname,\n       sum(coalesce((to_jsonb(s) ->> 'total_exec_time')::float8, (to_jsonb(s) ->> 'total_time')::float8)) / 1000.0 AS execution_time\nFROM pg_stat_statements(false) s\nJOIN pg_catalog.pg_database d ON d.oid = s.dbid\nWHERE d.datname = ANY(@databases)\nGROUP BY d.datname\nORDER BY d.datname\n";
         }
 
         return null;
@@ -1974,7 +1969,7 @@ public sealed partial class VectorSearchesQuery : global::PgMetrics.Runtime.Scra
     {
         if (serverVersionNum >= 130000)
         {
-            return "SELECT current_database() AS datname, distance_function,\n       sum(calls)::bigint AS calls, sum(total_exec_time) / 1000.0 AS exec_time, sum(rows)::bigint AS rows_returned\nFROM (SELECT s.calls, s.total_exec_time, s.rows,\n             CASE WHEN s.query ~ '<=>' OR s.query ~* 'cosine_distance' THEN 'cosine'\n                  WHEN s.query ~ '<->' OR s.query ~* 'l2_distance' THEN 'l2'\n                  WHEN s.query ~ '<#>' OR s.query ~* 'inner_product' THEN 'inner_product'\n                  WHEN s.query ~ '<\\+>' OR s.query ~* 'l1_distance' THEN 'l1'\n                  WHEN s.query ~ '<~>' OR s.query ~* 'hamming_distance' THEN 'hamming'\n                  WHEN s.query ~ '<%>' OR s.query ~* 'jaccard_distance' THEN 'jaccard'\n             END AS distance_function\n      FROM pg_stat_statements s\n      WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())\n        AND s.query NOT LIKE '%/* pgmetrics */') v\nWHERE distance_function IS NOT NULL\nGROUP BY distance_function\nORDER BY distance_function\n";
+            return "SELECT current_database() AS datname, distance_function,\n       sum(calls)::bigint AS calls, sum(total_exec_time) / 1000.0 AS exec_time, sum(rows)::bigint AS rows_returned\nFROM (SELECT s.calls, coalesce((to_jsonb(s) ->> 'total_exec_time')::float8, (to_jsonb(s) ->> 'total_time')::float8) AS total_exec_time, s.rows,\n             CASE WHEN s.query ~ '<=>' OR s.query ~* 'cosine_distance' THEN 'cosine'\n                  WHEN s.query ~ '<->' OR s.query ~* 'l2_distance' THEN 'l2'\n                  WHEN s.query ~ '<#>' OR s.query ~* 'inner_product' THEN 'inner_product'\n                  WHEN s.query ~ '<\\+>' OR s.query ~* 'l1_distance' THEN 'l1'\n                  WHEN s.query ~ '<~>' OR s.query ~* 'hamming_distance' THEN 'hamming'\n                  WHEN s.query ~ '<%>' OR s.query ~* 'jaccard_distance' THEN 'jaccard'\n             END AS distance_function\n      FROM pg_stat_statements s\n      WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())\n        AND s.query NOT LIKE '%/* pgmetrics */') v\nWHERE distance_function IS NOT NULL\nGROUP BY distance_function\nORDER BY distance_function\n";
         }
 
         return null;
@@ -2044,7 +2039,7 @@ public sealed partial class VectorInsertsQuery : global::PgMetrics.Runtime.Scrap
     {
         if (serverVersionNum >= 130000)
         {
-            return "WITH vector_tables AS (\n  SELECT DISTINCT lower(n.nspname) AS schemaname, lower(c.relname) AS relname\n  FROM pg_catalog.pg_attribute a\n  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')\n  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n  JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid\n  WHERE a.attnum > 0 AND NOT a.attisdropped AND ty.typname IN ('vector', 'halfvec', 'sparsevec')),\ntargets AS (\n  SELECT s.rows, s.total_exec_time,\n         regexp_match(s.query, '^\\s*(?:INSERT\\s+INTO(?:\\s+ONLY)?|COPY)\\s+(?:\"?([^\\s.\"(]+)\"?\\.)?\"?([^\\s.\"(]+)\"?', 'i') AS target\n  FROM pg_stat_statements s\n  WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())\n    AND s.query NOT LIKE '%/* pgmetrics */')\nSELECT current_database() AS datname,\n       sum(t.rows)::bigint AS inserted_rows,\n       sum(t.total_exec_time) / 1000.0 AS exec_time\nFROM targets t\nWHERE t.target IS NOT NULL\n  AND EXISTS (SELECT 1 FROM vector_tables v\n              WHERE v.relname = lower(t.target[2]) AND (t.target[1] IS NULL OR v.schemaname = lower(t.target[1])))\nHAVING count(*) > 0\n";
+            return "WITH vector_tables AS (\n  SELECT DISTINCT lower(n.nspname) AS schemaname, lower(c.relname) AS relname\n  FROM pg_catalog.pg_attribute a\n  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')\n  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n  JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid\n  WHERE a.attnum > 0 AND NOT a.attisdropped AND ty.typname IN ('vector', 'halfvec', 'sparsevec')),\ntargets AS (\n  SELECT s.rows, coalesce((to_jsonb(s) ->> 'total_exec_time')::float8, (to_jsonb(s) ->> 'total_time')::float8) AS total_exec_time,\n         regexp_match(s.query, '^\\s*(?:INSERT\\s+INTO(?:\\s+ONLY)?|COPY)\\s+(?:\"?([^\\s.\"(]+)\"?\\.)?\"?([^\\s.\"(]+)\"?', 'i') AS target\n  FROM pg_stat_statements s\n  WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())\n    AND s.query NOT LIKE '%/* pgmetrics */')\nSELECT current_database() AS datname,\n       sum(t.rows)::bigint AS inserted_rows,\n       sum(t.total_exec_time) / 1000.0 AS exec_time\nFROM targets t\nWHERE t.target IS NOT NULL\n  AND EXISTS (SELECT 1 FROM vector_tables v\n              WHERE v.relname = lower(t.target[2]) AND (t.target[1] IS NULL OR v.schemaname = lower(t.target[1])))\nHAVING count(*) > 0\n";
         }
 
         return null;
