@@ -13,7 +13,7 @@ namespace PgMetrics.IntegrationTests.Live;
 /// session appears with the session blocking it and goes when released, and a narrow terminal loses
 /// columns rather than wrapping rows.
 /// </summary>
-public sealed class LiveViewTests(PostgresServerPool servers)
+public sealed class LiveViewTests(QuietServers servers) : IClassFixture<QuietServers>
 {
     private const int Commits = 40;
     private const int Rollbacks = 10;
