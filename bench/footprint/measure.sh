@@ -28,7 +28,9 @@ receivers:
     collection_interval: $interval
     initial_delay: 0s
     tls: {insecure: true}
-    query_monitoring: {enabled: $query_monitoring}
+    events:
+      db.server.query_sample: {enabled: $query_monitoring}
+      db.server.top_query: {enabled: $query_monitoring}
 exporters:
   otlp:
     endpoint: http://127.0.0.1:$sink_port
