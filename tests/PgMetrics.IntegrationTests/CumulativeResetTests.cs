@@ -21,7 +21,7 @@ namespace PgMetrics.IntegrationTests;
 /// stand-ins on loopback: a cumulative series never goes down under one start time, a reset starts a new one, and
 /// no delta is negative.
 /// </summary>
-public sealed class CumulativeResetTests(PostgresServerPool servers)
+public sealed class CumulativeResetTests(QuietServers servers) : IClassFixture<QuietServers>
 {
     private const string LicenseKey = "nr-reset-test-key-5e7a90c1d2NRAL";
 
